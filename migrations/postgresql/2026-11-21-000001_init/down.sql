@@ -1,0 +1,17 @@
+DROP TABLE files;
+DROP TABLE follow_ups;
+DROP TABLE agenda_item_person_votes;
+DROP TABLE agenda_item_faction_votes;
+DROP TABLE consultations;
+DROP TABLE agenda_items;
+DROP TABLE paper_relations;
+DROP TABLE paper_originators;
+DROP TABLE papers;
+DROP TABLE meeting_organizations;
+DROP TABLE meetings;
+DROP TABLE memberships;
+DROP TABLE persons;
+DROP TABLE organizations;
+DROP TABLE locations;
+DROP TABLE legislative_terms;
+DROP TABLE bodies;

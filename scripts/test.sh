@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The test command of the README: formatting, lints, unit and integration
+# tests on SQLite and again on PostgreSQL. Fails on the first failing check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy -D warnings"
+cargo clippy --all-targets --locked -- -D warnings
+
+run_tests() {
+  if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --locked --no-fail-fast "$@"
+  else
+    cargo test --locked --no-fail-fast "$@"
+  fi
+}
+
+echo "== tests on SQLite"
+GREMIUM_TEST_DATABASE_URL=sqlite run_tests
+
+echo "== tests on PostgreSQL"
+PG_URL=$(scripts/ensure-postgres.sh)
+echo "   using $PG_URL"
+GREMIUM_TEST_DATABASE_URL="$PG_URL" run_tests
+
+echo "== all checks passed (SQLite and PostgreSQL)"

@@ -1,0 +1,216 @@
+//! Database access for both backends (Vaultwarden's shape): one
+//! `MultiConnection` enum, a connection manager that picks the backend from
+//! the URL scheme, per-backend migrations, one schema.
+//!
+//! Queries live in one module per aggregate as free functions taking
+//! `&mut DbConnection` and returning `QueryResult<…>`.
+
+pub mod agenda_items;
+pub mod bodies;
+pub mod insert;
+pub mod meetings;
+pub mod models;
+pub mod organizations;
+pub mod papers;
+pub mod persons;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgresql");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Which backend a `DATABASE_URL` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgresql,
+}
+
+/// A parsed, validated database URL.
+#[derive(Debug, Clone)]
+pub struct DbUrl {
+    pub kind: DbKind,
+    /// What the driver gets: a file path for SQLite, the URL for PostgreSQL.
+    pub target: String,
+}
+
+impl DbUrl {
+    /// Accepts `sqlite://path`, `sqlite:path`, `postgres://…` and
+    /// `postgresql://…`; anything else is refused with a German message.
+    pub fn parse(url: &str) -> Result<DbUrl, String> {
+        let url = url.trim();
+        if let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if rest.is_empty() {
+                return Err("DATABASE_URL: Nach „sqlite://“ fehlt der Dateipfad.".into());
+            }
+            return Ok(DbUrl {
+                kind: DbKind::Sqlite,
+                target: rest.to_string(),
+            });
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DbUrl {
+                kind: DbKind::Postgresql,
+                target: url.to_string(),
+            });
+        }
+        Err(format!(
+            "DATABASE_URL „{}“ hat ein unbekanntes Schema; erlaubt sind sqlite://PFAD und postgres://…",
+            redact(url)
+        ))
+    }
+}
+
+/// Hide a password in a URL before it is printed.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// r2d2 manager that chooses the variant from the URL scheme (the derived
+/// `establish` would try PostgreSQL, then treat any string as a SQLite file).
+pub struct ConnManager {
+    url: DbUrl,
+}
+
+impl ConnManager {
+    pub fn new(url: DbUrl) -> Self {
+        ConnManager { url }
+    }
+}
+
+pub fn establish(url: &DbUrl) -> ConnectionResult<DbConnection> {
+    match url.kind {
+        DbKind::Sqlite => {
+            let mut c = diesel::SqliteConnection::establish(&url.target)?;
+            c.batch_execute(
+                "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(DbConnection::Sqlite(c))
+        }
+        DbKind::Postgresql => Ok(DbConnection::Postgresql(diesel::PgConnection::establish(
+            &url.target,
+        )?)),
+    }
+}
+
+impl ManageConnection for ConnManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        establish(&self.url).map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnManager>;
+
+/// Prepare the database (create the SQLite file and its folder, switch on
+/// WAL once) and run pending migrations on a dedicated connection.
+pub fn prepare_and_migrate(url: &DbUrl) -> anyhow::Result<()> {
+    if url.kind == DbKind::Sqlite && url.target != ":memory:" {
+        let path = std::path::Path::new(&url.target);
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    anyhow::anyhow!("Verzeichnis {} kann nicht angelegt werden: {e}", dir.display())
+                })?;
+            }
+        }
+    }
+    let mut conn = establish(url).map_err(|e| {
+        anyhow::anyhow!(
+            "Datenbank {} nicht erreichbar: {}",
+            redact(&url.target),
+            first_line(&e.to_string())
+        )
+    })?;
+    if let DbConnection::Sqlite(c) = &mut conn {
+        c.batch_execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = OFF;")?;
+    }
+    let migrations = match url.kind {
+        DbKind::Sqlite => SQLITE_MIGRATIONS,
+        DbKind::Postgresql => POSTGRES_MIGRATIONS,
+    };
+    conn.run_pending_migrations(migrations)
+        .map_err(|e| anyhow::anyhow!("Migration fehlgeschlagen: {e}"))?;
+    if let DbConnection::Sqlite(c) = &mut conn {
+        c.batch_execute("PRAGMA foreign_keys = ON;")?;
+    }
+    Ok(())
+}
+
+pub fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_string()
+}
+
+pub fn build_pool(url: &DbUrl, size: u32) -> anyhow::Result<Pool> {
+    r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(ConnManager::new(url.clone()))
+        .map_err(|e| anyhow::anyhow!("Datenbank-Pool: {}", first_line(&e.to_string())))
+}
+
+/// Run a write transaction; on SQLite as `BEGIN IMMEDIATE` so that a
+/// read-then-write transaction never fails with SQLITE_BUSY.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(_) => {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(v) => {
+                    conn.batch_execute("COMMIT")?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    let _ = conn.batch_execute("ROLLBACK");
+                    Err(e)
+                }
+            }
+        }
+        DbConnection::Postgresql(_) => conn.transaction(f),
+    }
+}
+
+/// Current time in UTC as stored in the database (second precision).
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    let n = chrono::Utc::now().naive_utc();
+    n.with_nanosecond(0).unwrap_or(n)
+}

@@ -1,0 +1,285 @@
+//! The one diesel schema shared by both backends. It must match
+//! `migrations/sqlite` and `migrations/postgresql` (checked by the
+//! `schema_matches_migrations` test).
+
+diesel::table! {
+    bodies (id) {
+        id -> BigInt,
+        key -> Text,
+        name -> Text,
+        short_name -> Text,
+        kind -> Text,
+        parent_body_id -> Nullable<BigInt>,
+        website -> Nullable<Text>,
+        ags -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    legislative_terms (id) {
+        id -> BigInt,
+        body_id -> BigInt,
+        name -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    locations (id) {
+        id -> BigInt,
+        body_id -> BigInt,
+        description -> Text,
+        room -> Nullable<Text>,
+        street_address -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        locality -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        body_id -> BigInt,
+        name -> Text,
+        short_name -> Nullable<Text>,
+        kind -> Text,
+        parent_id -> Nullable<BigInt>,
+        location_id -> Nullable<BigInt>,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        website -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    persons (id) {
+        id -> BigInt,
+        body_id -> BigInt,
+        family_name -> Text,
+        given_name -> Text,
+        title -> Nullable<Text>,
+        form_of_address -> Nullable<Text>,
+        affix -> Nullable<Text>,
+        party -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        organization_id -> BigInt,
+        role -> Text,
+        voting_right -> Bool,
+        on_behalf_of_id -> Nullable<BigInt>,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> BigInt,
+        body_id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        number -> Nullable<Text>,
+        start_at -> Timestamp,
+        end_at -> Nullable<Timestamp>,
+        location_id -> Nullable<BigInt>,
+        state -> Text,
+        sequence -> Integer,
+        minutes_approved_at -> Nullable<Timestamp>,
+        minutes_published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    meeting_organizations (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        organization_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    papers (id) {
+        id -> BigInt,
+        body_id -> BigInt,
+        reference -> Text,
+        paper_type -> Text,
+        title -> Text,
+        file_number -> Nullable<Text>,
+        date -> Date,
+        lead_organization_id -> Nullable<BigInt>,
+        proposal -> Nullable<Text>,
+        reasoning -> Nullable<Text>,
+        public -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    paper_originators (id) {
+        id -> BigInt,
+        paper_id -> BigInt,
+        organization_id -> Nullable<BigInt>,
+        person_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    paper_relations (id) {
+        id -> BigInt,
+        paper_id -> BigInt,
+        related_paper_id -> BigInt,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agenda_items (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        public -> Bool,
+        position -> Integer,
+        title -> Text,
+        paper_id -> Nullable<BigInt>,
+        outcome -> Nullable<Text>,
+        votes_yes -> Nullable<Integer>,
+        votes_no -> Nullable<Integer>,
+        votes_abstain -> Nullable<Integer>,
+        votes_absent -> Nullable<Integer>,
+        resolution_text -> Nullable<Text>,
+        minutes_text -> Nullable<Text>,
+        deferred_to_meeting_id -> Nullable<BigInt>,
+        deferred_to_next -> Bool,
+        continues_agenda_item_id -> Nullable<BigInt>,
+        referred_to_organization_id -> Nullable<BigInt>,
+        supplement -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        paper_id -> BigInt,
+        organization_id -> BigInt,
+        meeting_id -> Nullable<BigInt>,
+        agenda_item_id -> Nullable<BigInt>,
+        role -> Text,
+        position -> Integer,
+        authoritative -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    agenda_item_faction_votes (id) {
+        id -> BigInt,
+        agenda_item_id -> BigInt,
+        faction_id -> BigInt,
+        votes_yes -> Integer,
+        votes_no -> Integer,
+        votes_abstain -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agenda_item_person_votes (id) {
+        id -> BigInt,
+        agenda_item_id -> BigInt,
+        person_id -> BigInt,
+        vote -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follow_ups (id) {
+        id -> BigInt,
+        origin_agenda_item_id -> BigInt,
+        organization_id -> BigInt,
+        due_meeting_id -> Nullable<BigInt>,
+        description -> Text,
+        requested_by_person_id -> Nullable<BigInt>,
+        answered_by_agenda_item_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    files (id) {
+        id -> BigInt,
+        body_id -> BigInt,
+        name -> Text,
+        file_name -> Text,
+        mime_type -> Text,
+        size -> BigInt,
+        sha256 -> Nullable<Text>,
+        storage_path -> Nullable<Text>,
+        text_content -> Nullable<Text>,
+        public -> Bool,
+        paper_id -> Nullable<BigInt>,
+        meeting_id -> Nullable<BigInt>,
+        agenda_item_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    bodies,
+    legislative_terms,
+    locations,
+    organizations,
+    persons,
+    memberships,
+    meetings,
+    meeting_organizations,
+    papers,
+    paper_originators,
+    paper_relations,
+    agenda_items,
+    consultations,
+    agenda_item_faction_votes,
+    agenda_item_person_votes,
+    follow_ups,
+    files,
+);

@@ -1,0 +1,86 @@
+//! One error type for the web layer.
+//!
+//! Policy: handlers return `Result<_, AppError>`. Unknown ids become
+//! `NotFound` (404), malformed input `BadRequest` (400) with a German
+//! message meant for the user, everything else `Internal` (500, logged with
+//! its cause chain, the user sees a generic German page). Queries return
+//! `diesel::QueryResult` and are converted with `?`. No `unwrap()` on
+//! request paths.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("interner Fehler: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn not_found(what: &str) -> AppError {
+        AppError::NotFound(what.to_string())
+    }
+    pub fn bad_request(msg: impl Into<String>) -> AppError {
+        AppError::BadRequest(msg.into())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+impl From<tera::Error> for AppError {
+    fn from(e: tera::Error) -> Self {
+        AppError::Internal(anyhow::Error::new(e))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (title, message) = match self {
+            AppError::NotFound(what) => (
+                "Seite nicht gefunden".to_string(),
+                format!("{what} wurde nicht gefunden. Vielleicht wurde die Adresse falsch eingegeben oder der Eintrag ist nicht (mehr) öffentlich."),
+            ),
+            AppError::BadRequest(msg) => ("Ungültige Anfrage".to_string(), msg.clone()),
+            AppError::Internal(e) => {
+                tracing::error!(error = ?e, "request failed");
+                (
+                    "Interner Fehler".to_string(),
+                    "Beim Bearbeiten der Anfrage ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.".to_string(),
+                )
+            }
+        };
+        let body = crate::templating::render_error_page(status.as_u16(), &title, &message);
+        HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .body(body)
+    }
+}

@@ -1,0 +1,13 @@
+//! Gremium – an open council information system (Ratsinformationssystem).
+
+pub mod access;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod state;
+pub mod templating;
+pub mod views;

@@ -1,0 +1,59 @@
+//! Start page.
+
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use crate::db::{self, meetings::MeetingFilter};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::views::{self, meetings::MeetingCard};
+
+#[derive(Serialize)]
+struct BodyLink {
+    url: String,
+    name: String,
+    kind: &'static str,
+    child: bool,
+}
+
+#[derive(Serialize)]
+struct StartPage {
+    upcoming: Vec<MeetingCard>,
+    recent: Vec<MeetingCard>,
+    bodies: Vec<BodyLink>,
+}
+
+pub async fn start_page(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let ctx = state
+        .db(|c| {
+            let now = db::now();
+            let (up, _) = db::meetings::list(
+                c,
+                &MeetingFilter { from: Some(now), ..Default::default() },
+                12,
+                0,
+            )?;
+            let (recent, _) = db::meetings::list(
+                c,
+                &MeetingFilter { until: Some(now), descending: true, ..Default::default() },
+                8,
+                0,
+            )?;
+            let bodies = db::bodies::list(c)?
+                .into_iter()
+                .map(|b| BodyLink {
+                    url: format!("/koerperschaften/{}", b.key),
+                    kind: crate::domain::BodyKind::from_key(&b.kind).map(|k| k.label()).unwrap_or(""),
+                    child: b.parent_body_id.is_some(),
+                    name: b.name,
+                })
+                .collect();
+            Ok(StartPage {
+                upcoming: views::meetings::cards(c, &up)?,
+                recent: views::meetings::cards(c, &recent)?,
+                bodies,
+            })
+        })
+        .await?;
+    state.render("home.html", &ctx)
+}

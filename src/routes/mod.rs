@@ -1,0 +1,139 @@
+//! HTTP routes of the public portal. German paths, one module per area.
+
+mod agenda_items;
+mod bodies;
+mod home;
+mod meetings;
+mod minutes;
+mod organizations;
+mod papers;
+mod persons;
+mod sitemap;
+mod static_files;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::error::AppError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::PathConfig::default()
+            .error_handler(|_, _| AppError::bad_request("Die Adresse enthält eine ungültige Nummer.").into()),
+    )
+    .app_data(web::QueryConfig::default().error_handler(|e, _| {
+        AppError::bad_request(format!("Ungültige Suchparameter in der Adresse ({e}).")).into()
+    }))
+    .route("/", web::get().to(home::start_page))
+    .route("/health", web::get().to(health))
+    .route("/sitemap.xml", web::get().to(sitemap::sitemap))
+    .route("/robots.txt", web::get().to(sitemap::robots))
+    .route("/static/{path:.*}", web::get().to(static_files::serve))
+    .route("/koerperschaften", web::get().to(bodies::list))
+    .route("/koerperschaften/{key}", web::get().to(bodies::show))
+    .route("/sitzungen", web::get().to(meetings::list))
+    .route("/sitzungen/kalender", web::get().to(meetings::calendar))
+    .route("/sitzungen/{id}", web::get().to(meetings::show))
+    .route("/sitzungen/{id}/niederschrift", web::get().to(minutes::show))
+    .route("/tagesordnungspunkte/{id}", web::get().to(agenda_items::show))
+    .route("/vorlagen", web::get().to(papers::list))
+    .route("/vorlagen/{id}", web::get().to(papers::show))
+    .route("/gremien", web::get().to(organizations::list))
+    .route("/gremien/{id}", web::get().to(organizations::show))
+    .route("/personen", web::get().to(persons::list))
+    .route("/personen/{id}", web::get().to(persons::show));
+}
+
+async fn health(state: web::Data<crate::state::AppState>) -> Result<HttpResponse, AppError> {
+    state
+        .db(|c| {
+            use diesel::connection::SimpleConnection;
+            c.batch_execute("SELECT 1").map_err(AppError::from)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("ok"))
+}
+
+/// Fallback for unknown paths: the German 404 page.
+pub async fn not_found(_req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::not_found("Die angeforderte Seite"))
+}
+
+/// Parse an id from a path segment: positive integer, else 400.
+pub fn parse_id(raw: &str) -> Result<i64, AppError> {
+    match raw.parse::<i64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(AppError::bad_request(format!(
+            "„{}“ ist keine gültige Nummer. Erwartet wird eine positive ganze Zahl.",
+            shorten(raw)
+        ))),
+    }
+}
+
+/// Optional numeric filter from a query string; empty means "no filter".
+pub fn parse_opt_id(name: &str, raw: &Option<String>) -> Result<Option<i64>, AppError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if n > 0 => Ok(Some(n)),
+            _ => Err(AppError::bad_request(format!(
+                "Der Filter „{name}“ erwartet eine Nummer, nicht „{}“.",
+                shorten(s)
+            ))),
+        },
+    }
+}
+
+pub fn parse_page(raw: &Option<String>) -> Result<i64, AppError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(1),
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+            _ => Err(AppError::bad_request(format!(
+                "„{}“ ist keine gültige Seitenzahl.",
+                shorten(s)
+            ))),
+        },
+    }
+}
+
+/// Parse "JJJJ-MM-TT" (or German "TT.MM.JJJJ").
+pub fn parse_date(name: &str, raw: &Option<String>) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%d.%m.%Y"))
+            .map(Some)
+            .map_err(|_| {
+                AppError::bad_request(format!(
+                    "„{}“ ist kein gültiges Datum für „{name}“. Bitte im Format JJJJ-MM-TT angeben, z. B. 2026-02-23.",
+                    shorten(s)
+                ))
+            }),
+    }
+}
+
+/// Keep echoed user input short in messages.
+pub fn shorten(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+/// Build a query string from non-empty pairs (for pager links).
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            )
+        })
+        .collect();
+    parts.join("&")
+}

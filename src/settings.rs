@@ -1,0 +1,57 @@
+//! Typed configuration: built-in defaults, then `config/default.toml`,
+//! then the file named by `GREMIUM_CONFIG` (if any), then `GREMIUM_*`
+//! environment variables, then `DATABASE_URL`.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// `sqlite://PATH` or `postgres://…`
+    pub database_url: String,
+    /// Address the HTTP server binds to.
+    pub bind: String,
+    /// Absolute base URL for links that leave the page (sitemap, feeds, mails).
+    /// Defaults to `http://` + bind address.
+    pub public_url: Option<String>,
+    /// Folder for uploaded files and generated data.
+    pub data_dir: String,
+    /// Database connections per app server.
+    pub pool_size: u32,
+    /// Name of the portal shown in the header.
+    pub site_name: String,
+}
+
+impl Settings {
+    pub fn load() -> anyhow::Result<Settings> {
+        let mut b = config::Config::builder()
+            .set_default("database_url", "sqlite://data/gremium.sqlite")?
+            .set_default("bind", "127.0.0.1:8080")?
+            .set_default("data_dir", "data")?
+            .set_default("pool_size", 8)?
+            .set_default("site_name", "Gremium – Ratsinformationssystem")?
+            .add_source(config::File::with_name("config/default").required(false));
+        if let Ok(path) = std::env::var("GREMIUM_CONFIG") {
+            b = b.add_source(config::File::with_name(&path).required(true));
+        }
+        b = b.add_source(config::Environment::with_prefix("GREMIUM").try_parsing(true));
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            if !url.trim().is_empty() {
+                b = b.set_override("database_url", url)?;
+            }
+        }
+        let s: Settings = b
+            .build()
+            .map_err(|e| anyhow::anyhow!("Konfiguration ungültig: {e}"))?
+            .try_deserialize()
+            .map_err(|e| anyhow::anyhow!("Konfiguration ungültig: {e}"))?;
+        Ok(s)
+    }
+
+    /// The public base URL without trailing slash.
+    pub fn base_url(&self) -> String {
+        match &self.public_url {
+            Some(u) if !u.trim().is_empty() => u.trim().trim_end_matches('/').to_string(),
+            _ => format!("http://{}", self.bind),
+        }
+    }
+}

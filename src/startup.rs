@@ -1,0 +1,101 @@
+//! Building and running the application; shared by `main` and the tests.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, App, HttpServer};
+
+use crate::db::{self, DbUrl};
+use crate::settings::Settings;
+use crate::state::AppState;
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    pub state: AppState,
+}
+
+/// Open the database: parse the URL, create/migrate, build the pool.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<(DbUrl, db::Pool)> {
+    let url = DbUrl::parse(&settings.database_url).map_err(anyhow::Error::msg)?;
+    let size = settings.pool_size.max(1);
+    let u = url.clone();
+    let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<db::Pool> {
+        db::prepare_and_migrate(&u)?;
+        db::build_pool(&u, size)
+    })
+    .await??;
+    Ok((url, pool))
+}
+
+impl Application {
+    pub async fn build(mut settings: Settings, load_demo: bool) -> anyhow::Result<Application> {
+        crate::templating::init()?;
+        let (_url, pool) = open_database(&settings).await?;
+        if load_demo {
+            let p = pool.clone();
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let mut conn = p.get()?;
+                if crate::demo::load_seeds(&mut conn)? {
+                    tracing::info!("Demodaten geladen");
+                }
+                Ok(())
+            })
+            .await??;
+        }
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("Adresse {} kann nicht gebunden werden: {e}", settings.bind))?;
+        let addr = listener.local_addr()?;
+        if settings.public_url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+            settings.public_url = Some(format!("http://{addr}"));
+        }
+        let base_url: Arc<str> = settings.base_url().into();
+        let state = AppState {
+            pool,
+            settings: Arc::new(settings),
+            base_url,
+        };
+        let server = run(listener, state.clone())?;
+        Ok(Application {
+            server,
+            port: addr.port(),
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Security headers on every response (no inline scripts anywhere).
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ))
+        .add(("X-Frame-Options", "DENY"))
+}
+
+fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(security_headers())
+            .app_data(data.clone())
+            .configure(crate::routes::configure)
+            .default_service(web::to(crate::routes::not_found))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

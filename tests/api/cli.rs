@@ -1,0 +1,52 @@
+//! The command line fails with one clear line on bad configuration.
+
+use std::process::Command;
+
+fn gremium(args: &[&str], database_url: &str) -> (bool, String, String) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = Command::new(env!("CARGO_BIN_EXE_gremium"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "error")
+        .current_dir(dir.path())
+        .output()
+        .expect("run gremium");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn unknown_database_scheme_exits_nonzero_with_one_line() {
+    let (ok, _, err) = gremium(&["migrate"], "mysql://root@localhost/x");
+    assert!(!ok);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("unbekanntes Schema"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn unreachable_postgres_exits_nonzero_with_one_line() {
+    let (ok, _, err) = gremium(&["migrate"], "postgres://nobody:geheim@127.0.0.1:1/nichts");
+    assert!(!ok);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("nicht erreichbar"), "{err}");
+    assert!(!err.contains("geheim"), "password not printed: {err}");
+}
+
+#[test]
+fn migrate_and_demo_on_sqlite_file_are_idempotent() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let url = format!("sqlite://{}/sub/g.sqlite", dir.path().display());
+    let (ok, out, err) = gremium(&["migrate"], &url);
+    assert!(ok, "{err}");
+    assert!(out.contains("neuesten Stand"));
+    let (ok, out, err) = gremium(&["demo"], &url);
+    assert!(ok, "{err}");
+    assert!(out.contains("Fallbeispiele geladen"), "{out}");
+    let (ok, out, _) = gremium(&["demo"], &url);
+    assert!(ok);
+    assert!(out.contains("schon vorhanden"), "{out}");
+}

@@ -1,0 +1,214 @@
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use gremium::db::{self, DbConnection};
+use gremium::settings::Settings;
+use gremium::startup::Application;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh database for one test; dropped (PostgreSQL) or deleted with its
+/// temp dir (SQLite) at the end.
+pub struct TestDb {
+    pub url: String,
+    pg_admin: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        match std::env::var("GREMIUM_TEST_DATABASE_URL") {
+            Ok(base) if base.starts_with("postgres") => {
+                let name = format!(
+                    "gremium_t_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst),
+                    chrono::Utc::now().timestamp_subsec_nanos()
+                );
+                let mut admin = diesel::PgConnection::establish(&base)
+                    .expect("PostgreSQL for tests not reachable (GREMIUM_TEST_DATABASE_URL)");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
+                let mut u = url::Url::parse(&base).expect("GREMIUM_TEST_DATABASE_URL");
+                u.set_path(&format!("/{name}"));
+                TestDb {
+                    url: u.to_string(),
+                    pg_admin: Some((base, name)),
+                    _dir: None,
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("gremium.sqlite");
+                TestDb {
+                    url: format!("sqlite://{}", path.display()),
+                    pg_admin: None,
+                    _dir: Some(dir),
+                }
+            }
+        }
+    }
+
+    pub fn connect(&self) -> DbConnection {
+        let url = db::DbUrl::parse(&self.url).expect("url");
+        db::establish(&url).expect("connect test db")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((base, name)) = &self.pg_admin {
+            if let Ok(mut admin) = diesel::PgConnection::establish(base) {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub body: String,
+    pub content_type: String,
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Page {
+        let r = self
+            .client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        let content_type = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        Page {
+            status,
+            content_type,
+            body: r.text().await.expect("body"),
+        }
+    }
+
+    /// GET and require 200.
+    pub async fn page(&self, path: &str) -> String {
+        let p = self.get(path).await;
+        assert_eq!(p.status, 200, "GET {path} -> {}: {}", p.status, snippet(&p.body));
+        p.body
+    }
+
+    pub fn conn(&self) -> DbConnection {
+        self.db.connect()
+    }
+}
+
+pub fn snippet(s: &str) -> String {
+    s.chars().take(600).collect()
+}
+
+fn settings(db: &TestDb) -> Settings {
+    Settings {
+        database_url: db.url.clone(),
+        bind: "127.0.0.1:0".into(),
+        public_url: None,
+        data_dir: "data".into(),
+        pool_size: 4,
+        site_name: "Gremium Test".into(),
+    }
+}
+
+/// Start the app on an empty (migrated) database.
+pub async fn spawn_app() -> TestApp {
+    spawn(false).await
+}
+
+/// Start the app with the seed stories loaded (`serve --demo`).
+pub async fn spawn_demo_app() -> TestApp {
+    spawn(true).await
+}
+
+async fn spawn(demo: bool) -> TestApp {
+    let db = TestDb::new();
+    spawn_on(db, demo).await
+}
+
+pub async fn spawn_on(db: TestDb, demo: bool) -> TestApp {
+    let app = Application::build(settings(&db), demo)
+        .await
+        .expect("application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        db,
+    }
+}
+
+/// Find an id with diesel, for tests that need to open a specific page.
+pub mod find {
+    use diesel::prelude::*;
+    use gremium::db::schema::*;
+    use gremium::db::DbConnection;
+
+    pub fn paper_by_reference(c: &mut DbConnection, reference: &str) -> i64 {
+        papers::table
+            .filter(papers::reference.eq(reference))
+            .select(papers::id)
+            .first(c)
+            .expect("paper")
+    }
+
+    pub fn items_of_paper(c: &mut DbConnection, paper: i64) -> Vec<(i64, i64, Option<String>, Option<i64>)> {
+        agenda_items::table
+            .filter(agenda_items::paper_id.eq(paper))
+            .order(agenda_items::id)
+            .select((
+                agenda_items::id,
+                agenda_items::meeting_id,
+                agenda_items::outcome,
+                agenda_items::continues_agenda_item_id,
+            ))
+            .load(c)
+            .expect("items")
+    }
+
+    pub fn item_by_title(c: &mut DbConnection, title: &str) -> (i64, i64) {
+        agenda_items::table
+            .filter(agenda_items::title.eq(title))
+            .order(agenda_items::id)
+            .select((agenda_items::id, agenda_items::meeting_id))
+            .first(c)
+            .expect("item")
+    }
+
+    pub fn count(c: &mut DbConnection, table: &str) -> i64 {
+        use diesel::dsl::count_star;
+        match table {
+            "bodies" => bodies::table.select(count_star()).first(c),
+            "organizations" => organizations::table.select(count_star()).first(c),
+            "persons" => persons::table.select(count_star()).first(c),
+            "memberships" => memberships::table.select(count_star()).first(c),
+            "meetings" => meetings::table.select(count_star()).first(c),
+            "agenda_items" => agenda_items::table.select(count_star()).first(c),
+            "papers" => papers::table.select(count_star()).first(c),
+            "consultations" => consultations::table.select(count_star()).first(c),
+            other => panic!("unknown table {other}"),
+        }
+        .expect("count")
+    }
+}

@@ -1,0 +1,76 @@
+use diesel::prelude::*;
+use gremium::db::models::*;
+use gremium::db::schema::*;
+use gremium::db::{self, DbUrl};
+
+use crate::helpers::{spawn_app, TestDb};
+
+#[tokio::test]
+async fn migrations_run_on_a_fresh_database_and_again_without_change() {
+    let test_db = TestDb::new();
+    let url = DbUrl::parse(&test_db.url).expect("url");
+    db::prepare_and_migrate(&url).expect("first run");
+    db::prepare_and_migrate(&url).expect("second run is a no-op");
+    let app = crate::helpers::spawn_on(test_db, false).await;
+    assert_eq!(app.page("/health").await, "ok");
+}
+
+/// Every column of src/db/schema.rs exists in the migrated database of this
+/// backend with a type diesel can read (schema drift check).
+#[tokio::test]
+async fn schema_matches_migrations() {
+    let app = spawn_app().await;
+    let c = &mut app.conn();
+    bodies::table.select(Body::as_select()).load(c).expect("bodies");
+    legislative_terms::table.select(LegislativeTerm::as_select()).load(c).expect("legislative_terms");
+    locations::table.select(Location::as_select()).load(c).expect("locations");
+    organizations::table.select(Organization::as_select()).load(c).expect("organizations");
+    persons::table.select(Person::as_select()).load(c).expect("persons");
+    memberships::table.select(Membership::as_select()).load(c).expect("memberships");
+    meetings::table.select(Meeting::as_select()).load(c).expect("meetings");
+    meeting_organizations::table
+        .select((meeting_organizations::id, meeting_organizations::meeting_id, meeting_organizations::organization_id, meeting_organizations::created_at))
+        .load::<(i64, i64, i64, chrono::NaiveDateTime)>(c)
+        .expect("meeting_organizations");
+    papers::table.select(Paper::as_select()).load(c).expect("papers");
+    paper_originators::table
+        .select((paper_originators::id, paper_originators::paper_id, paper_originators::organization_id, paper_originators::person_id, paper_originators::created_at))
+        .load::<(i64, i64, Option<i64>, Option<i64>, chrono::NaiveDateTime)>(c)
+        .expect("paper_originators");
+    paper_relations::table
+        .select((paper_relations::id, paper_relations::paper_id, paper_relations::related_paper_id, paper_relations::kind, paper_relations::created_at))
+        .load::<(i64, i64, i64, String, chrono::NaiveDateTime)>(c)
+        .expect("paper_relations");
+    agenda_items::table.select(AgendaItem::as_select()).load(c).expect("agenda_items");
+    consultations::table.select(Consultation::as_select()).load(c).expect("consultations");
+    agenda_item_faction_votes::table.select(FactionVote::as_select()).load(c).expect("faction votes");
+    agenda_item_person_votes::table.select(PersonVote::as_select()).load(c).expect("person votes");
+    follow_ups::table.select(FollowUp::as_select()).load(c).expect("follow_ups");
+    files::table.select(File::as_select()).load(c).expect("files");
+}
+
+#[tokio::test]
+async fn foreign_keys_are_enforced() {
+    let app = spawn_app().await;
+    let c = &mut app.conn();
+    let now = db::now();
+    let r = db::insert::insert_meeting(
+        c,
+        &db::insert::NewMeeting {
+            body_id: 999_999,
+            organization_id: 999_999,
+            name: "ohne Gremium".into(),
+            number: None,
+            start_at: now,
+            end_at: None,
+            location_id: None,
+            state: "terminiert".into(),
+            sequence: 0,
+            minutes_approved_at: None,
+            minutes_published_at: None,
+            created_at: now,
+            updated_at: now,
+        },
+    );
+    assert!(r.is_err(), "a meeting of an unknown body must be refused");
+}

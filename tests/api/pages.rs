@@ -1,0 +1,189 @@
+//! Every public page answers and shows what a citizen looks for.
+
+use crate::helpers::{find, spawn_app, spawn_demo_app};
+
+#[tokio::test]
+async fn health_answers_ok() {
+    let app = spawn_app().await;
+    let p = app.get("/health").await;
+    assert_eq!(p.status, 200);
+    assert_eq!(p.body, "ok");
+}
+
+#[tokio::test]
+async fn empty_portal_pages_render() {
+    let app = spawn_app().await;
+    for path in ["/", "/sitzungen", "/sitzungen/kalender", "/vorlagen", "/gremien", "/personen", "/koerperschaften", "/sitemap.xml"] {
+        app.page(path).await;
+    }
+}
+
+#[tokio::test]
+async fn start_page_lists_upcoming_meetings_and_bodies() {
+    let app = spawn_demo_app().await;
+    let home = app.page("/").await;
+    assert!(home.contains("<html lang=\"de\">"));
+    assert!(home.contains("Nächste Sitzungen"));
+    assert!(home.contains("Kreis Siegen-Wittgenstein"));
+    assert!(home.contains("StädteRegion Aachen"));
+}
+
+#[tokio::test]
+async fn kamen_meeting_shows_deferral_and_unanimous_kim_decision() {
+    let app = spawn_demo_app().await;
+    let c = &mut app.conn();
+    let (_, meeting) = find::item_by_title(c, "Integrationskonzept der Stadt Kamen");
+    let page = app.page(&format!("/sitzungen/{meeting}")).await;
+    assert!(page.contains("Dienstag, 24. November 2020, 17:00 Uhr"), "Berlin time shown");
+    assert!(page.contains("Ö 3"));
+    assert!(page.contains("Integrationskonzept der Stadt Kamen"));
+    assert!(page.contains("vertagt"));
+    assert!(page.contains("einstimmig beschlossen"));
+    assert!(page.contains("Ja 14 · Nein 0 · Enthaltung 0"), "tally shown apart from outcome");
+    assert!(page.contains("Rathaus Kamen, Ratssaal"));
+    assert!(page.contains("nichtöffentlichen Teil"));
+}
+
+#[tokio::test]
+async fn bergkamen_paper_11_1481_shows_all_metadata_and_outcome() {
+    let app = spawn_demo_app().await;
+    let c = &mut app.conn();
+    let id = find::paper_by_reference(c, "11/1481");
+    let page = app.page(&format!("/vorlagen/{id}")).await;
+    for text in [
+        "Einführung eines Kommunalen Integrationsmanagements",
+        "11/1481",
+        "51si-",
+        "Beschlussvorlage",
+        "Kenntnisnahme",
+        "Integrationsrat der Stadt Bergkamen",
+        "zur Kenntnis genommen",
+        "Bezirksregierung Arnsberg",
+        "Instituts für soziale Innovation",
+        "Amt 51",
+        "11/1450",
+    ] {
+        assert!(page.contains(text), "paper page lacks {text:?}");
+    }
+}
+
+#[tokio::test]
+async fn aachen_top_12_with_follow_up_answered_at_next_meeting() {
+    let app = spawn_demo_app().await;
+    let c = &mut app.conn();
+    let (item, meeting) = find::item_by_title(c, "Sachstandsbericht zum Kommunalen Integrationsmanagement");
+    let m = app.page(&format!("/sitzungen/{meeting}")).await;
+    assert!(m.contains("Mittwoch, 16. Juni 2021, 16:00 Uhr"));
+    let page = app.page(&format!("/tagesordnungspunkte/{item}")).await;
+    assert!(page.contains("TOP Ö 12"), "numbered Ö 12");
+    assert!(page.contains("zur Kenntnis genommen"));
+    assert!(page.contains("Quereinsteiger_innen"));
+    assert!(page.contains("erledigt"), "follow-up shown as answered");
+    assert!(page.contains("KIM-Modul 3"));
+    let p = app.page("/vorlagen?art=mitteilungsvorlage&koerperschaft=staedteregion-aachen").await;
+    assert!(p.contains("Sachstandsbericht zum Kommunalen Integrationsmanagement"));
+    // the answering meeting is a joint one
+    let (answer, answer_meeting) = find::item_by_title(c, "Situation der Quereinsteiger_innen und der Internationalen Förderklassen");
+    let a = app.page(&format!("/tagesordnungspunkte/{answer}")).await;
+    assert!(a.contains("Dieser Tagesordnungspunkt beantwortet"));
+    let jm = app.page(&format!("/sitzungen/{answer_meeting}")).await;
+    assert!(jm.contains("gemeinsam mit"));
+    assert!(jm.contains("Ausschuss für Schule, Bildung, Wissenschaft und Kultur"));
+}
+
+#[tokio::test]
+async fn committee_person_body_and_list_pages() {
+    let app = spawn_demo_app().await;
+    let gremien = app.page("/gremien").await;
+    assert!(gremien.contains("Integrationsausschuss"));
+    let c = &mut app.conn();
+    let (_, meeting) = find::item_by_title(c, "Integrationskonzept des Kreises Coesfeld");
+    let mp = app.page(&format!("/sitzungen/{meeting}")).await;
+    let org_link = mp
+        .split("href=\"/gremien/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("committee link on meeting page")
+        .to_string();
+    let committee = app.page(&format!("/gremien/{org_link}")).await;
+    assert!(committee.contains("Klaus-Viktor Kleerbaum"));
+    assert!(committee.contains("Vorsitz"));
+    assert!(committee.contains("Dr. Thomas Wenning"));
+    assert!(committee.contains("Vergangene Sitzungen"));
+    let person_link = committee
+        .split("href=\"/personen/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("person link")
+        .to_string();
+    let person = app.page(&format!("/personen/{person_link}")).await;
+    assert!(person.contains("Mitgliedschaften"));
+    assert!(person.contains("Integrationsausschuss"));
+    let body = app.page("/koerperschaften/kreis-unna").await;
+    assert!(body.contains("Stadt Kamen"), "Gemeinden of the Kreis listed");
+    assert!(body.contains("Stadt Bergkamen"));
+    let persons = app.page("/personen?koerperschaft=kreis-coesfeld").await;
+    assert!(persons.contains("Kleerbaum"));
+    assert!(!persons.contains("Ziemons"));
+}
+
+#[tokio::test]
+async fn meeting_list_filters_and_month_calendar() {
+    let app = spawn_demo_app().await;
+    let past = app.page("/sitzungen?zeitraum=vergangene&koerperschaft=kreis-siegen-wittgenstein").await;
+    assert!(past.contains("Kreissozialausschuss"));
+    assert!(!past.contains("Rat der Stadt Kamen"));
+    let range = app.page("/sitzungen?von=2013-09-01&bis=2013-09-30").await;
+    assert!(range.contains("09.09.2013"));
+    assert!(range.contains("13.09.2013"));
+    assert!(!range.contains("2016"));
+    let cal = app.page("/sitzungen/kalender?monat=2013-09").await;
+    assert!(cal.contains("September 2013"));
+    assert!(cal.contains("Kreissozialausschuss"));
+    let cal = app.page("/sitzungen/kalender?monat=2021-02&koerperschaft=stadt-kamen").await;
+    assert!(cal.contains("Sozial-, Teilhabe-, Generationen- und Familienausschuss"));
+}
+
+#[tokio::test]
+async fn public_minutes_of_held_meeting() {
+    let app = spawn_demo_app().await;
+    let c = &mut app.conn();
+    let (_, meeting) = find::item_by_title(c, "Integrationskonzept des Kreises Coesfeld");
+    let min = app.page(&format!("/sitzungen/{meeting}/niederschrift")).await;
+    assert!(min.contains("Niederschrift – öffentlicher Teil"));
+    assert!(min.contains("Schublade"));
+    assert!(min.contains("Beschlussempfehlung"));
+    // a meeting in the future has no minutes
+    let future = app.page("/sitzungen?koerperschaft=stadt-kamen").await;
+    let fid = future
+        .split("href=\"/sitzungen/")
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty())
+        .expect("an upcoming meeting")
+        .to_string();
+    let p = app.get(&format!("/sitzungen/{fid}/niederschrift")).await;
+    assert_eq!(p.status, 404);
+}
+
+#[tokio::test]
+async fn sitemap_lists_absolute_urls_of_public_pages() {
+    let app = spawn_demo_app().await;
+    let p = app.get("/sitemap.xml").await;
+    assert_eq!(p.status, 200);
+    assert!(p.content_type.starts_with("application/xml"));
+    assert!(p.body.contains(&format!("<loc>{}/vorlagen/", app.address)));
+    assert!(p.body.contains("/niederschrift</loc>"));
+    assert!(p.body.contains("/tagesordnungspunkte/"));
+}
+
+#[tokio::test]
+async fn security_headers_and_static_css() {
+    let app = spawn_demo_app().await;
+    let r = app.client.get(format!("{}/", app.address)).send().await.expect("get");
+    let h = r.headers();
+    assert_eq!(h.get("x-content-type-options").map(|v| v.to_str().unwrap_or("")), Some("nosniff"));
+    assert!(h.get("content-security-policy").is_some());
+    let css = app.get("/static/gremium.css").await;
+    assert_eq!(css.status, 200);
+    assert!(css.content_type.starts_with("text/css"));
+}
