@@ -55,7 +55,9 @@ impl OrganizationKind {
     pub fn is_gremium(self) -> bool {
         matches!(
             self,
-            OrganizationKind::Council | OrganizationKind::Committee | OrganizationKind::AdvisoryBoard
+            OrganizationKind::Council
+                | OrganizationKind::Committee
+                | OrganizationKind::AdvisoryBoard
         )
     }
 }
@@ -177,7 +179,10 @@ mod tests {
             assert_eq!(Outcome::from_key(o.key()), Some(*o));
             assert!(seen.insert(o.key()));
         }
-        assert_eq!(PaperType::from_key("beschlussvorlage"), Some(PaperType::Resolution));
+        assert_eq!(
+            PaperType::from_key("beschlussvorlage"),
+            Some(PaperType::Resolution)
+        );
         assert_eq!(PaperType::from_key("Beschlussvorlage"), None);
     }
 }

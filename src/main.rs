@@ -7,7 +7,11 @@ use gremium::settings::Settings;
 use gremium::startup::{open_database, Application};
 
 #[derive(Parser)]
-#[command(name = "gremium", version, about = "Gremium – Ratsinformationssystem für Kommunen")]
+#[command(
+    name = "gremium",
+    version,
+    about = "Gremium – Ratsinformationssystem für Kommunen"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -43,7 +47,10 @@ fn main() -> ExitCode {
         .with_target(false)
         .init();
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("Fehler: {e}");
@@ -89,7 +96,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let seeds = gremium::demo::load_seeds(&mut conn)?;
                 println!(
                     "{}",
-                    if seeds { "Fallbeispiele geladen." } else { "Fallbeispiele waren schon vorhanden." }
+                    if seeds {
+                        "Fallbeispiele geladen."
+                    } else {
+                        "Fallbeispiele waren schon vorhanden."
+                    }
                 );
                 if let Some(n) = scale {
                     let t = std::time::Instant::now();
@@ -97,7 +108,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     println!(
                         "{}",
                         if added {
-                            format!("Großstadtdaten für Skalierung {n} erzeugt ({:.1} s).", t.elapsed().as_secs_f64())
+                            format!(
+                                "Großstadtdaten für Skalierung {n} erzeugt ({:.1} s).",
+                                t.elapsed().as_secs_f64()
+                            )
                         } else {
                             format!("Großstadtdaten für Skalierung {n} waren schon vorhanden.")
                         }

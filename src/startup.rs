@@ -45,10 +45,15 @@ impl Application {
             })
             .await??;
         }
-        let listener = TcpListener::bind(&settings.bind)
-            .map_err(|e| anyhow::anyhow!("Adresse {} kann nicht gebunden werden: {e}", settings.bind))?;
+        let listener = TcpListener::bind(&settings.bind).map_err(|e| {
+            anyhow::anyhow!("Adresse {} kann nicht gebunden werden: {e}", settings.bind)
+        })?;
         let addr = listener.local_addr()?;
-        if settings.public_url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+        if settings
+            .public_url
+            .as_deref()
+            .is_none_or(|u| u.trim().is_empty())
+        {
             settings.public_url = Some(format!("http://{addr}"));
         }
         let base_url: Arc<str> = settings.base_url().into();

@@ -60,7 +60,11 @@ fn tera() -> Result<&'static Tera, tera::Error> {
     }
 }
 
-pub fn render<C: Serialize>(template: &str, ctx: &C, site_name: &str) -> Result<String, tera::Error> {
+pub fn render<C: Serialize>(
+    template: &str,
+    ctx: &C,
+    site_name: &str,
+) -> Result<String, tera::Error> {
     let mut context = Context::from_serialize(ctx)?;
     context.insert("site_name", site_name);
     tera()?.render(template, &context)

@@ -50,10 +50,7 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, 
 }
 
 /// Items of several meetings at once (for numbering items shown elsewhere).
-pub fn for_meetings(
-    conn: &mut DbConnection,
-    meeting_ids: &[i64],
-) -> QueryResult<Vec<AgendaItem>> {
+pub fn for_meetings(conn: &mut DbConnection, meeting_ids: &[i64]) -> QueryResult<Vec<AgendaItem>> {
     if meeting_ids.is_empty() {
         return Ok(vec![]);
     }
@@ -145,10 +142,7 @@ pub fn deferral_chain(conn: &mut DbConnection, item: &AgendaItem) -> QueryResult
     Ok(back)
 }
 
-pub fn faction_votes(
-    conn: &mut DbConnection,
-    item_ids: &[i64],
-) -> QueryResult<Vec<FactionVote>> {
+pub fn faction_votes(conn: &mut DbConnection, item_ids: &[i64]) -> QueryResult<Vec<FactionVote>> {
     if item_ids.is_empty() {
         return Ok(vec![]);
     }

@@ -43,7 +43,11 @@ pub struct NewLegislativeTerm {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
-insert_fn!(insert_legislative_term, NewLegislativeTerm, legislative_terms);
+insert_fn!(
+    insert_legislative_term,
+    NewLegislativeTerm,
+    legislative_terms
+);
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = locations)]
@@ -132,7 +136,11 @@ pub struct NewMeetingOrganization {
     pub organization_id: i64,
     pub created_at: NaiveDateTime,
 }
-insert_fn!(insert_meeting_organization, NewMeetingOrganization, meeting_organizations);
+insert_fn!(
+    insert_meeting_organization,
+    NewMeetingOrganization,
+    meeting_organizations
+);
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = papers)]
@@ -160,7 +168,11 @@ pub struct NewPaperOriginator {
     pub person_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
-insert_fn!(insert_paper_originator, NewPaperOriginator, paper_originators);
+insert_fn!(
+    insert_paper_originator,
+    NewPaperOriginator,
+    paper_originators
+);
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = paper_relations)]
@@ -223,7 +235,11 @@ pub struct NewFactionVote {
     pub votes_abstain: i32,
     pub created_at: NaiveDateTime,
 }
-insert_fn!(insert_faction_vote, NewFactionVote, agenda_item_faction_votes);
+insert_fn!(
+    insert_faction_vote,
+    NewFactionVote,
+    agenda_item_faction_votes
+);
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = agenda_item_person_votes)]

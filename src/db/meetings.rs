@@ -48,7 +48,11 @@ fn filtered<'a>(
         if joint.is_empty() {
             q = q.filter(meetings::organization_id.eq(o));
         } else {
-            q = q.filter(meetings::organization_id.eq(o).or(meetings::id.eq_any(joint)));
+            q = q.filter(
+                meetings::organization_id
+                    .eq(o)
+                    .or(meetings::id.eq_any(joint)),
+            );
         }
     }
     if let Some(from) = f.from {
@@ -160,7 +164,11 @@ pub fn all_ids(conn: &mut DbConnection) -> QueryResult<Vec<(i64, NaiveDateTime, 
     Ok(rows
         .into_iter()
         .map(|(id, up, minutes, state)| {
-            (id, up, minutes.is_some() && state == crate::domain::MeetingState::Held.key())
+            (
+                id,
+                up,
+                minutes.is_some() && state == crate::domain::MeetingState::Held.key(),
+            )
         })
         .collect())
 }

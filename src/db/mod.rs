@@ -143,7 +143,10 @@ pub fn prepare_and_migrate(url: &DbUrl) -> anyhow::Result<()> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|e| {
-                    anyhow::anyhow!("Verzeichnis {} kann nicht angelegt werden: {e}", dir.display())
+                    anyhow::anyhow!(
+                        "Verzeichnis {} kann nicht angelegt werden: {e}",
+                        dir.display()
+                    )
                 })?;
             }
         }

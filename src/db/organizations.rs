@@ -40,9 +40,13 @@ pub fn list_gremien(
     if let Some(b) = body_id {
         q = q.filter(organizations::body_id.eq(b));
     }
-    q.order((organizations::body_id, organizations::kind.desc(), organizations::name))
-        .select(Organization::as_select())
-        .load(conn)
+    q.order((
+        organizations::body_id,
+        organizations::kind.desc(),
+        organizations::name,
+    ))
+    .select(Organization::as_select())
+    .load(conn)
 }
 
 pub fn list_by_kind(

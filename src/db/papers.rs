@@ -95,7 +95,10 @@ pub fn originators(conn: &mut DbConnection, paper_id: i64) -> QueryResult<(Vec<i
     let rows: Vec<(Option<i64>, Option<i64>)> = paper_originators::table
         .filter(paper_originators::paper_id.eq(paper_id))
         .order(paper_originators::id)
-        .select((paper_originators::organization_id, paper_originators::person_id))
+        .select((
+            paper_originators::organization_id,
+            paper_originators::person_id,
+        ))
         .load(conn)?;
     Ok((
         rows.iter().filter_map(|r| r.0).collect(),

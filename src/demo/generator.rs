@@ -40,8 +40,16 @@ impl Rng {
 }
 
 const CITY_NAMES: [&str; 10] = [
-    "Musterstadt", "Rheinhausen", "Lindenberg", "Auental", "Bergheide",
-    "Wiesenfurt", "Hafenstadt", "Kornfeld", "Steinbrück", "Waldau",
+    "Musterstadt",
+    "Rheinhausen",
+    "Lindenberg",
+    "Auental",
+    "Bergheide",
+    "Wiesenfurt",
+    "Hafenstadt",
+    "Kornfeld",
+    "Steinbrück",
+    "Waldau",
 ];
 const COMMITTEES: [(&str, &str); 30] = [
     ("Haupt- und Finanzausschuss", "HFA"),
@@ -84,9 +92,9 @@ const FACTIONS: [(&str, &str, u32); 6] = [
     ("Wählergemeinschaft Bürger für die Stadt", "BfS", 5),
 ];
 const GIVEN: [&str; 24] = [
-    "Anna", "Bernd", "Claudia", "Deniz", "Elena", "Frank", "Gül", "Heike", "Ingo", "Julia",
-    "Karl", "Lena", "Marek", "Nina", "Oliver", "Paula", "Ralf", "Sevgi", "Thomas", "Ursula",
-    "Volker", "Wiebke", "Yannick", "Zeynep",
+    "Anna", "Bernd", "Claudia", "Deniz", "Elena", "Frank", "Gül", "Heike", "Ingo", "Julia", "Karl",
+    "Lena", "Marek", "Nina", "Oliver", "Paula", "Ralf", "Sevgi", "Thomas", "Ursula", "Volker",
+    "Wiebke", "Yannick", "Zeynep",
 ];
 const FAMILY: [&str; 24] = [
     "Albers", "Becker", "Cakir", "Dietrich", "Engel", "Fischer", "Graf", "Hartmann", "Illner",
@@ -94,18 +102,42 @@ const FAMILY: [&str; 24] = [
     "Schmitz", "Thiele", "Unger", "Vogel", "Weber", "Yilmaz",
 ];
 const SUBJECTS: [&str; 16] = [
-    "Sanierung der Grundschule", "Neubau der Kindertagesstätte", "Bebauungsplan", "Radverkehrskonzept",
-    "Ausbau der Straße", "Förderung des Sportvereins", "Haushaltsplanentwurf", "Wärmeplanung",
-    "Integrationskonzept – Fortschreibung", "Kommunales Integrationsmanagement – Sachstand",
-    "Spielplatzkonzept", "Digitalisierung der Verwaltung", "Klimaschutzmaßnahmen",
-    "Quartiersentwicklung", "Jahresabschluss", "Gebührensatzung",
+    "Sanierung der Grundschule",
+    "Neubau der Kindertagesstätte",
+    "Bebauungsplan",
+    "Radverkehrskonzept",
+    "Ausbau der Straße",
+    "Förderung des Sportvereins",
+    "Haushaltsplanentwurf",
+    "Wärmeplanung",
+    "Integrationskonzept – Fortschreibung",
+    "Kommunales Integrationsmanagement – Sachstand",
+    "Spielplatzkonzept",
+    "Digitalisierung der Verwaltung",
+    "Klimaschutzmaßnahmen",
+    "Quartiersentwicklung",
+    "Jahresabschluss",
+    "Gebührensatzung",
 ];
 const PLACES: [&str; 12] = [
-    "Am Markt", "Lindenallee", "Kirchplatz", "Bahnhofstraße", "Nordviertel", "Südpark",
-    "Hafenweg", "Schulstraße", "Mühlenbach", "Eichenweg", "Rathausplatz", "Wiesengrund",
+    "Am Markt",
+    "Lindenallee",
+    "Kirchplatz",
+    "Bahnhofstraße",
+    "Nordviertel",
+    "Südpark",
+    "Hafenweg",
+    "Schulstraße",
+    "Mühlenbach",
+    "Eichenweg",
+    "Rathausplatz",
+    "Wiesengrund",
 ];
 const CLOSED: [&str; 4] = [
-    "Grundstücksangelegenheit", "Personalangelegenheit", "Vergabeangelegenheit", "Vertragsangelegenheit",
+    "Grundstücksangelegenheit",
+    "Personalangelegenheit",
+    "Vergabeangelegenheit",
+    "Vertragsangelegenheit",
 ];
 
 fn date_at(d: NaiveDate, h: u32) -> NaiveDateTime {
@@ -117,21 +149,66 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
     let mut rng = Rng(0xC0FFEE ^ city as u64);
     let cutoff = at(2026, 11, 15, 0, 0);
     let term_start = day(2021, 11, 1);
-    let name = format!("{}{}", CITY_NAMES[(city as usize - 1) % 10], if city > 10 { format!(" {city}") } else { String::new() });
+    let name = format!(
+        "{}{}",
+        CITY_NAMES[(city as usize - 1) % 10],
+        if city > 10 {
+            format!(" {city}")
+        } else {
+            String::new()
+        }
+    );
     let mut s = Seeder { c, now };
-    let b = s.body(&body_key(city), &format!("Stadt {name}"), &name, BodyKind::KreisfreieStadt, None, None)?;
-    s.term(b, "Wahlperiode 2021–2026", term_start, Some(day(2026, 12, 31)))?;
-    let loc = s.location(b, &format!("Rathaus {name}"), Some("Ratssaal"), "Rathausplatz 1", "12345", &name)?;
+    let b = s.body(
+        &body_key(city),
+        &format!("Stadt {name}"),
+        &name,
+        BodyKind::KreisfreieStadt,
+        None,
+        None,
+    )?;
+    s.term(
+        b,
+        "Wahlperiode 2021–2026",
+        term_start,
+        Some(day(2026, 12, 31)),
+    )?;
+    let loc = s.location(
+        b,
+        &format!("Rathaus {name}"),
+        Some("Ratssaal"),
+        "Rathausplatz 1",
+        "12345",
+        &name,
+    )?;
 
-    let rat = s.org(b, &format!("Rat der Stadt {name}"), Some("Rat"), OK::Council, Some(loc))?;
+    let rat = s.org(
+        b,
+        &format!("Rat der Stadt {name}"),
+        Some("Rat"),
+        OK::Council,
+        Some(loc),
+    )?;
     let mut gremien = vec![rat];
     for (n, short) in COMMITTEES {
         gremien.push(s.org(b, n, Some(short), OK::Committee, Some(loc))?);
     }
-    gremien.push(s.org(b, "Integrationsrat", Some("IR"), OK::AdvisoryBoard, Some(loc))?);
+    gremien.push(s.org(
+        b,
+        "Integrationsrat",
+        Some("IR"),
+        OK::AdvisoryBoard,
+        Some(loc),
+    )?);
     let mut departments = Vec::new();
     for i in 1..=20 {
-        departments.push(s.org(b, &format!("Amt {}", 10 + i * 3), None, OK::Department, None)?);
+        departments.push(s.org(
+            b,
+            &format!("Amt {}", 10 + i * 3),
+            None,
+            OK::Department,
+            None,
+        )?);
     }
     let mut factions = Vec::new();
     let mut councillors = Vec::new();
@@ -139,7 +216,14 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
         let f = s.org(b, fname, Some(short), OK::Faction, None)?;
         factions.push(f);
         for _ in 0..seats {
-            let p = s.person(b, "", None, *rng.pick(&GIVEN), *rng.pick(&FAMILY), Some(short))?;
+            let p = s.person(
+                b,
+                "",
+                None,
+                rng.pick::<&str>(&GIVEN),
+                rng.pick::<&str>(&FAMILY),
+                Some(short),
+            )?;
             s.member(p, rat, Role::Member, Some(f), term_start)?;
             s.member(p, f, Role::Member, None, term_start)?;
             councillors.push((p, f));
@@ -148,10 +232,23 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
     for (i, g) in gremien.iter().enumerate().skip(1) {
         for k in 0..13 {
             let (p, f) = councillors[(i * 7 + k * 5) % councillors.len()];
-            let role = if k == 0 { Role::Chair } else if k == 1 { Role::ViceChair } else { Role::Member };
+            let role = if k == 0 {
+                Role::Chair
+            } else if k == 1 {
+                Role::ViceChair
+            } else {
+                Role::Member
+            };
             s.member(p, *g, role, Some(f), term_start)?;
         }
-        let p = s.person(b, "", None, *rng.pick(&GIVEN), *rng.pick(&FAMILY), None)?;
+        let p = s.person(
+            b,
+            "",
+            None,
+            rng.pick::<&str>(&GIVEN),
+            rng.pick::<&str>(&FAMILY),
+            None,
+        )?;
         s.member(p, *g, Role::CitizenMember, None, term_start)?;
     }
 
@@ -162,12 +259,45 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
         let mut list = Vec::new();
         for k in 0..50i64 {
             let d = day(2022, 1, 10) + Duration::days(k * 36 + (gi as i64 % 20));
-            let d = d + Duration::days(match d.weekday().num_days_from_monday() { 5 => 2, 6 => 1, _ => 0 });
+            let d = d + Duration::days(match d.weekday().num_days_from_monday() {
+                5 => 2,
+                6 => 1,
+                _ => 0,
+            });
             let start = date_at(d, if gi % 3 == 0 { 16 } else { 17 });
-            let state = if start < cutoff { MS::Held } else if k % 2 == 0 { MS::Invited } else { MS::Scheduled };
-            let short = COMMITTEES.get(gi.wrapping_sub(1)).map(|c| c.1).unwrap_or("Rat");
-            let m = s.meeting(b, *g, &format!("{}. Sitzung", k + 1), Some(&format!("{short}/{}/{}", d.year(), k + 1)), start, 3, Some(loc), state)?;
-            s.item(m, true, 1, "Eröffnung, Feststellung der Tagesordnung", None, if state == MS::Held { res(O::Noted) } else { Default::default() })?;
+            let state = if start < cutoff {
+                MS::Held
+            } else if k % 2 == 0 {
+                MS::Invited
+            } else {
+                MS::Scheduled
+            };
+            let short = COMMITTEES
+                .get(gi.wrapping_sub(1))
+                .map(|c| c.1)
+                .unwrap_or("Rat");
+            let m = s.meeting(
+                b,
+                *g,
+                &format!("{}. Sitzung", k + 1),
+                Some(&format!("{short}/{}/{}", d.year(), k + 1)),
+                start,
+                3,
+                Some(loc),
+                state,
+            )?;
+            s.item(
+                m,
+                true,
+                1,
+                "Eröffnung, Feststellung der Tagesordnung",
+                None,
+                if state == MS::Held {
+                    res(O::Noted)
+                } else {
+                    Default::default()
+                },
+            )?;
             positions.insert(m, (1, 0));
             list.push((m, start));
         }
@@ -175,7 +305,14 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
     }
 
     // papers with their consultation path, each consultation a TOP
-    let types = [PT::Resolution, PT::Resolution, PT::Resolution, PT::Information, PT::Motion, PT::Inquiry];
+    let types = [
+        PT::Resolution,
+        PT::Resolution,
+        PT::Resolution,
+        PT::Information,
+        PT::Motion,
+        PT::Inquiry,
+    ];
     let mut year_counter: HashMap<i32, u32> = HashMap::new();
     for n in 0..10_500u32 {
         let date = day(2021, 12, 1) + Duration::days((n as i64 * 1770) / 10_500);
@@ -194,7 +331,9 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
             public)?;
         s.originator(p, Some(lead), None)?;
         let steps = 1 + rng.below(3);
-        let mut path: Vec<i64> = (0..steps).map(|_| gremien[1 + rng.below(gremien.len() - 1)]).collect();
+        let mut path: Vec<i64> = (0..steps)
+            .map(|_| gremien[1 + rng.below(gremien.len() - 1)])
+            .collect();
         if t == PT::Resolution && rng.chance(30) {
             path.push(rat);
         }
@@ -214,9 +353,7 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
             earliest = start + Duration::days(1);
             let held = start < cutoff;
             let deferred = held && rng.chance(3);
-            let outcome = if !held {
-                Default::default()
-            } else if deferred {
+            let outcome = if !held || deferred {
                 Default::default()
             } else {
                 match role {
@@ -230,17 +367,50 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
                 }
             };
             let pp = positions.entry(m).or_insert((1, 0));
-            let position = if public { pp.0 += 1; pp.0 } else { pp.1 += 1; pp.1 };
+            let position = if public {
+                pp.0 += 1;
+                pp.0
+            } else {
+                pp.1 += 1;
+                pp.1
+            };
             let item = s.item(m, public, position, &title, Some(p), outcome)?;
-            s.consult(p, *org, Some(m), Some(item), role, pos as i32 + 1, last && role == CR::Decision)?;
+            s.consult(
+                p,
+                *org,
+                Some(m),
+                Some(item),
+                role,
+                pos as i32 + 1,
+                last && role == CR::Decision,
+            )?;
             if deferred {
                 let next = meetings[org].iter().find(|(_, st)| *st > start).copied();
                 s.defer(item, next.map(|n| n.0))?;
                 if let Some((nm, nstart)) = next {
                     let pp = positions.entry(nm).or_insert((1, 0));
-                    let position = if public { pp.0 += 1; pp.0 } else { pp.1 += 1; pp.1 };
-                    let r = if nstart < cutoff { res(O::AdoptedByMajority).tally(8, 4, 1, Some(1)) } else { Default::default() };
-                    s.item_full(nm, None, public, position, &format!("{title} (vertagt)"), Some(p), r, Some(item))?;
+                    let position = if public {
+                        pp.0 += 1;
+                        pp.0
+                    } else {
+                        pp.1 += 1;
+                        pp.1
+                    };
+                    let r = if nstart < cutoff {
+                        res(O::AdoptedByMajority).tally(8, 4, 1, Some(1))
+                    } else {
+                        Default::default()
+                    };
+                    s.item_full(
+                        nm,
+                        None,
+                        public,
+                        position,
+                        &format!("{title} (vertagt)"),
+                        Some(p),
+                        r,
+                        Some(item),
+                    )?;
                     earliest = nstart + Duration::days(1);
                 }
             }
@@ -253,12 +423,34 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
             let held = *start < cutoff;
             let pp = positions.entry(*m).or_insert((1, 0));
             pp.0 += 1;
-            s.item(*m, true, pp.0, "Mitteilungen der Verwaltung", None, if held { res(O::Noted) } else { Default::default() })?;
+            s.item(
+                *m,
+                true,
+                pp.0,
+                "Mitteilungen der Verwaltung",
+                None,
+                if held {
+                    res(O::Noted)
+                } else {
+                    Default::default()
+                },
+            )?;
             pp.0 += 1;
             s.item(*m, true, pp.0, "Anfragen", None, Default::default())?;
             pp.1 += 1;
             let closed = format!("{}: {}", rng.pick(&CLOSED), rng.pick(&PLACES));
-            s.item(*m, false, pp.1, &closed, None, if held { res(O::AdoptedUnanimously) } else { Default::default() })?;
+            s.item(
+                *m,
+                false,
+                pp.1,
+                &closed,
+                None,
+                if held {
+                    res(O::AdoptedUnanimously)
+                } else {
+                    Default::default()
+                },
+            )?;
         }
     }
     Ok(())

@@ -17,7 +17,7 @@ pub fn load_seeds(conn: &mut DbConnection) -> anyhow::Result<bool> {
     if db::bodies::find_by_key(conn, SEED_BODY_KEY)?.is_some() {
         return Ok(false);
     }
-    db::write_transaction(conn, |c| seeds::load(c))?;
+    db::write_transaction(conn, seeds::load)?;
     Ok(true)
 }
 

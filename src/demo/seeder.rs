@@ -35,7 +35,10 @@ pub struct Result_ {
 }
 
 pub fn res(outcome: Outcome) -> Result_ {
-    Result_ { outcome: Some(outcome), ..Default::default() }
+    Result_ {
+        outcome: Some(outcome),
+        ..Default::default()
+    }
 }
 
 impl Result_ {
@@ -54,185 +57,305 @@ impl Result_ {
 }
 
 impl<'a> Seeder<'a> {
-    pub fn body(&mut self, key: &str, name: &str, short: &str, kind: BodyKind, parent: Option<i64>, website: Option<&str>) -> R<i64> {
-        insert_body(self.c, &NewBody {
-            key: key.into(),
-            name: name.into(),
-            short_name: short.into(),
-            kind: kind.key().into(),
-            parent_body_id: parent,
-            website: website.map(Into::into),
-            ags: None,
-            created_at: self.now,
-            updated_at: self.now,
-        })
+    pub fn body(
+        &mut self,
+        key: &str,
+        name: &str,
+        short: &str,
+        kind: BodyKind,
+        parent: Option<i64>,
+        website: Option<&str>,
+    ) -> R<i64> {
+        insert_body(
+            self.c,
+            &NewBody {
+                key: key.into(),
+                name: name.into(),
+                short_name: short.into(),
+                kind: kind.key().into(),
+                parent_body_id: parent,
+                website: website.map(Into::into),
+                ags: None,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
-    pub fn term(&mut self, body: i64, name: &str, start: NaiveDate, end: Option<NaiveDate>) -> R<i64> {
-        insert_legislative_term(self.c, &NewLegislativeTerm {
-            body_id: body,
-            name: name.into(),
-            start_date: start,
-            end_date: end,
-            created_at: self.now,
-            updated_at: self.now,
-        })
+    pub fn term(
+        &mut self,
+        body: i64,
+        name: &str,
+        start: NaiveDate,
+        end: Option<NaiveDate>,
+    ) -> R<i64> {
+        insert_legislative_term(
+            self.c,
+            &NewLegislativeTerm {
+                body_id: body,
+                name: name.into(),
+                start_date: start,
+                end_date: end,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
-    pub fn location(&mut self, body: i64, description: &str, room: Option<&str>, street: &str, postal: &str, city: &str) -> R<i64> {
-        insert_location(self.c, &NewLocation {
-            body_id: body,
-            description: description.into(),
-            room: room.map(Into::into),
-            street_address: Some(street.into()),
-            postal_code: Some(postal.into()),
-            locality: Some(city.into()),
-            created_at: self.now,
-            updated_at: self.now,
-        })
+    pub fn location(
+        &mut self,
+        body: i64,
+        description: &str,
+        room: Option<&str>,
+        street: &str,
+        postal: &str,
+        city: &str,
+    ) -> R<i64> {
+        insert_location(
+            self.c,
+            &NewLocation {
+                body_id: body,
+                description: description.into(),
+                room: room.map(Into::into),
+                street_address: Some(street.into()),
+                postal_code: Some(postal.into()),
+                locality: Some(city.into()),
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
-    pub fn org(&mut self, body: i64, name: &str, short: Option<&str>, kind: OrganizationKind, location: Option<i64>) -> R<i64> {
-        insert_organization(self.c, &NewOrganization {
-            body_id: body,
-            name: name.into(),
-            short_name: short.map(Into::into),
-            kind: kind.key().into(),
-            parent_id: None,
-            location_id: location,
-            start_date: None,
-            end_date: None,
-            website: None,
-            created_at: self.now,
-            updated_at: self.now,
-        })
+    pub fn org(
+        &mut self,
+        body: i64,
+        name: &str,
+        short: Option<&str>,
+        kind: OrganizationKind,
+        location: Option<i64>,
+    ) -> R<i64> {
+        insert_organization(
+            self.c,
+            &NewOrganization {
+                body_id: body,
+                name: name.into(),
+                short_name: short.map(Into::into),
+                kind: kind.key().into(),
+                parent_id: None,
+                location_id: location,
+                start_date: None,
+                end_date: None,
+                website: None,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
-    pub fn person(&mut self, body: i64, form: &str, title: Option<&str>, given: &str, family: &str, party: Option<&str>) -> R<i64> {
-        insert_person(self.c, &NewPerson {
-            body_id: body,
-            family_name: family.into(),
-            given_name: given.into(),
-            title: title.map(Into::into),
-            form_of_address: Some(form.into()),
-            affix: None,
-            party: party.map(Into::into),
-            created_at: self.now,
-            updated_at: self.now,
-        })
+    pub fn person(
+        &mut self,
+        body: i64,
+        form: &str,
+        title: Option<&str>,
+        given: &str,
+        family: &str,
+        party: Option<&str>,
+    ) -> R<i64> {
+        insert_person(
+            self.c,
+            &NewPerson {
+                body_id: body,
+                family_name: family.into(),
+                given_name: given.into(),
+                title: title.map(Into::into),
+                form_of_address: Some(form.into()),
+                affix: None,
+                party: party.map(Into::into),
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
-    pub fn member(&mut self, person: i64, org: i64, role: MembershipRole, faction: Option<i64>, since: NaiveDate) -> R<i64> {
-        insert_membership(self.c, &NewMembership {
-            person_id: person,
-            organization_id: org,
-            role: role.key().into(),
-            voting_right: !matches!(role, MembershipRole::Advisory | MembershipRole::Deputy),
-            on_behalf_of_id: faction,
-            start_date: Some(since),
-            end_date: None,
-            created_at: self.now,
-            updated_at: self.now,
-        })
+    pub fn member(
+        &mut self,
+        person: i64,
+        org: i64,
+        role: MembershipRole,
+        faction: Option<i64>,
+        since: NaiveDate,
+    ) -> R<i64> {
+        insert_membership(
+            self.c,
+            &NewMembership {
+                person_id: person,
+                organization_id: org,
+                role: role.key().into(),
+                voting_right: !matches!(role, MembershipRole::Advisory | MembershipRole::Deputy),
+                on_behalf_of_id: faction,
+                start_date: Some(since),
+                end_date: None,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn meeting(&mut self, body: i64, org: i64, name: &str, number: Option<&str>, start: NaiveDateTime, hours: i64, location: Option<i64>, state: MeetingState) -> R<i64> {
+    pub fn meeting(
+        &mut self,
+        body: i64,
+        org: i64,
+        name: &str,
+        number: Option<&str>,
+        start: NaiveDateTime,
+        hours: i64,
+        location: Option<i64>,
+        state: MeetingState,
+    ) -> R<i64> {
         let held = state == MeetingState::Held;
-        insert_meeting(self.c, &NewMeeting {
-            body_id: body,
-            organization_id: org,
-            name: name.into(),
-            number: number.map(Into::into),
-            start_at: start,
-            end_at: Some(start + chrono::Duration::hours(hours)),
-            location_id: location,
-            state: state.key().into(),
-            sequence: 0,
-            minutes_approved_at: held.then_some(start + chrono::Duration::days(21)),
-            minutes_published_at: held.then_some(start + chrono::Duration::days(22)),
-            created_at: self.now,
-            updated_at: self.now,
-        })
+        insert_meeting(
+            self.c,
+            &NewMeeting {
+                body_id: body,
+                organization_id: org,
+                name: name.into(),
+                number: number.map(Into::into),
+                start_at: start,
+                end_at: Some(start + chrono::Duration::hours(hours)),
+                location_id: location,
+                state: state.key().into(),
+                sequence: 0,
+                minutes_approved_at: held.then_some(start + chrono::Duration::days(21)),
+                minutes_published_at: held.then_some(start + chrono::Duration::days(22)),
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
     pub fn joint(&mut self, meeting: i64, org: i64) -> R<i64> {
-        insert_meeting_organization(self.c, &NewMeetingOrganization {
-            meeting_id: meeting,
-            organization_id: org,
-            created_at: self.now,
-        })
+        insert_meeting_organization(
+            self.c,
+            &NewMeetingOrganization {
+                meeting_id: meeting,
+                organization_id: org,
+                created_at: self.now,
+            },
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn paper(&mut self, body: i64, reference: &str, t: PaperType, title: &str, file_number: Option<&str>, date: NaiveDate, lead: Option<i64>, proposal: Option<&str>, reasoning: Option<&str>, public: bool) -> R<i64> {
-        insert_paper(self.c, &NewPaper {
-            body_id: body,
-            reference: reference.into(),
-            paper_type: t.key().into(),
-            title: title.into(),
-            file_number: file_number.map(Into::into),
-            date,
-            lead_organization_id: lead,
-            proposal: proposal.map(Into::into),
-            reasoning: reasoning.map(Into::into),
-            public,
-            created_at: self.now,
-            updated_at: self.now,
-        })
+    pub fn paper(
+        &mut self,
+        body: i64,
+        reference: &str,
+        t: PaperType,
+        title: &str,
+        file_number: Option<&str>,
+        date: NaiveDate,
+        lead: Option<i64>,
+        proposal: Option<&str>,
+        reasoning: Option<&str>,
+        public: bool,
+    ) -> R<i64> {
+        insert_paper(
+            self.c,
+            &NewPaper {
+                body_id: body,
+                reference: reference.into(),
+                paper_type: t.key().into(),
+                title: title.into(),
+                file_number: file_number.map(Into::into),
+                date,
+                lead_organization_id: lead,
+                proposal: proposal.map(Into::into),
+                reasoning: reasoning.map(Into::into),
+                public,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
     pub fn originator(&mut self, paper: i64, org: Option<i64>, person: Option<i64>) -> R<i64> {
-        insert_paper_originator(self.c, &NewPaperOriginator {
-            paper_id: paper,
-            organization_id: org,
-            person_id: person,
-            created_at: self.now,
-        })
+        insert_paper_originator(
+            self.c,
+            &NewPaperOriginator {
+                paper_id: paper,
+                organization_id: org,
+                person_id: person,
+                created_at: self.now,
+            },
+        )
     }
 
     pub fn relation(&mut self, paper: i64, related: i64, kind: PaperRelationKind) -> R<i64> {
-        insert_paper_relation(self.c, &NewPaperRelation {
-            paper_id: paper,
-            related_paper_id: related,
-            kind: kind.key().into(),
-            created_at: self.now,
-        })
+        insert_paper_relation(
+            self.c,
+            &NewPaperRelation {
+                paper_id: paper,
+                related_paper_id: related,
+                kind: kind.key().into(),
+                created_at: self.now,
+            },
+        )
     }
 
     /// A top-level item; `public` chooses the part (Ö / N).
-    pub fn item(&mut self, meeting: i64, public: bool, position: i32, title: &str, paper: Option<i64>, r: Result_) -> R<i64> {
+    pub fn item(
+        &mut self,
+        meeting: i64,
+        public: bool,
+        position: i32,
+        title: &str,
+        paper: Option<i64>,
+        r: Result_,
+    ) -> R<i64> {
         self.item_full(meeting, None, public, position, title, paper, r, None)
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn item_full(&mut self, meeting: i64, parent: Option<i64>, public: bool, position: i32, title: &str, paper: Option<i64>, r: Result_, continues: Option<i64>) -> R<i64> {
+    pub fn item_full(
+        &mut self,
+        meeting: i64,
+        parent: Option<i64>,
+        public: bool,
+        position: i32,
+        title: &str,
+        paper: Option<i64>,
+        r: Result_,
+        continues: Option<i64>,
+    ) -> R<i64> {
         let (y, n, a, abs) = match r.tally {
             Some((y, n, a, abs)) => (Some(y), Some(n), Some(a), abs),
             None => (None, None, None, None),
         };
-        insert_agenda_item(self.c, &NewAgendaItem {
-            meeting_id: meeting,
-            parent_id: parent,
-            public,
-            position,
-            title: title.into(),
-            paper_id: paper,
-            outcome: r.outcome.map(|o| o.key().into()),
-            votes_yes: y,
-            votes_no: n,
-            votes_abstain: a,
-            votes_absent: abs,
-            resolution_text: r.resolution,
-            minutes_text: r.minutes,
-            deferred_to_meeting_id: None,
-            deferred_to_next: false,
-            continues_agenda_item_id: continues,
-            referred_to_organization_id: None,
-            supplement: false,
-            created_at: self.now,
-            updated_at: self.now,
-        })
+        insert_agenda_item(
+            self.c,
+            &NewAgendaItem {
+                meeting_id: meeting,
+                parent_id: parent,
+                public,
+                position,
+                title: title.into(),
+                paper_id: paper,
+                outcome: r.outcome.map(|o| o.key().into()),
+                votes_yes: y,
+                votes_no: n,
+                votes_abstain: a,
+                votes_absent: abs,
+                resolution_text: r.resolution,
+                minutes_text: r.minutes,
+                deferred_to_meeting_id: None,
+                deferred_to_next: false,
+                continues_agenda_item_id: continues,
+                referred_to_organization_id: None,
+                supplement: false,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
     /// Mark an item as deferred ("vertagt") to a meeting or to the next one.
@@ -250,70 +373,117 @@ impl<'a> Seeder<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn consult(&mut self, paper: i64, org: i64, meeting: Option<i64>, item: Option<i64>, role: ConsultationRole, position: i32, authoritative: bool) -> R<i64> {
-        insert_consultation(self.c, &NewConsultation {
-            paper_id: paper,
-            organization_id: org,
-            meeting_id: meeting,
-            agenda_item_id: item,
-            role: role.key().into(),
-            position,
-            authoritative,
-            created_at: self.now,
-            updated_at: self.now,
-        })
+    pub fn consult(
+        &mut self,
+        paper: i64,
+        org: i64,
+        meeting: Option<i64>,
+        item: Option<i64>,
+        role: ConsultationRole,
+        position: i32,
+        authoritative: bool,
+    ) -> R<i64> {
+        insert_consultation(
+            self.c,
+            &NewConsultation {
+                paper_id: paper,
+                organization_id: org,
+                meeting_id: meeting,
+                agenda_item_id: item,
+                role: role.key().into(),
+                position,
+                authoritative,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
-    pub fn faction_vote(&mut self, item: i64, faction: i64, yes: i32, no: i32, abstain: i32) -> R<i64> {
-        insert_faction_vote(self.c, &NewFactionVote {
-            agenda_item_id: item,
-            faction_id: faction,
-            votes_yes: yes,
-            votes_no: no,
-            votes_abstain: abstain,
-            created_at: self.now,
-        })
+    pub fn faction_vote(
+        &mut self,
+        item: i64,
+        faction: i64,
+        yes: i32,
+        no: i32,
+        abstain: i32,
+    ) -> R<i64> {
+        insert_faction_vote(
+            self.c,
+            &NewFactionVote {
+                agenda_item_id: item,
+                faction_id: faction,
+                votes_yes: yes,
+                votes_no: no,
+                votes_abstain: abstain,
+                created_at: self.now,
+            },
+        )
     }
 
     pub fn person_vote(&mut self, item: i64, person: i64, vote: Vote) -> R<i64> {
-        insert_person_vote(self.c, &NewPersonVote {
-            agenda_item_id: item,
-            person_id: person,
-            vote: vote.key().into(),
-            created_at: self.now,
-        })
+        insert_person_vote(
+            self.c,
+            &NewPersonVote {
+                agenda_item_id: item,
+                person_id: person,
+                vote: vote.key().into(),
+                created_at: self.now,
+            },
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn follow_up(&mut self, origin: i64, org: i64, due: Option<i64>, text: &str, by: Option<i64>, answered: Option<i64>) -> R<i64> {
-        insert_follow_up(self.c, &NewFollowUp {
-            origin_agenda_item_id: origin,
-            organization_id: org,
-            due_meeting_id: due,
-            description: text.into(),
-            requested_by_person_id: by,
-            answered_by_agenda_item_id: answered,
-            created_at: self.now,
-            updated_at: self.now,
-        })
+    pub fn follow_up(
+        &mut self,
+        origin: i64,
+        org: i64,
+        due: Option<i64>,
+        text: &str,
+        by: Option<i64>,
+        answered: Option<i64>,
+    ) -> R<i64> {
+        insert_follow_up(
+            self.c,
+            &NewFollowUp {
+                origin_agenda_item_id: origin,
+                organization_id: org,
+                due_meeting_id: due,
+                description: text.into(),
+                requested_by_person_id: by,
+                answered_by_agenda_item_id: answered,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 
-    pub fn file(&mut self, body: i64, name: &str, size: i64, public: bool, paper: Option<i64>, meeting: Option<i64>) -> R<i64> {
-        insert_file(self.c, &NewFile {
-            body_id: body,
-            name: name.into(),
-            file_name: format!("{}.pdf", name.to_lowercase().replace(' ', "-")),
-            mime_type: "application/pdf".into(),
-            size,
-            sha256: None,
-            storage_path: None,
-            text_content: None,
-            public,
-            paper_id: paper,
-            meeting_id: meeting,
-            agenda_item_id: None,
-            created_at: self.now,
-            updated_at: self.now,
-        })
+    pub fn file(
+        &mut self,
+        body: i64,
+        name: &str,
+        size: i64,
+        public: bool,
+        paper: Option<i64>,
+        meeting: Option<i64>,
+    ) -> R<i64> {
+        insert_file(
+            self.c,
+            &NewFile {
+                body_id: body,
+                name: name.into(),
+                file_name: format!("{}.pdf", name.to_lowercase().replace(' ', "-")),
+                mime_type: "application/pdf".into(),
+                size,
+                sha256: None,
+                storage_path: None,
+                text_content: None,
+                public,
+                paper_id: paper,
+                meeting_id: meeting,
+                agenda_item_id: None,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
     }
 }

@@ -39,19 +39,61 @@ fn opening(s: &mut Seeder, meeting: i64, pos: i32) -> R<i64> {
 
 /// Kreis Unna with its towns of the "Mittelkreis" (seed 000).
 fn kreis_unna(s: &mut Seeder) -> R<i64> {
-    let unna = s.body("kreis-unna", "Kreis Unna", "Kreis Unna", BodyKind::Kreis, None, Some("https://www.kreis-unna.de"))?;
-    s.term(unna, "Wahlperiode 2020–2025", day(2020, 11, 1), Some(day(2025, 10, 31)))?;
+    let unna = s.body(
+        "kreis-unna",
+        "Kreis Unna",
+        "Kreis Unna",
+        BodyKind::Kreis,
+        None,
+        Some("https://www.kreis-unna.de"),
+    )?;
+    s.term(
+        unna,
+        "Wahlperiode 2020–2025",
+        day(2020, 11, 1),
+        Some(day(2025, 10, 31)),
+    )?;
     s.term(unna, "Wahlperiode 2025–2030", day(2025, 11, 1), None)?;
-    let haus = s.location(unna, "Kreishaus Unna", Some("Großer Sitzungssaal"), "Friedrich-Ebert-Straße 17", "59425", "Unna")?;
+    let haus = s.location(
+        unna,
+        "Kreishaus Unna",
+        Some("Großer Sitzungssaal"),
+        "Friedrich-Ebert-Straße 17",
+        "59425",
+        "Unna",
+    )?;
     s.org(unna, "Kreistag Unna", Some("KT"), OK::Council, Some(haus))?;
-    s.org(unna, "Ausschuss für Arbeit, Soziales, Familie und Integration", Some("ASFI"), OK::Committee, Some(haus))?;
-    s.org(unna, "Kommunales Integrationszentrum Kreis Unna", Some("KI"), OK::Department, None)?;
+    s.org(
+        unna,
+        "Ausschuss für Arbeit, Soziales, Familie und Integration",
+        Some("ASFI"),
+        OK::Committee,
+        Some(haus),
+    )?;
+    s.org(
+        unna,
+        "Kommunales Integrationszentrum Kreis Unna",
+        Some("KI"),
+        OK::Department,
+        None,
+    )?;
     for (key, name, short, kind) in [
         ("stadt-luenen", "Stadt Lünen", "Lünen", BodyKind::Stadt),
-        ("gemeinde-boenen", "Gemeinde Bönen", "Bönen", BodyKind::Gemeinde),
+        (
+            "gemeinde-boenen",
+            "Gemeinde Bönen",
+            "Bönen",
+            BodyKind::Gemeinde,
+        ),
     ] {
         let b = s.body(key, name, short, kind, Some(unna), None)?;
-        s.org(b, &format!("Rat der {name}"), Some("Rat"), OK::Council, None)?;
+        s.org(
+            b,
+            &format!("Rat der {name}"),
+            Some("Rat"),
+            OK::Council,
+            None,
+        )?;
     }
     Ok(unna)
 }
@@ -59,17 +101,78 @@ fn kreis_unna(s: &mut Seeder) -> R<i64> {
 /// Seed 000: Kamen's social committee hears the integration concept,
 /// defers the decision to February and adopts KIM participation unanimously.
 fn kamen(s: &mut Seeder, unna: i64) -> R<()> {
-    let b = s.body(SEED_BODY_KEY, "Stadt Kamen", "Kamen", BodyKind::Stadt, Some(unna), Some("https://www.kamen.de"))?;
-    s.term(b, "Wahlperiode 2020–2025", day(2020, 11, 1), Some(day(2025, 10, 31)))?;
+    let b = s.body(
+        SEED_BODY_KEY,
+        "Stadt Kamen",
+        "Kamen",
+        BodyKind::Stadt,
+        Some(unna),
+        Some("https://www.kamen.de"),
+    )?;
+    s.term(
+        b,
+        "Wahlperiode 2020–2025",
+        day(2020, 11, 1),
+        Some(day(2025, 10, 31)),
+    )?;
     s.term(b, "Wahlperiode 2025–2030", day(2025, 11, 1), None)?;
-    let saal = s.location(b, "Rathaus Kamen", Some("Ratssaal"), "Rathausplatz 1", "59174", "Kamen")?;
-    let rat = s.org(b, "Rat der Stadt Kamen", Some("Rat"), OK::Council, Some(saal))?;
-    let soz = s.org(b, "Sozial-, Teilhabe-, Generationen- und Familienausschuss", Some("SozA"), OK::Committee, Some(saal))?;
-    let ir = s.org(b, "Integrationsrat der Stadt Kamen", Some("IR"), OK::AdvisoryBoard, Some(saal))?;
-    let dez = s.org(b, "Dezernat II – Soziales, Generationen und Integration", Some("Dez. II"), OK::Department, None)?;
-    let spd = s.org(b, "SPD-Fraktion im Rat der Stadt Kamen", Some("SPD"), OK::Faction, None)?;
-    let cdu = s.org(b, "CDU-Fraktion im Rat der Stadt Kamen", Some("CDU"), OK::Faction, None)?;
-    let gru = s.org(b, "Fraktion Bündnis 90/Die Grünen", Some("GRÜNE"), OK::Faction, None)?;
+    let saal = s.location(
+        b,
+        "Rathaus Kamen",
+        Some("Ratssaal"),
+        "Rathausplatz 1",
+        "59174",
+        "Kamen",
+    )?;
+    let rat = s.org(
+        b,
+        "Rat der Stadt Kamen",
+        Some("Rat"),
+        OK::Council,
+        Some(saal),
+    )?;
+    let soz = s.org(
+        b,
+        "Sozial-, Teilhabe-, Generationen- und Familienausschuss",
+        Some("SozA"),
+        OK::Committee,
+        Some(saal),
+    )?;
+    let ir = s.org(
+        b,
+        "Integrationsrat der Stadt Kamen",
+        Some("IR"),
+        OK::AdvisoryBoard,
+        Some(saal),
+    )?;
+    let dez = s.org(
+        b,
+        "Dezernat II – Soziales, Generationen und Integration",
+        Some("Dez. II"),
+        OK::Department,
+        None,
+    )?;
+    let spd = s.org(
+        b,
+        "SPD-Fraktion im Rat der Stadt Kamen",
+        Some("SPD"),
+        OK::Faction,
+        None,
+    )?;
+    let cdu = s.org(
+        b,
+        "CDU-Fraktion im Rat der Stadt Kamen",
+        Some("CDU"),
+        OK::Faction,
+        None,
+    )?;
+    let gru = s.org(
+        b,
+        "Fraktion Bündnis 90/Die Grünen",
+        Some("GRÜNE"),
+        OK::Faction,
+        None,
+    )?;
     let fdp = s.org(b, "FDP-Fraktion", Some("FDP"), OK::Faction, None)?;
 
     let schulze = s.person(b, "Frau", None, "Hanna", "Schulze", None)?;
@@ -121,13 +224,47 @@ fn kamen(s: &mut Seeder, unna: i64) -> R<()> {
         false)?;
 
     // 24.11.2020 (a Tuesday): presented, decision deferred; KIM adopted unanimously
-    let m1 = s.meeting(b, soz, "6. Sitzung des Sozial-, Teilhabe-, Generationen- und Familienausschusses", Some("SozA/2020/6"), at(2020, 11, 24, 17, 0), 2, Some(saal), MS::Held)?;
+    let m1 = s.meeting(
+        b,
+        soz,
+        "6. Sitzung des Sozial-, Teilhabe-, Generationen- und Familienausschusses",
+        Some("SozA/2020/6"),
+        at(2020, 11, 24, 17, 0),
+        2,
+        Some(saal),
+        MS::Held,
+    )?;
     // 23.02.2021: the February meeting the decision was moved to
-    let m2 = s.meeting(b, soz, "7. Sitzung des Sozial-, Teilhabe-, Generationen- und Familienausschusses", Some("SozA/2021/1"), at(2021, 2, 23, 17, 0), 2, Some(saal), MS::Held)?;
-    let m3 = s.meeting(b, rat, "4. Sitzung des Rates der Stadt Kamen", Some("Rat/2021/2"), at(2021, 3, 18, 17, 0), 3, Some(saal), MS::Held)?;
+    let m2 = s.meeting(
+        b,
+        soz,
+        "7. Sitzung des Sozial-, Teilhabe-, Generationen- und Familienausschusses",
+        Some("SozA/2021/1"),
+        at(2021, 2, 23, 17, 0),
+        2,
+        Some(saal),
+        MS::Held,
+    )?;
+    let m3 = s.meeting(
+        b,
+        rat,
+        "4. Sitzung des Rates der Stadt Kamen",
+        Some("Rat/2021/2"),
+        at(2021, 3, 18, 17, 0),
+        3,
+        Some(saal),
+        MS::Held,
+    )?;
 
     opening(s, m1, 1)?;
-    s.item(m1, true, 2, "Einwohnerfragestunde", None, res(O::Noted).minutes("Es wurden keine Fragen gestellt."))?;
+    s.item(
+        m1,
+        true,
+        2,
+        "Einwohnerfragestunde",
+        None,
+        res(O::Noted).minutes("Es wurden keine Fragen gestellt."),
+    )?;
     let i_concept = s.item(m1, true, 3, "Integrationskonzept der Stadt Kamen", Some(concept), crate::demo::seeder::Result_ {
         minutes: Some("Beigeordnete Hanna Schulze stellt das Integrationskonzept vor. Es soll sich in einem steten dynamischen Prozess befinden. Der Integrationsrat soll künftig an der Weiterentwicklung mitarbeiten; aus dem Ausschuss wird angeregt, die Aktion Zivilcourage einzubeziehen.\n\nDer Ausschuss verschiebt die Beschlussfassung auf seine nächste Sitzung im Februar, damit zuvor möglichst viele weitere Akteure an der Erstellung des Konzepts beteiligt werden können.".into()),
         ..Default::default()
@@ -136,8 +273,24 @@ fn kamen(s: &mut Seeder, unna: i64) -> R<()> {
         res(O::AdoptedUnanimously).tally(14, 0, 0, Some(1))
             .resolution("Die Stadt Kamen nimmt am Förderprogramm „Kommunales Integrationsmanagement“ des Kreises Unna teil. Die Verwaltung wird beauftragt, den für die Umsetzung notwendigen Kooperationsvertrag mit der Stadt Bergkamen und der Gemeinde Bönen abzuschließen.")
             .minutes("Beigeordnete Schulze erläutert, dass mit der Fall- bzw. Schnittstellenmanagerstelle Geflüchtete erreicht werden sollen, die „durchs Raster gefallen“ sind. Die Weiterleitung der Mittel durch die Stadt Bergkamen bringe keine Nachteile; die Verwaltung stehe in engem Austausch mit der Integrationsbeauftragten der Stadt Bergkamen."))?;
-    s.item(m1, true, 5, "Mitteilungen der Verwaltung", None, res(O::Noted))?;
-    let n1 = s.item(m1, false, 1, "Anmietung eines Wohngebäudes zur Unterbringung Geflüchteter", Some(rent), res(O::AdoptedUnanimously).tally(14, 0, 0, Some(1)).minutes("Vertraulich: Zustimmung zur Anmietung zu den vorgelegten Konditionen."))?;
+    s.item(
+        m1,
+        true,
+        5,
+        "Mitteilungen der Verwaltung",
+        None,
+        res(O::Noted),
+    )?;
+    let n1 = s.item(
+        m1,
+        false,
+        1,
+        "Anmietung eines Wohngebäudes zur Unterbringung Geflüchteter",
+        Some(rent),
+        res(O::AdoptedUnanimously)
+            .tally(14, 0, 0, Some(1))
+            .minutes("Vertraulich: Zustimmung zur Anmietung zu den vorgelegten Konditionen."),
+    )?;
     s.item(m1, false, 2, "Personalangelegenheit: Besetzung der Stelle Fallmanagement im Kommunalen Integrationsmanagement", None, res(O::Noted).minutes("Vertraulich: Auswahlverfahren und Bewerberlage wurden erörtert."))?;
     s.defer(i_concept, Some(m2))?;
     s.consult(kim, soz, Some(m1), Some(i_kim), CR::Decision, 1, true)?;
@@ -149,48 +302,183 @@ fn kamen(s: &mut Seeder, unna: i64) -> R<()> {
             .resolution("Der Ausschuss empfiehlt dem Rat, das Integrationskonzept der Stadt Kamen zu beschließen.")
             .minutes("Die Verwaltung berichtet über die seit November eingegangenen Beiträge weiterer Akteure. Der Ausschuss empfiehlt dem Rat die Beschlussfassung."),
         Some(i_concept))?;
-    s.item(m2, true, 3, "Mitteilungen der Verwaltung", None, res(O::Noted))?;
-    s.consult(concept, soz, Some(m2), Some(i_concept2), CR::Preliminary, 1, false)?;
+    s.item(
+        m2,
+        true,
+        3,
+        "Mitteilungen der Verwaltung",
+        None,
+        res(O::Noted),
+    )?;
+    s.consult(
+        concept,
+        soz,
+        Some(m2),
+        Some(i_concept2),
+        CR::Preliminary,
+        1,
+        false,
+    )?;
 
     opening(s, m3, 1)?;
     let i_concept3 = s.item(m3, true, 5, "Integrationskonzept der Stadt Kamen", Some(concept),
         res(O::AdoptedByMajority).tally(36, 2, 1, Some(0))
             .resolution("Der Rat der Stadt Kamen beschließt das Integrationskonzept der Stadt Kamen. Die Verwaltung setzt die Handlungsstrategien gemeinsam mit Institutionen und Einrichtungen um; der Integrationsrat wird an der Weiterentwicklung beteiligt."))?;
-    s.consult(concept, rat, Some(m3), Some(i_concept3), CR::Decision, 2, true)?;
+    s.consult(
+        concept,
+        rat,
+        Some(m3),
+        Some(i_concept3),
+        CR::Decision,
+        2,
+        true,
+    )?;
     s.faction_vote(i_concept3, spd, 20, 0, 0)?;
     s.faction_vote(i_concept3, cdu, 10, 2, 1)?;
     s.faction_vote(i_concept3, gru, 4, 0, 0)?;
     s.faction_vote(i_concept3, fdp, 2, 0, 0)?;
-    s.item(m3, false, 1, "Grundstücksangelegenheit: Erwerb einer Teilfläche Gemarkung Methler", None, res(O::AdoptedUnanimously).minutes("Vertraulich: Kaufpreisverhandlung."))?;
-    for (p, v) in ids.iter().take(8).zip([Vote::Yes, Vote::Yes, Vote::Yes, Vote::Yes, Vote::Yes, Vote::No, Vote::Yes, Vote::Yes]) {
+    s.item(
+        m3,
+        false,
+        1,
+        "Grundstücksangelegenheit: Erwerb einer Teilfläche Gemarkung Methler",
+        None,
+        res(O::AdoptedUnanimously).minutes("Vertraulich: Kaufpreisverhandlung."),
+    )?;
+    for (p, v) in ids.iter().take(8).zip([
+        Vote::Yes,
+        Vote::Yes,
+        Vote::Yes,
+        Vote::Yes,
+        Vote::Yes,
+        Vote::No,
+        Vote::Yes,
+        Vote::Yes,
+    ]) {
         s.person_vote(i_concept3, *p, v)?;
     }
-    s.file(b, "Integrationskonzept der Stadt Kamen", 2_480_000, true, Some(concept), None)?;
+    s.file(
+        b,
+        "Integrationskonzept der Stadt Kamen",
+        2_480_000,
+        true,
+        Some(concept),
+        None,
+    )?;
 
     // upcoming
     let report = s.paper(b, "2026/201", PT::Information, "Fortschreibung des Integrationskonzepts – Sachstandsbericht", None, day(2026, 11, 17), Some(dez),
         Some("Kenntnisnahme"), Some("Die Verwaltung berichtet über den Stand der Fortschreibung des Integrationskonzepts und die Mitarbeit des Integrationsrates."), true)?;
-    let m4 = s.meeting(b, soz, "Sitzung des Sozial-, Teilhabe-, Generationen- und Familienausschusses", Some("SozA/2026/5"), at(2026, 12, 8, 17, 0), 2, Some(saal), MS::Invited)?;
+    let m4 = s.meeting(
+        b,
+        soz,
+        "Sitzung des Sozial-, Teilhabe-, Generationen- und Familienausschusses",
+        Some("SozA/2026/5"),
+        at(2026, 12, 8, 17, 0),
+        2,
+        Some(saal),
+        MS::Invited,
+    )?;
     opening(s, m4, 1)?;
-    let i4 = s.item(m4, true, 2, "Fortschreibung des Integrationskonzepts – Sachstandsbericht", Some(report), Default::default())?;
+    let i4 = s.item(
+        m4,
+        true,
+        2,
+        "Fortschreibung des Integrationskonzepts – Sachstandsbericht",
+        Some(report),
+        Default::default(),
+    )?;
     s.consult(report, soz, Some(m4), Some(i4), CR::Notice, 1, false)?;
-    s.item(m4, true, 3, "Mitteilungen der Verwaltung", None, Default::default())?;
-    s.item(m4, false, 1, "Vergabe eines Sprachkursangebots – Zuschlagserteilung", None, Default::default())?;
-    let m5 = s.meeting(b, rat, "Sitzung des Rates der Stadt Kamen", Some("Rat/2026/6"), at(2026, 12, 17, 17, 0), 3, Some(saal), MS::Scheduled)?;
+    s.item(
+        m4,
+        true,
+        3,
+        "Mitteilungen der Verwaltung",
+        None,
+        Default::default(),
+    )?;
+    s.item(
+        m4,
+        false,
+        1,
+        "Vergabe eines Sprachkursangebots – Zuschlagserteilung",
+        None,
+        Default::default(),
+    )?;
+    let m5 = s.meeting(
+        b,
+        rat,
+        "Sitzung des Rates der Stadt Kamen",
+        Some("Rat/2026/6"),
+        at(2026, 12, 17, 17, 0),
+        3,
+        Some(saal),
+        MS::Scheduled,
+    )?;
     opening(s, m5, 1)?;
-    s.item(m5, true, 2, "Haushaltssatzung 2027", None, Default::default())?;
+    s.item(
+        m5,
+        true,
+        2,
+        "Haushaltssatzung 2027",
+        None,
+        Default::default(),
+    )?;
     Ok(())
 }
 
 /// Seed 003: Bergkamen's Vorlage 11/1481 to the Integrationsrat.
 fn bergkamen(s: &mut Seeder, unna: i64) -> R<()> {
-    let b = s.body("stadt-bergkamen", "Stadt Bergkamen", "Bergkamen", BodyKind::Stadt, Some(unna), Some("https://www.bergkamen.de"))?;
-    s.term(b, "Wahlperiode 2014–2020", day(2014, 6, 1), Some(day(2020, 10, 31)))?;
-    let saal = s.location(b, "Rathaus Bergkamen", Some("Ratssaal"), "Rathausplatz 1", "59192", "Bergkamen")?;
-    let rat = s.org(b, "Rat der Stadt Bergkamen", Some("Rat"), OK::Council, Some(saal))?;
-    let ir = s.org(b, "Integrationsrat der Stadt Bergkamen", Some("IR"), OK::AdvisoryBoard, Some(saal))?;
-    let amt = s.org(b, "Amt 51 – Jugend, Soziales und Integration", Some("Amt 51"), OK::Department, None)?;
-    s.org(b, "Institut für soziale Innovation, Solingen", None, OK::External, None)?;
+    let b = s.body(
+        "stadt-bergkamen",
+        "Stadt Bergkamen",
+        "Bergkamen",
+        BodyKind::Stadt,
+        Some(unna),
+        Some("https://www.bergkamen.de"),
+    )?;
+    s.term(
+        b,
+        "Wahlperiode 2014–2020",
+        day(2014, 6, 1),
+        Some(day(2020, 10, 31)),
+    )?;
+    let saal = s.location(
+        b,
+        "Rathaus Bergkamen",
+        Some("Ratssaal"),
+        "Rathausplatz 1",
+        "59192",
+        "Bergkamen",
+    )?;
+    let rat = s.org(
+        b,
+        "Rat der Stadt Bergkamen",
+        Some("Rat"),
+        OK::Council,
+        Some(saal),
+    )?;
+    let ir = s.org(
+        b,
+        "Integrationsrat der Stadt Bergkamen",
+        Some("IR"),
+        OK::AdvisoryBoard,
+        Some(saal),
+    )?;
+    let amt = s.org(
+        b,
+        "Amt 51 – Jugend, Soziales und Integration",
+        Some("Amt 51"),
+        OK::Department,
+        None,
+    )?;
+    s.org(
+        b,
+        "Institut für soziale Innovation, Solingen",
+        None,
+        OK::External,
+        None,
+    )?;
     let busch = s.person(b, "Frau", None, "", "Busch", None)?;
     s.member(busch, amt, Role::Chair, None, day(2015, 1, 1))?;
     let kortendiek = s.person(b, "Herr", None, "", "Kortendiek", None)?;
@@ -208,30 +496,116 @@ fn bergkamen(s: &mut Seeder, unna: i64) -> R<()> {
     s.originator(vorlage, None, Some(busch))?;
     s.relation(vorlage, decision, PaperRelationKind::Related)?;
 
-    let m_rat = s.meeting(b, rat, "Sitzung des Rates der Stadt Bergkamen", Some("Rat/2019/1"), at(2019, 2, 21, 17, 0), 3, Some(saal), MS::Held)?;
+    let m_rat = s.meeting(
+        b,
+        rat,
+        "Sitzung des Rates der Stadt Bergkamen",
+        Some("Rat/2019/1"),
+        at(2019, 2, 21, 17, 0),
+        3,
+        Some(saal),
+        MS::Held,
+    )?;
     opening(s, m_rat, 1)?;
-    let i_rat = s.item(m_rat, true, 7, "Durchführung eines Integrationsmanagements mit Mitteln nach § 14a TIntG NRW", Some(decision), res(O::Adopted))?;
-    s.consult(decision, rat, Some(m_rat), Some(i_rat), CR::Decision, 1, true)?;
-    s.item(m_rat, false, 1, "Personalangelegenheit: Befristete Einstellung einer Projektkoordination", None, res(O::AdoptedUnanimously).minutes("Vertraulich: Eingruppierung nach TVöD."))?;
+    let i_rat = s.item(
+        m_rat,
+        true,
+        7,
+        "Durchführung eines Integrationsmanagements mit Mitteln nach § 14a TIntG NRW",
+        Some(decision),
+        res(O::Adopted),
+    )?;
+    s.consult(
+        decision,
+        rat,
+        Some(m_rat),
+        Some(i_rat),
+        CR::Decision,
+        1,
+        true,
+    )?;
+    s.item(
+        m_rat,
+        false,
+        1,
+        "Personalangelegenheit: Befristete Einstellung einer Projektkoordination",
+        None,
+        res(O::AdoptedUnanimously).minutes("Vertraulich: Eingruppierung nach TVöD."),
+    )?;
 
-    let m_ir = s.meeting(b, ir, "Sitzung des Integrationsrates der Stadt Bergkamen", Some("IR/2019/1"), at(2019, 3, 13, 17, 0), 2, Some(saal), MS::Held)?;
+    let m_ir = s.meeting(
+        b,
+        ir,
+        "Sitzung des Integrationsrates der Stadt Bergkamen",
+        Some("IR/2019/1"),
+        at(2019, 3, 13, 17, 0),
+        2,
+        Some(saal),
+        MS::Held,
+    )?;
     opening(s, m_ir, 1)?;
     let i_ir = s.item(m_ir, true, 4, "Einführung eines Kommunalen Integrationsmanagements", Some(vorlage), res(O::Noted).minutes("Der Integrationsrat nimmt die Vorlage 11/1481 zur Kenntnis. Zum Auftakttreffen mit dem Institut für soziale Innovation werden alle Mitglieder eingeladen."))?;
     s.consult(vorlage, ir, Some(m_ir), Some(i_ir), CR::Notice, 1, false)?;
 
-    let m_next = s.meeting(b, ir, "Sitzung des Integrationsrates der Stadt Bergkamen", Some("IR/2027/1"), at(2027, 1, 20, 17, 0), 2, Some(saal), MS::Scheduled)?;
+    let m_next = s.meeting(
+        b,
+        ir,
+        "Sitzung des Integrationsrates der Stadt Bergkamen",
+        Some("IR/2027/1"),
+        at(2027, 1, 20, 17, 0),
+        2,
+        Some(saal),
+        MS::Scheduled,
+    )?;
     opening(s, m_next, 1)?;
     Ok(())
 }
 
 /// Seed 001: Kreis Siegen-Wittgenstein presents its concept (9 and 13 September).
 fn siegen_wittgenstein(s: &mut Seeder) -> R<()> {
-    let b = s.body("kreis-siegen-wittgenstein", "Kreis Siegen-Wittgenstein", "Siegen-Wittgenstein", BodyKind::Kreis, None, Some("https://www.siegen-wittgenstein.de"))?;
-    s.term(b, "Wahlperiode 2009–2014", day(2009, 10, 21), Some(day(2014, 5, 31)))?;
-    let haus = s.location(b, "Kreishaus Siegen", Some("Sitzungssaal"), "Koblenzer Straße 73", "57072", "Siegen")?;
-    let kt = s.org(b, "Kreistag Siegen-Wittgenstein", Some("KT"), OK::Council, Some(haus))?;
-    let ksa = s.org(b, "Kreissozialausschuss", Some("KSA"), OK::Committee, Some(haus))?;
-    let dez = s.org(b, "Dezernat Jugend, Familie und Soziales", None, OK::Department, None)?;
+    let b = s.body(
+        "kreis-siegen-wittgenstein",
+        "Kreis Siegen-Wittgenstein",
+        "Siegen-Wittgenstein",
+        BodyKind::Kreis,
+        None,
+        Some("https://www.siegen-wittgenstein.de"),
+    )?;
+    s.term(
+        b,
+        "Wahlperiode 2009–2014",
+        day(2009, 10, 21),
+        Some(day(2014, 5, 31)),
+    )?;
+    let haus = s.location(
+        b,
+        "Kreishaus Siegen",
+        Some("Sitzungssaal"),
+        "Koblenzer Straße 73",
+        "57072",
+        "Siegen",
+    )?;
+    let kt = s.org(
+        b,
+        "Kreistag Siegen-Wittgenstein",
+        Some("KT"),
+        OK::Council,
+        Some(haus),
+    )?;
+    let ksa = s.org(
+        b,
+        "Kreissozialausschuss",
+        Some("KSA"),
+        OK::Committee,
+        Some(haus),
+    )?;
+    let dez = s.org(
+        b,
+        "Dezernat Jugend, Familie und Soziales",
+        None,
+        OK::Department,
+        None,
+    )?;
     let breuer = s.person(b, "Herr", None, "Paul", "Breuer", None)?;
     s.member(breuer, kt, Role::Chair, None, day(2009, 10, 21))?;
     let klinkert = s.person(b, "Frau", None, "Helge", "Klinkert", None)?;
@@ -242,28 +616,91 @@ fn siegen_wittgenstein(s: &mut Seeder) -> R<()> {
         Some("Der Kreistag hatte die Verwaltung im September 2012 beauftragt, in Abstimmung mit den Städten und Gemeinden ein Integrationskonzept zu erarbeiten. Es ist zugleich Voraussetzung der Landesförderung und Arbeitsgrundlage des Kommunalen Integrationszentrums.\n\nHandlungsfelder: Bildung und Erziehung; Ausbildung, Übergang Schule – Beruf, Arbeitsmarktintegration; Gesundheit – Pflege und Wohnen im Alter; Bürgerschaftliches Engagement; Politische Partizipation; Interkulturelle Sensibilität – Interkulturelle Öffnung.\n\nDas Zentrum erhält 5,5 Stellen: zwei sozialpädagogische Fachkräfte, zwei vom Schulministerium abgeordnete Lehrkräfte und 1,5 Stellen für Organisation und Verwaltung. Rahmen ist das Teilhabe- und Integrationsgesetz NRW vom Februar 2012; die Kommunalen Integrationszentren lösen die bisherigen RAA ab. Zunächst soll die Verbesserung der Sprachkompetenz im Mittelpunkt stehen."),
         true)?;
     s.originator(p, Some(dez), None)?;
-    let m1 = s.meeting(b, ksa, "Sitzung des Kreissozialausschusses", Some("KSA/2013/4"), at(2013, 9, 9, 15, 0), 2, Some(haus), MS::Held)?;
+    let m1 = s.meeting(
+        b,
+        ksa,
+        "Sitzung des Kreissozialausschusses",
+        Some("KSA/2013/4"),
+        at(2013, 9, 9, 15, 0),
+        2,
+        Some(haus),
+        MS::Held,
+    )?;
     opening(s, m1, 1)?;
     let i1 = s.item(m1, true, 3, "Kommunales Integrationskonzept für den Kreis Siegen-Wittgenstein", Some(p), res(O::Recommended).minutes("Dezernentin Helge Klinkert erläutert das Konzept: Bildung sei der Schlüssel erfolgreicher Integrationsarbeit, daher stehe zunächst die Sprachkompetenz im Mittelpunkt. Der Ausschuss empfiehlt dem Kreistag die Beschlussfassung."))?;
-    let m2 = s.meeting(b, kt, "Sitzung des Kreistages Siegen-Wittgenstein", Some("KT/2013/5"), at(2013, 9, 13, 14, 0), 3, Some(haus), MS::Held)?;
+    let m2 = s.meeting(
+        b,
+        kt,
+        "Sitzung des Kreistages Siegen-Wittgenstein",
+        Some("KT/2013/5"),
+        at(2013, 9, 13, 14, 0),
+        3,
+        Some(haus),
+        MS::Held,
+    )?;
     opening(s, m2, 1)?;
     let i2 = s.item(m2, true, 6, "Kommunales Integrationskonzept für den Kreis Siegen-Wittgenstein und Einrichtung eines Kommunalen Integrationszentrums", Some(p), res(O::Adopted).resolution("Der Kreistag beschließt das Kommunale Integrationskonzept. Die Verwaltung trifft ab dem 1. Dezember 2013 die Vorbereitungen, damit das Kommunale Integrationszentrum zum 1. Februar 2014 seine Arbeit aufnimmt."))?;
     s.consult(p, ksa, Some(m1), Some(i1), CR::Preliminary, 1, false)?;
     s.consult(p, kt, Some(m2), Some(i2), CR::Decision, 2, true)?;
-    s.item(m2, false, 1, "Personalangelegenheit: Leitung des Kommunalen Integrationszentrums", None, res(O::AdoptedUnanimously))?;
+    s.item(
+        m2,
+        false,
+        1,
+        "Personalangelegenheit: Leitung des Kommunalen Integrationszentrums",
+        None,
+        res(O::AdoptedUnanimously),
+    )?;
     Ok(())
 }
 
 /// Seed 002: Kreis Coesfeld's Integrationsausschuss recommends the concept.
 fn coesfeld(s: &mut Seeder) -> R<()> {
-    let b = s.body("kreis-coesfeld", "Kreis Coesfeld", "Coesfeld", BodyKind::Kreis, None, Some("https://www.kreis-coesfeld.de"))?;
-    s.term(b, "Wahlperiode 2014–2020", day(2014, 6, 1), Some(day(2020, 10, 31)))?;
-    let haus = s.location(b, "Kreishaus I", Some("Großer Sitzungssaal"), "Friedrich-Ebert-Straße 7", "48653", "Coesfeld")?;
+    let b = s.body(
+        "kreis-coesfeld",
+        "Kreis Coesfeld",
+        "Coesfeld",
+        BodyKind::Kreis,
+        None,
+        Some("https://www.kreis-coesfeld.de"),
+    )?;
+    s.term(
+        b,
+        "Wahlperiode 2014–2020",
+        day(2014, 6, 1),
+        Some(day(2020, 10, 31)),
+    )?;
+    let haus = s.location(
+        b,
+        "Kreishaus I",
+        Some("Großer Sitzungssaal"),
+        "Friedrich-Ebert-Straße 7",
+        "48653",
+        "Coesfeld",
+    )?;
     let kt = s.org(b, "Kreistag Coesfeld", Some("KT"), OK::Council, Some(haus))?;
-    let ia = s.org(b, "Integrationsausschuss", Some("IA"), OK::Committee, Some(haus))?;
-    let ki = s.org(b, "Kommunales Integrationszentrum Kreis Coesfeld", Some("KI"), OK::Department, None)?;
+    let ia = s.org(
+        b,
+        "Integrationsausschuss",
+        Some("IA"),
+        OK::Committee,
+        Some(haus),
+    )?;
+    let ki = s.org(
+        b,
+        "Kommunales Integrationszentrum Kreis Coesfeld",
+        Some("KI"),
+        OK::Department,
+        None,
+    )?;
     let cdu = s.org(b, "CDU-Kreistagsfraktion", Some("CDU"), OK::Faction, None)?;
-    let landrat = s.person(b, "Herr", Some("Dr."), "Christian", "Schulze Pellengahr", None)?;
+    let landrat = s.person(
+        b,
+        "Herr",
+        Some("Dr."),
+        "Christian",
+        "Schulze Pellengahr",
+        None,
+    )?;
     s.member(landrat, kt, Role::Chair, None, day(2015, 10, 21))?;
     let kleerbaum = s.person(b, "Herr", None, "Klaus-Viktor", "Kleerbaum", Some("CDU"))?;
     s.member(kleerbaum, ia, Role::Chair, Some(cdu), day(2014, 6, 1))?;
@@ -277,15 +714,41 @@ fn coesfeld(s: &mut Seeder) -> R<()> {
         Some("Die Erstellung eines Integrationskonzepts gehört zu den Pflichtaufgaben des Kommunalen Integrationszentrums. Es ist mit den Städten und Gemeinden abzustimmen, vom Kreistag zu verabschieden und dem Land bis zum Jahresende vorzulegen.\n\nDas rund 220 Seiten starke Konzept beruht auf einer breiten Beteiligung: Behörden, Wohlfahrtsverbände, Schulen, Agentur für Arbeit und Jobcenter, Ehrenamtsinitiativen, Migrantenselbstorganisationen und Menschen mit eigener Fluchterfahrung. Eine Vorbereitungsgruppe hat die erste Integrationskonferenz im Sommer vorbereitet und die Struktur erarbeitet.\n\nTeil 1 stellt Daten zur Bevölkerung, zur Flüchtlings- und zur Schulsituation dar, Teil 2 beschreibt die Angebote vor Ort und kreisweit mit Kontakten, dazu gesetzliche Grundlagen und Zuständigkeiten."),
         true)?;
     s.originator(p, Some(ki), None)?;
-    let m1 = s.meeting(b, ia, "Sitzung des Integrationsausschusses", Some("IA/2016/3"), at(2016, 11, 9, 16, 0), 2, Some(haus), MS::Held)?;
+    let m1 = s.meeting(
+        b,
+        ia,
+        "Sitzung des Integrationsausschusses",
+        Some("IA/2016/3"),
+        at(2016, 11, 9, 16, 0),
+        2,
+        Some(haus),
+        MS::Held,
+    )?;
     opening(s, m1, 1)?;
     let i1 = s.item(m1, true, 3, "Integrationskonzept des Kreises Coesfeld", Some(p),
         res(O::Recommended).resolution("Der Integrationsausschuss empfiehlt dem Kreistag einstimmig, das Integrationskonzept in seiner nächsten Sitzung zu verabschieden.")
             .minutes("Landrat Dr. Christian Schulze Pellengahr betont die intensive Beteiligung haupt- und ehrenamtlicher Akteure; das Konzept dürfe kein Papier „für die Schublade“ werden. Die Ausschussmitglieder loben die Ausrichtung auf die Bedürfnisse der Städte und Gemeinden.\n\nDr. Thomas Wenning hebt hervor, dass die Kommunikation mit Kommunen, Institutionen und Ehrenamtlichen nun höchste Priorität habe. KI-Leiter Bodo Dreier kündigt Gespräche mit allen Städten und Gemeinden und die Veröffentlichung der Angebote im Internet an. Der Vorsitzende Klaus-Viktor Kleerbaum sichert die weitere Unterstützung des Ausschusses zu.")
             .tally(15, 0, 0, None))?;
-    let m2 = s.meeting(b, kt, "Sitzung des Kreistages Coesfeld", Some("KT/2016/6"), at(2016, 12, 14, 16, 0), 3, Some(haus), MS::Held)?;
+    let m2 = s.meeting(
+        b,
+        kt,
+        "Sitzung des Kreistages Coesfeld",
+        Some("KT/2016/6"),
+        at(2016, 12, 14, 16, 0),
+        3,
+        Some(haus),
+        MS::Held,
+    )?;
     opening(s, m2, 1)?;
-    let i2 = s.item(m2, true, 8, "Integrationskonzept des Kreises Coesfeld", Some(p), res(O::Adopted).resolution("Der Kreistag beschließt das Integrationskonzept des Kreises Coesfeld."))?;
+    let i2 = s.item(
+        m2,
+        true,
+        8,
+        "Integrationskonzept des Kreises Coesfeld",
+        Some(p),
+        res(O::Adopted)
+            .resolution("Der Kreistag beschließt das Integrationskonzept des Kreises Coesfeld."),
+    )?;
     s.consult(p, ia, Some(m1), Some(i1), CR::Preliminary, 1, false)?;
     s.consult(p, kt, Some(m2), Some(i2), CR::Decision, 2, true)?;
     Ok(())
@@ -293,17 +756,72 @@ fn coesfeld(s: &mut Seeder) -> R<()> {
 
 /// Seed 004: StädteRegion Aachen, social committee, 16.06.2021, TOP Ö 12.
 fn aachen(s: &mut Seeder) -> R<()> {
-    let b = s.body("staedteregion-aachen", "StädteRegion Aachen", "StädteRegion Aachen", BodyKind::StaedteRegion, None, Some("https://www.staedteregion-aachen.de"))?;
-    s.term(b, "Wahlperiode 2020–2025", day(2020, 11, 1), Some(day(2025, 10, 31)))?;
-    let haus = s.location(b, "Haus der StädteRegion", Some("Sitzungssaal"), "Zollernstraße 10", "52070", "Aachen")?;
+    let b = s.body(
+        "staedteregion-aachen",
+        "StädteRegion Aachen",
+        "StädteRegion Aachen",
+        BodyKind::StaedteRegion,
+        None,
+        Some("https://www.staedteregion-aachen.de"),
+    )?;
+    s.term(
+        b,
+        "Wahlperiode 2020–2025",
+        day(2020, 11, 1),
+        Some(day(2025, 10, 31)),
+    )?;
+    let haus = s.location(
+        b,
+        "Haus der StädteRegion",
+        Some("Sitzungssaal"),
+        "Zollernstraße 10",
+        "52070",
+        "Aachen",
+    )?;
     let srt = s.org(b, "Städteregionstag", Some("SRT"), OK::Council, Some(haus))?;
-    let soz = s.org(b, "Ausschuss für Soziales, Gesundheit, Senioren und demographische Vielfalt", Some("SOZ"), OK::Committee, Some(haus))?;
-    let schul = s.org(b, "Ausschuss für Schule, Bildung, Wissenschaft und Kultur", Some("SCHUL"), OK::Committee, Some(haus))?;
-    let a46 = s.org(b, "A 46 – Kommunales Integrationszentrum", Some("A 46"), OK::Department, None)?;
+    let soz = s.org(
+        b,
+        "Ausschuss für Soziales, Gesundheit, Senioren und demographische Vielfalt",
+        Some("SOZ"),
+        OK::Committee,
+        Some(haus),
+    )?;
+    let schul = s.org(
+        b,
+        "Ausschuss für Schule, Bildung, Wissenschaft und Kultur",
+        Some("SCHUL"),
+        OK::Committee,
+        Some(haus),
+    )?;
+    let a46 = s.org(
+        b,
+        "A 46 – Kommunales Integrationszentrum",
+        Some("A 46"),
+        OK::Department,
+        None,
+    )?;
     s.org(b, "A 33 – Ausländeramt", Some("A 33"), OK::Department, None)?;
-    let gru = s.org(b, "GRÜNE-Städteregionstagsfraktion", Some("GRÜNE"), OK::Faction, None)?;
-    let cdu = s.org(b, "CDU-Städteregionstagsfraktion", Some("CDU"), OK::Faction, None)?;
-    let spd = s.org(b, "SPD-Städteregionstagsfraktion", Some("SPD"), OK::Faction, None)?;
+    let gru = s.org(
+        b,
+        "GRÜNE-Städteregionstagsfraktion",
+        Some("GRÜNE"),
+        OK::Faction,
+        None,
+    )?;
+    let cdu = s.org(
+        b,
+        "CDU-Städteregionstagsfraktion",
+        Some("CDU"),
+        OK::Faction,
+        None,
+    )?;
+    let spd = s.org(
+        b,
+        "SPD-Städteregionstagsfraktion",
+        Some("SPD"),
+        OK::Faction,
+        None,
+    )?;
 
     let ziemons = s.person(b, "Herr", Some("Dr."), "", "Ziemons", None)?;
     s.member(ziemons, a46, Role::Advisory, None, day(2020, 11, 1))?;
@@ -328,7 +846,16 @@ fn aachen(s: &mut Seeder) -> R<()> {
         Some("Die Verwaltung berichtet über den Aufbau des Kommunalen Integrationsmanagements (KIM) in der StädteRegion: rechtskreisübergreifendes Case Management, die Einbindung der freien Träger und die Umsetzung von KIM-Modul 3 bei den Ausländerbehörden."),
         true)?;
     s.originator(report, Some(a46), None)?;
-    let m = s.meeting(b, soz, "Sitzung des Ausschusses für Soziales, Gesundheit, Senioren und demographische Vielfalt", Some("SOZ/2021/3"), at(2021, 6, 16, 16, 0), 3, Some(haus), MS::Held)?;
+    let m = s.meeting(
+        b,
+        soz,
+        "Sitzung des Ausschusses für Soziales, Gesundheit, Senioren und demographische Vielfalt",
+        Some("SOZ/2021/3"),
+        at(2021, 6, 16, 16, 0),
+        3,
+        Some(haus),
+        MS::Held,
+    )?;
     let titles = [
         "Eröffnung der Sitzung und Feststellung der Tagesordnung",
         "Niederschrift über die Sitzung vom 21.04.2021 – öffentlicher Teil",
@@ -348,8 +875,22 @@ fn aachen(s: &mut Seeder) -> R<()> {
     let top12 = s.item(m, true, 12, "Sachstandsbericht zum Kommunalen Integrationsmanagement", Some(report),
         res(O::Noted).minutes("Herr Dr. Ziemons erläutert, dass mit dem KIM erstmals eine rechtskreisübergreifende Stelle entstehe, damit Menschen nicht zwischen den Zuständigkeiten verloren gehen. Die Casemanagementstellen könnten nicht bei den freien Trägern angesiedelt werden, weil dort keine rechtskreisübergreifenden Strukturen bestünden; die Träger würden aber eng eingebunden. Er stellt den neuen Leiter des Kommunalen Integrationszentrums, Herrn Jan Röder, vor, der seine Arbeit am 01.07.2021 aufnimmt.\n\nKIM-Modul 3 ist bei den Ausländerbehörden angesiedelt; Ausländeramt und Kommunales Integrationszentrum bereiten gemeinsame Fallkonferenzen vor. Die KIM-Stellen von Stadt Aachen und StädteRegion sollen gemeinsam in den Aachen-Arkaden untergebracht werden.\n\nFrau Aye (Arbeitsgemeinschaft der Verbände der freien Wohlfahrtspflege) bekundet das Interesse der Träger, die neuen Strukturen mit aufzubauen. Herr SRTM Lübben (GRÜNE) erhofft sich vom KIM einen Quantensprung und fragt nach der Lage der Internationalen Förderklassen; Herr Dr. Ziemons berichtet von zu wenigen Plätzen und langen Wartezeiten.\n\nDer Ausschuss nimmt die Mitteilungsvorlage zur Kenntnis."))?;
     s.consult(report, soz, Some(m), Some(top12), CR::Notice, 1, false)?;
-    s.item(m, false, 1, "Niederschrift über die Sitzung vom 21.04.2021 – nichtöffentlicher Teil", None, res(O::Noted))?;
-    s.item(m, false, 2, "Vergabe der Trägerschaft einer Beratungsstelle", None, res(O::AdoptedUnanimously).minutes("Vertraulich: Bieterauswahl."))?;
+    s.item(
+        m,
+        false,
+        1,
+        "Niederschrift über die Sitzung vom 21.04.2021 – nichtöffentlicher Teil",
+        None,
+        res(O::Noted),
+    )?;
+    s.item(
+        m,
+        false,
+        2,
+        "Vergabe der Trägerschaft einer Beratungsstelle",
+        None,
+        res(O::AdoptedUnanimously).minutes("Vertraulich: Bieterauswahl."),
+    )?;
 
     // the requested overview, answered at the next meeting together with SCHUL
     let overview = s.paper(b, "2021/0301", PT::Information, "Situation der Quereinsteiger_innen und der Internationalen Förderklassen in der StädteRegion", None, day(2021, 9, 6), Some(a46),
@@ -361,13 +902,44 @@ fn aachen(s: &mut Seeder) -> R<()> {
     opening(s, m2, 1)?;
     let answer = s.item(m2, true, 4, "Situation der Quereinsteiger_innen und der Internationalen Förderklassen", Some(overview), res(O::Noted).minutes("Die Verwaltung stellt die erbetene Übersicht vor. Die Schulträger in den Städten und Gemeinden werden einbezogen."))?;
     s.consult(overview, soz, Some(m2), Some(answer), CR::Notice, 1, false)?;
-    s.consult(overview, schul, Some(m2), Some(answer), CR::Notice, 2, false)?;
+    s.consult(
+        overview,
+        schul,
+        Some(m2),
+        Some(answer),
+        CR::Notice,
+        2,
+        false,
+    )?;
     s.relation(overview, report, PaperRelationKind::Related)?;
     s.follow_up(top12, soz, Some(m2), "Übersicht und Sachstand zur Situation der Quereinsteiger_innen und der Internationalen Förderklassen in der StädteRegion für die nächste Sitzung, unter Einbeziehung des Ausschusses für Schule, Bildung, Wissenschaft und Kultur", Some(luebben), Some(answer))?;
 
-    let m3 = s.meeting(b, soz, "Sitzung des Ausschusses für Soziales, Gesundheit, Senioren und demographische Vielfalt", Some("SOZ/2026/6"), at(2026, 12, 2, 16, 0), 3, Some(haus), MS::Invited)?;
+    let m3 = s.meeting(
+        b,
+        soz,
+        "Sitzung des Ausschusses für Soziales, Gesundheit, Senioren und demographische Vielfalt",
+        Some("SOZ/2026/6"),
+        at(2026, 12, 2, 16, 0),
+        3,
+        Some(haus),
+        MS::Invited,
+    )?;
     opening(s, m3, 1)?;
-    s.item(m3, true, 2, "Kommunales Integrationsmanagement – Jahresbericht 2026", None, Default::default())?;
-    s.item(m3, false, 1, "Personalangelegenheit: Stellenbesetzung im Kommunalen Integrationszentrum", None, Default::default())?;
+    s.item(
+        m3,
+        true,
+        2,
+        "Kommunales Integrationsmanagement – Jahresbericht 2026",
+        None,
+        Default::default(),
+    )?;
+    s.item(
+        m3,
+        false,
+        1,
+        "Personalangelegenheit: Stellenbesetzung im Kommunalen Integrationszentrum",
+        None,
+        Default::default(),
+    )?;
     Ok(())
 }

@@ -86,7 +86,9 @@ pub async fn show(
                 let (nums, vis) = agenda::number_and_filter(&ctx_items, audience);
                 let ms = db::meetings::by_ids(c, &mids)?;
                 for a in &chain_items {
-                    let Some(m) = ms.get(&a.meeting_id) else { continue };
+                    let Some(m) = ms.get(&a.meeting_id) else {
+                        continue;
+                    };
                     if !vis.contains(&a.id) || m.deleted_at.is_some() {
                         continue;
                     }
@@ -124,7 +126,11 @@ pub async fn show(
             let (raised, answered) = db::agenda_items::follow_ups_of(c, id)?;
             let raised = follow_up_views(c, &raised, audience)?;
             let answers = follow_up_views(c, &answered, audience)?;
-            let minutes_text = if card.minutes_published { item.minutes_text.clone() } else { None };
+            let minutes_text = if card.minutes_published {
+                item.minutes_text.clone()
+            } else {
+                None
+            };
             Ok(ItemPage {
                 item: row,
                 meeting: card,
@@ -156,9 +162,15 @@ fn follow_up_views(
                 .map(|m| format!("{} am {}", m.name, views::date_short(m.start_at))),
             None => None,
         };
-        let link = |c: &mut db::DbConnection, item_id: i64| -> Result<Option<(String, String)>, AppError> {
-            let Some(a) = db::agenda_items::find(c, item_id)? else { return Ok(None) };
-            let Some(m) = db::meetings::find(c, a.meeting_id)? else { return Ok(None) };
+        let link = |c: &mut db::DbConnection,
+                    item_id: i64|
+         -> Result<Option<(String, String)>, AppError> {
+            let Some(a) = db::agenda_items::find(c, item_id)? else {
+                return Ok(None);
+            };
+            let Some(m) = db::meetings::find(c, a.meeting_id)? else {
+                return Ok(None);
+            };
             let all = db::agenda_items::for_meeting(c, m.id)?;
             let (nums, vis) = agenda::number_and_filter(&all, audience);
             if !vis.contains(&a.id) {

@@ -86,13 +86,21 @@ pub async fn show(
             };
             let (up, _) = db::meetings::list(
                 c,
-                &MeetingFilter { body_id: Some(b.id), from: Some(db::now()), ..Default::default() },
+                &MeetingFilter {
+                    body_id: Some(b.id),
+                    from: Some(db::now()),
+                    ..Default::default()
+                },
                 10,
                 0,
             )?;
             let (papers, _) = db::papers::list(
                 c,
-                &PaperFilter { body_id: Some(b.id), public_only: true, ..Default::default() },
+                &PaperFilter {
+                    body_id: Some(b.id),
+                    public_only: true,
+                    ..Default::default()
+                },
                 10,
                 0,
             )?;
@@ -113,13 +121,21 @@ pub async fn show(
                 terms: db::bodies::terms(c, b.id)?
                     .iter()
                     .map(|t| match t.end_date {
-                        Some(e) => format!("{} ({} – {})", t.name, views::date(t.start_date), views::date(e)),
+                        Some(e) => format!(
+                            "{} ({} – {})",
+                            t.name,
+                            views::date(t.start_date),
+                            views::date(e)
+                        ),
                         None => format!("{} (seit {})", t.name, views::date(t.start_date)),
                     })
                     .collect(),
                 gremien: db::organizations::list_gremien(c, Some(b.id))?
                     .iter()
-                    .map(|o| Link { url: format!("/gremien/{}", o.id), name: o.name.clone() })
+                    .map(|o| Link {
+                        url: format!("/gremien/{}", o.id),
+                        name: o.name.clone(),
+                    })
                     .collect(),
                 factions: db::organizations::list_by_kind(c, b.id, OrganizationKind::Faction)?
                     .into_iter()

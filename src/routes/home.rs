@@ -29,13 +29,20 @@ pub async fn start_page(state: web::Data<AppState>) -> Result<HttpResponse, AppE
             let now = db::now();
             let (up, _) = db::meetings::list(
                 c,
-                &MeetingFilter { from: Some(now), ..Default::default() },
+                &MeetingFilter {
+                    from: Some(now),
+                    ..Default::default()
+                },
                 12,
                 0,
             )?;
             let (recent, _) = db::meetings::list(
                 c,
-                &MeetingFilter { until: Some(now), descending: true, ..Default::default() },
+                &MeetingFilter {
+                    until: Some(now),
+                    descending: true,
+                    ..Default::default()
+                },
                 8,
                 0,
             )?;
@@ -43,7 +50,9 @@ pub async fn start_page(state: web::Data<AppState>) -> Result<HttpResponse, AppE
                 .into_iter()
                 .map(|b| BodyLink {
                     url: format!("/koerperschaften/{}", b.key),
-                    kind: crate::domain::BodyKind::from_key(&b.kind).map(|k| k.label()).unwrap_or(""),
+                    kind: crate::domain::BodyKind::from_key(&b.kind)
+                        .map(|k| k.label())
+                        .unwrap_or(""),
                     child: b.parent_body_id.is_some(),
                     name: b.name,
                 })

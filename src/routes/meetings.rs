@@ -32,12 +32,15 @@ struct FilterOption {
     selected: bool,
 }
 
+/// Body choices, Gremium choices and the selected body id.
+type Filters = (Vec<FilterOption>, Vec<FilterOption>, Option<i64>);
+
 /// Filter choices shared by list and calendar.
 fn filter_options(
     conn: &mut db::DbConnection,
     body_key: &str,
     org_id: Option<i64>,
-) -> Result<(Vec<FilterOption>, Vec<FilterOption>, Option<i64>), AppError> {
+) -> Result<Filters, AppError> {
     let bodies = db::bodies::list(conn)?;
     let body = if body_key.is_empty() {
         None
@@ -58,10 +61,15 @@ fn filter_options(
     let orgs = db::organizations::list_gremien(conn, body)?;
     if let Some(o) = org_id {
         if !orgs.iter().any(|x| x.id == o) && db::organizations::find(conn, o)?.is_none() {
-            return Err(AppError::bad_request(format!("Das Gremium Nr. {o} gibt es nicht.")));
+            return Err(AppError::bad_request(format!(
+                "Das Gremium Nr. {o} gibt es nicht."
+            )));
         }
     }
-    let short: HashMap<i64, String> = bodies.iter().map(|b| (b.id, b.short_name.clone())).collect();
+    let short: HashMap<i64, String> = bodies
+        .iter()
+        .map(|b| (b.id, b.short_name.clone()))
+        .collect();
     Ok((
         bodies
             .iter()
@@ -77,7 +85,11 @@ fn filter_options(
                 label: if body.is_some() {
                     o.name.clone()
                 } else {
-                    format!("{} ({})", o.name, short.get(&o.body_id).cloned().unwrap_or_default())
+                    format!(
+                        "{} ({})",
+                        o.name,
+                        short.get(&o.body_id).cloned().unwrap_or_default()
+                    )
                 },
                 selected: Some(o.id) == org_id,
             })
@@ -129,7 +141,8 @@ pub async fn list(
     let page_ctx = state
         .db(move |c| {
             let (bodies, organizations, body_id) = filter_options(c, &body_key, org_id)?;
-            let today_start = views::berlin_to_utc(views::today().and_hms_opt(0, 0, 0).unwrap_or_default());
+            let today_start =
+                views::berlin_to_utc(views::today().and_hms_opt(0, 0, 0).unwrap_or_default());
             let explicit = from.is_some() || until.is_some();
             let f = MeetingFilter {
                 body_id,
@@ -140,7 +153,10 @@ pub async fn list(
                     None => None,
                 },
                 until: match until {
-                    Some(d) => d.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).and_then(views::berlin_to_utc),
+                    Some(d) => d
+                        .succ_opt()
+                        .and_then(|d| d.and_hms_opt(0, 0, 0))
+                        .and_then(views::berlin_to_utc),
                     None if !explicit && past => today_start,
                     None => None,
                 },
@@ -149,7 +165,11 @@ pub async fn list(
             let (rows, total) = db::meetings::list(c, &f, PER_PAGE, (page - 1) * PER_PAGE)?;
             let cards = views::meetings::cards(c, &rows)?;
             Ok(ListPage {
-                title: if past { "Vergangene Sitzungen".into() } else { "Sitzungen".into() },
+                title: if past {
+                    "Vergangene Sitzungen".into()
+                } else {
+                    "Sitzungen".into()
+                },
                 meetings: cards,
                 bodies,
                 organizations,
@@ -162,7 +182,14 @@ pub async fn list(
                     ("gremium", org_id.map(|o| o.to_string()).unwrap_or_default()),
                     ("von", from.map(|d| d.to_string()).unwrap_or_default()),
                     ("bis", until.map(|d| d.to_string()).unwrap_or_default()),
-                    ("zeitraum", if past { "vergangene".into() } else { String::new() }),
+                    (
+                        "zeitraum",
+                        if past {
+                            "vergangene".into()
+                        } else {
+                            String::new()
+                        },
+                    ),
                 ]),
             })
         })
@@ -238,7 +265,9 @@ pub async fn calendar(
                 body_id,
                 organization_id: org_id,
                 from: first.and_hms_opt(0, 0, 0).and_then(views::berlin_to_utc),
-                until: next_first.and_hms_opt(0, 0, 0).and_then(views::berlin_to_utc),
+                until: next_first
+                    .and_hms_opt(0, 0, 0)
+                    .and_then(views::berlin_to_utc),
                 descending: false,
             };
             let (rows, _) = db::meetings::list(c, &f, 1000, 0)?;
@@ -251,7 +280,8 @@ pub async fn calendar(
                     .push(card.clone());
             }
             let today = views::today();
-            let start = first - chrono::Duration::days(first.weekday().num_days_from_monday() as i64);
+            let start =
+                first - chrono::Duration::days(first.weekday().num_days_from_monday() as i64);
             let mut weeks = Vec::new();
             let mut d = start;
             while d < next_first {
@@ -269,7 +299,11 @@ pub async fn calendar(
                 weeks.push(week);
             }
             Ok(CalendarPage {
-                month_label: format!("{} {}", views::MONTHS[first.month0() as usize], first.year()),
+                month_label: format!(
+                    "{} {}",
+                    views::MONTHS[first.month0() as usize],
+                    first.year()
+                ),
                 month: first.format("%Y-%m").to_string(),
                 prev: prev_first.format("%Y-%m").to_string(),
                 next: next_first.format("%Y-%m").to_string(),
@@ -340,23 +374,34 @@ pub async fn show(
             list.extend(prev.iter().cloned());
             list.extend(next.iter().cloned());
             let mut cards = views::meetings::cards(c, &list)?.into_iter();
-            let card = cards.next().ok_or_else(|| AppError::not_found("Die Sitzung"))?;
+            let card = cards
+                .next()
+                .ok_or_else(|| AppError::not_found("Die Sitzung"))?;
             let prev_card = if prev.is_some() { cards.next() } else { None };
             let next_card = if next.is_some() { cards.next() } else { None };
             let files = db::papers::files_of_meeting(c, id)?
                 .into_iter()
                 .filter(|f| audience.sees_file(f))
-                .map(|f| FileLink { name: f.name, size: human_size(f.size) })
+                .map(|f| FileLink {
+                    name: f.name,
+                    size: human_size(f.size),
+                })
                 .collect();
             Ok(MeetingPage {
                 organization: OrgLink {
                     id: m.organization_id,
-                    name: orgs.get(&m.organization_id).map(|o| o.name.clone()).unwrap_or_default(),
+                    name: orgs
+                        .get(&m.organization_id)
+                        .map(|o| o.name.clone())
+                        .unwrap_or_default(),
                 },
                 joint: joint_ids
                     .iter()
                     .filter_map(|j| orgs.get(j))
-                    .map(|o| OrgLink { id: o.id, name: o.name.clone() })
+                    .map(|o| OrgLink {
+                        id: o.id,
+                        name: o.name.clone(),
+                    })
                     .collect(),
                 meeting: card,
                 public_items: rows,

@@ -42,8 +42,10 @@ pub async fn show(
             }
             let items = db::agenda_items::for_meeting(c, id)?;
             let (rows, _) = agenda::load_rows(c, &items, &|_| true, audience)?;
-            let texts: std::collections::HashMap<i64, Option<String>> =
-                items.iter().map(|a| (a.id, a.minutes_text.clone())).collect();
+            let texts: std::collections::HashMap<i64, Option<String>> = items
+                .iter()
+                .map(|a| (a.id, a.minutes_text.clone()))
+                .collect();
             let org = db::organizations::find(c, m.organization_id)?
                 .map(|o| o.name)
                 .unwrap_or_default();
@@ -55,7 +57,10 @@ pub async fn show(
                 organization: org,
                 items: rows
                     .into_iter()
-                    .map(|r| MinutesItem { minutes_text: texts.get(&r.id).cloned().flatten(), row: r })
+                    .map(|r| MinutesItem {
+                        minutes_text: texts.get(&r.id).cloned().flatten(),
+                        row: r,
+                    })
                     .collect(),
                 published: views::date_short(published),
                 has_closed_part: items.iter().any(|a| !a.public),

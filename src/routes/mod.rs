@@ -16,10 +16,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::error::AppError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(
-        web::PathConfig::default()
-            .error_handler(|_, _| AppError::bad_request("Die Adresse enthält eine ungültige Nummer.").into()),
-    )
+    cfg.app_data(web::PathConfig::default().error_handler(|_, _| {
+        AppError::bad_request("Die Adresse enthält eine ungültige Nummer.").into()
+    }))
     .app_data(web::QueryConfig::default().error_handler(|e, _| {
         AppError::bad_request(format!("Ungültige Suchparameter in der Adresse ({e}).")).into()
     }))
@@ -33,8 +32,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/sitzungen", web::get().to(meetings::list))
     .route("/sitzungen/kalender", web::get().to(meetings::calendar))
     .route("/sitzungen/{id}", web::get().to(meetings::show))
-    .route("/sitzungen/{id}/niederschrift", web::get().to(minutes::show))
-    .route("/tagesordnungspunkte/{id}", web::get().to(agenda_items::show))
+    .route(
+        "/sitzungen/{id}/niederschrift",
+        web::get().to(minutes::show),
+    )
+    .route(
+        "/tagesordnungspunkte/{id}",
+        web::get().to(agenda_items::show),
+    )
     .route("/vorlagen", web::get().to(papers::list))
     .route("/vorlagen/{id}", web::get().to(papers::show))
     .route("/gremien", web::get().to(organizations::list))

@@ -61,7 +61,9 @@ pub async fn list(
                         .map(|o| OrgRow {
                             url: format!("/gremien/{}", o.id),
                             name: o.name.clone(),
-                            kind: OrganizationKind::from_key(&o.kind).map(|k| k.label()).unwrap_or(""),
+                            kind: OrganizationKind::from_key(&o.kind)
+                                .map(|k| k.label())
+                                .unwrap_or(""),
                         })
                         .collect(),
                 })
@@ -108,7 +110,10 @@ pub async fn show(
                 .ok_or_else(|| AppError::not_found("Das Gremium"))?;
             let body = db::bodies::find(c, o.body_id)?;
             let members = db::organizations::current_members(c, id, views::today())?;
-            let faction_ids: Vec<i64> = members.iter().filter_map(|(m, _)| m.on_behalf_of_id).collect();
+            let faction_ids: Vec<i64> = members
+                .iter()
+                .filter_map(|(m, _)| m.on_behalf_of_id)
+                .collect();
             let factions = db::organizations::by_ids(c, &faction_ids)?;
             let mut member_rows: Vec<(usize, MemberRow)> = members
                 .iter()
@@ -137,7 +142,11 @@ pub async fn show(
             let now = db::now();
             let (up, _) = db::meetings::list(
                 c,
-                &MeetingFilter { organization_id: Some(id), from: Some(now), ..Default::default() },
+                &MeetingFilter {
+                    organization_id: Some(id),
+                    from: Some(now),
+                    ..Default::default()
+                },
                 10,
                 0,
             )?;
@@ -156,7 +165,9 @@ pub async fn show(
                 id,
                 name: o.name.clone(),
                 short_name: o.short_name.clone(),
-                kind: OrganizationKind::from_key(&o.kind).map(|k| k.label()).unwrap_or(""),
+                kind: OrganizationKind::from_key(&o.kind)
+                    .map(|k| k.label())
+                    .unwrap_or(""),
                 body: body.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
                 body_key: body.map(|b| b.key).unwrap_or_default(),
                 members: member_rows.into_iter().map(|(_, r)| r).collect(),

@@ -62,7 +62,10 @@ pub async fn list(
         Some(s) => Some(
             PaperType::from_key(s)
                 .ok_or_else(|| {
-                    AppError::bad_request(format!("Die Vorlagenart „{}“ gibt es nicht.", shorten(s)))
+                    AppError::bad_request(format!(
+                        "Die Vorlagenart „{}“ gibt es nicht.",
+                        shorten(s)
+                    ))
                 })?
                 .key()
                 .to_string(),
@@ -106,8 +109,10 @@ pub async fn list(
                 public_only: true,
             };
             let (rows, total) = db::papers::list(c, &f, PER_PAGE, (page - 1) * PER_PAGE)?;
-            let names: HashMap<i64, String> =
-                bodies.iter().map(|b| (b.id, b.short_name.clone())).collect();
+            let names: HashMap<i64, String> = bodies
+                .iter()
+                .map(|b| (b.id, b.short_name.clone()))
+                .collect();
             let years = db::papers::years(c, true)?;
             Ok(ListPage {
                 papers: rows
@@ -227,7 +232,9 @@ pub async fn show(
             let p = db::papers::find(c, id)?
                 .filter(|p| audience.sees_paper(p))
                 .ok_or_else(not_found)?;
-            let body = db::bodies::find(c, p.body_id)?.map(|b| b.name).unwrap_or_default();
+            let body = db::bodies::find(c, p.body_id)?
+                .map(|b| b.name)
+                .unwrap_or_default();
             let (orig_orgs, orig_people) = db::papers::originators(c, id)?;
             let consultations = db::papers::consultations(c, id)?;
             let mut org_ids: Vec<i64> = consultations.iter().map(|x| x.organization_id).collect();
@@ -275,12 +282,16 @@ pub async fn show(
                     let outcome_key = step.and_then(|s| s.row.outcome_key);
                     let role = ConsultationRole::from_key(&x.role);
                     if let (Some(o), Some(s)) = (outcome_key.and_then(Outcome::from_key), step) {
-                        if o.is_adopted() && (x.authoritative || role == Some(ConsultationRole::Decision)) {
+                        if o.is_adopted()
+                            && (x.authoritative || role == Some(ConsultationRole::Decision))
+                        {
                             decided = Some(format!(
                                 "{} am {} ({})",
                                 o.label(),
                                 s.date,
-                                orgs.get(&x.organization_id).map(|o| o.name.as_str()).unwrap_or("")
+                                orgs.get(&x.organization_id)
+                                    .map(|o| o.name.as_str())
+                                    .unwrap_or("")
                             ));
                         }
                     }
@@ -336,18 +347,29 @@ pub async fn show(
                 date: views::date(p.date),
                 date_iso: p.date.to_string(),
                 file_number: p.file_number.clone(),
-                lead: p.lead_organization_id.and_then(|o| orgs.get(&o)).map(|o| Named {
-                    url: org_url(o),
-                    name: o.name.clone(),
-                }),
+                lead: p
+                    .lead_organization_id
+                    .and_then(|o| orgs.get(&o))
+                    .map(|o| Named {
+                        url: org_url(o),
+                        name: o.name.clone(),
+                    }),
                 originators: orig_orgs
                     .iter()
                     .filter_map(|o| orgs.get(o))
-                    .map(|o| Named { url: org_url(o), name: o.name.clone() })
-                    .chain(orig_people.iter().filter_map(|pid| people.get(pid)).map(|pp| Named {
-                        url: format!("/personen/{}", pp.id),
-                        name: pp.display_name(),
-                    }))
+                    .map(|o| Named {
+                        url: org_url(o),
+                        name: o.name.clone(),
+                    })
+                    .chain(
+                        orig_people
+                            .iter()
+                            .filter_map(|pid| people.get(pid))
+                            .map(|pp| Named {
+                                url: format!("/personen/{}", pp.id),
+                                name: pp.display_name(),
+                            }),
+                    )
                     .collect(),
                 proposal: p.proposal.clone(),
                 reasoning: p.reasoning.clone(),

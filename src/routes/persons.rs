@@ -84,7 +84,11 @@ pub async fn list(
                     .collect(),
                 bodies: bodies
                     .iter()
-                    .map(|b| Opt { value: b.key.clone(), label: b.name.clone(), selected: b.key == body_key })
+                    .map(|b| Opt {
+                        value: b.key.clone(),
+                        label: b.name.clone(),
+                        selected: b.key == body_key,
+                    })
                     .collect(),
                 pager: views::Pager::new(page, PER_PAGE, total),
                 query_base: query_string(&[("koerperschaft", body_key.clone())]),
@@ -122,7 +126,9 @@ pub async fn show(
     let ctx = state
         .db(move |c| {
             let p = db::persons::find(c, id)?.ok_or_else(|| AppError::not_found("Die Person"))?;
-            let body = db::bodies::find(c, p.body_id)?.map(|b| b.name).unwrap_or_default();
+            let body = db::bodies::find(c, p.body_id)?
+                .map(|b| b.name)
+                .unwrap_or_default();
             let ms = db::organizations::memberships_of_person(c, id)?;
             let fids: Vec<i64> = ms.iter().filter_map(|(m, _)| m.on_behalf_of_id).collect();
             let factions = db::organizations::by_ids(c, &fids)?;
@@ -139,7 +145,9 @@ pub async fn show(
                         organization_url: OrganizationKind::from_key(&o.kind)
                             .filter(|k| k.is_gremium())
                             .map(|_| format!("/gremien/{}", o.id)),
-                        role: MembershipRole::from_key(&m.role).map(|r| r.label()).unwrap_or("Mitglied"),
+                        role: MembershipRole::from_key(&m.role)
+                            .map(|r| r.label())
+                            .unwrap_or("Mitglied"),
                         faction: m
                             .on_behalf_of_id
                             .and_then(|f| factions.get(&f))

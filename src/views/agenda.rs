@@ -391,7 +391,11 @@ mod tests {
 
     #[test]
     fn public_child_of_closed_parent_is_hidden() {
-        let items = vec![item(1, false, 1, None), item(2, true, 1, Some(1)), item(3, true, 2, None)];
+        let items = vec![
+            item(1, false, 1, None),
+            item(2, true, 1, Some(1)),
+            item(3, true, 2, None),
+        ];
         let v = visible_ids(&items, Audience::Public);
         assert!(!v.contains(&1));
         assert!(!v.contains(&2));

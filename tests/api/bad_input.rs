@@ -12,7 +12,10 @@ async fn malformed_ids_and_parameters_are_400_with_german_message() {
         ("/vorlagen/1.5", "keine gültige Nummer"),
         ("/tagesordnungspunkte/%27%3B--", "keine gültige Nummer"),
         ("/sitzungen?von=2020-13-01", "kein gültiges Datum"),
-        ("/sitzungen?von=2021-03-01&bis=2021-01-01", "liegt vor dem Datum"),
+        (
+            "/sitzungen?von=2021-03-01&bis=2021-01-01",
+            "liegt vor dem Datum",
+        ),
         ("/sitzungen?gremium=abc", "erwartet eine Nummer"),
         ("/sitzungen?zeitraum=gestern", "Unbekannter Zeitraum"),
         ("/sitzungen?seite=0", "keine gültige Seitenzahl"),
@@ -26,7 +29,11 @@ async fn malformed_ids_and_parameters_are_400_with_german_message() {
     for (path, text) in cases {
         let p = app.get(path).await;
         assert_eq!(p.status, 400, "{path}: {}", snippet(&p.body));
-        assert!(p.body.contains(text), "{path} lacks {text:?}: {}", snippet(&p.body));
+        assert!(
+            p.body.contains(text),
+            "{path} lacks {text:?}: {}",
+            snippet(&p.body)
+        );
         assert!(p.body.contains("Ungültige Anfrage"));
         assert!(p.content_type.starts_with("text/html"));
     }
@@ -48,6 +55,10 @@ async fn unknown_ids_and_paths_are_german_404_pages() {
     ] {
         let p = app.get(path).await;
         assert_eq!(p.status, 404, "{path}");
-        assert!(p.body.contains("nicht gefunden"), "{path}: {}", snippet(&p.body));
+        assert!(
+            p.body.contains("nicht gefunden"),
+            "{path}: {}",
+            snippet(&p.body)
+        );
     }
 }

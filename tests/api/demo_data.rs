@@ -1,7 +1,14 @@
 use crate::helpers::{find, spawn_app, spawn_demo_app, spawn_on, TestDb};
 
 const TABLES: [&str; 8] = [
-    "bodies", "organizations", "persons", "memberships", "meetings", "agenda_items", "papers", "consultations",
+    "bodies",
+    "organizations",
+    "persons",
+    "memberships",
+    "meetings",
+    "agenda_items",
+    "papers",
+    "consultations",
 ];
 
 #[tokio::test]
@@ -45,17 +52,24 @@ async fn generator_is_deterministic_and_large_enough() {
     let (ca, cb) = (&mut a.conn(), &mut b.conn());
     assert!(gremium::demo::load_generated(ca, 1).expect("generate a"));
     assert!(gremium::demo::load_generated(cb, 1).expect("generate b"));
-    assert!(!gremium::demo::load_generated(ca, 1).expect("again"), "scale 1 twice adds nothing");
+    assert!(
+        !gremium::demo::load_generated(ca, 1).expect("again"),
+        "scale 1 twice adds nothing"
+    );
     let counts_a: Vec<i64> = TABLES.iter().map(|t| find::count(ca, t)).collect();
     let counts_b: Vec<i64> = TABLES.iter().map(|t| find::count(cb, t)).collect();
     assert_eq!(counts_a, counts_b, "same scale, same data");
-    let [_, orgs, _, _, meetings, items, papers, consultations] = counts_a[..] else { panic!() };
+    let [_, orgs, _, _, meetings, items, papers, consultations] = counts_a[..] else {
+        panic!()
+    };
     assert!(orgs >= 30, "organizations {orgs}");
     assert!(meetings >= 1500, "meetings {meetings}");
     assert!(items >= 20_000, "agenda items {items}");
     assert!(papers >= 10_000, "papers {papers}");
     assert!(consultations >= papers, "consultations {consultations}");
     // the generated city is browsable
-    let m = a.page("/sitzungen?koerperschaft=grossstadt-1&zeitraum=vergangene").await;
+    let m = a
+        .page("/sitzungen?koerperschaft=grossstadt-1&zeitraum=vergangene")
+        .await;
     assert!(m.contains("Sitzung"));
 }

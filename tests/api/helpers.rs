@@ -61,7 +61,8 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((base, name)) = &self.pg_admin {
             if let Ok(mut admin) = diesel::PgConnection::establish(base) {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
         }
     }
@@ -104,7 +105,13 @@ impl TestApp {
     /// GET and require 200.
     pub async fn page(&self, path: &str) -> String {
         let p = self.get(path).await;
-        assert_eq!(p.status, 200, "GET {path} -> {}: {}", p.status, snippet(&p.body));
+        assert_eq!(
+            p.status,
+            200,
+            "GET {path} -> {}: {}",
+            p.status,
+            snippet(&p.body)
+        );
         p.body
     }
 
@@ -173,7 +180,10 @@ pub mod find {
             .expect("paper")
     }
 
-    pub fn items_of_paper(c: &mut DbConnection, paper: i64) -> Vec<(i64, i64, Option<String>, Option<i64>)> {
+    pub fn items_of_paper(
+        c: &mut DbConnection,
+        paper: i64,
+    ) -> Vec<(i64, i64, Option<String>, Option<i64>)> {
         agenda_items::table
             .filter(agenda_items::paper_id.eq(paper))
             .order(agenda_items::id)

@@ -6,8 +6,8 @@ mod helpers;
 
 mod bad_input;
 mod cli;
-mod demo_data;
 mod deferral;
+mod demo_data;
 mod migrations;
 mod non_public;
 mod pages;

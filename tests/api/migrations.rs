@@ -21,32 +21,91 @@ async fn migrations_run_on_a_fresh_database_and_again_without_change() {
 async fn schema_matches_migrations() {
     let app = spawn_app().await;
     let c = &mut app.conn();
-    bodies::table.select(Body::as_select()).load(c).expect("bodies");
-    legislative_terms::table.select(LegislativeTerm::as_select()).load(c).expect("legislative_terms");
-    locations::table.select(Location::as_select()).load(c).expect("locations");
-    organizations::table.select(Organization::as_select()).load(c).expect("organizations");
-    persons::table.select(Person::as_select()).load(c).expect("persons");
-    memberships::table.select(Membership::as_select()).load(c).expect("memberships");
-    meetings::table.select(Meeting::as_select()).load(c).expect("meetings");
+    bodies::table
+        .select(Body::as_select())
+        .load(c)
+        .expect("bodies");
+    legislative_terms::table
+        .select(LegislativeTerm::as_select())
+        .load(c)
+        .expect("legislative_terms");
+    locations::table
+        .select(Location::as_select())
+        .load(c)
+        .expect("locations");
+    organizations::table
+        .select(Organization::as_select())
+        .load(c)
+        .expect("organizations");
+    persons::table
+        .select(Person::as_select())
+        .load(c)
+        .expect("persons");
+    memberships::table
+        .select(Membership::as_select())
+        .load(c)
+        .expect("memberships");
+    meetings::table
+        .select(Meeting::as_select())
+        .load(c)
+        .expect("meetings");
     meeting_organizations::table
-        .select((meeting_organizations::id, meeting_organizations::meeting_id, meeting_organizations::organization_id, meeting_organizations::created_at))
+        .select((
+            meeting_organizations::id,
+            meeting_organizations::meeting_id,
+            meeting_organizations::organization_id,
+            meeting_organizations::created_at,
+        ))
         .load::<(i64, i64, i64, chrono::NaiveDateTime)>(c)
         .expect("meeting_organizations");
-    papers::table.select(Paper::as_select()).load(c).expect("papers");
+    papers::table
+        .select(Paper::as_select())
+        .load(c)
+        .expect("papers");
     paper_originators::table
-        .select((paper_originators::id, paper_originators::paper_id, paper_originators::organization_id, paper_originators::person_id, paper_originators::created_at))
+        .select((
+            paper_originators::id,
+            paper_originators::paper_id,
+            paper_originators::organization_id,
+            paper_originators::person_id,
+            paper_originators::created_at,
+        ))
         .load::<(i64, i64, Option<i64>, Option<i64>, chrono::NaiveDateTime)>(c)
         .expect("paper_originators");
     paper_relations::table
-        .select((paper_relations::id, paper_relations::paper_id, paper_relations::related_paper_id, paper_relations::kind, paper_relations::created_at))
+        .select((
+            paper_relations::id,
+            paper_relations::paper_id,
+            paper_relations::related_paper_id,
+            paper_relations::kind,
+            paper_relations::created_at,
+        ))
         .load::<(i64, i64, i64, String, chrono::NaiveDateTime)>(c)
         .expect("paper_relations");
-    agenda_items::table.select(AgendaItem::as_select()).load(c).expect("agenda_items");
-    consultations::table.select(Consultation::as_select()).load(c).expect("consultations");
-    agenda_item_faction_votes::table.select(FactionVote::as_select()).load(c).expect("faction votes");
-    agenda_item_person_votes::table.select(PersonVote::as_select()).load(c).expect("person votes");
-    follow_ups::table.select(FollowUp::as_select()).load(c).expect("follow_ups");
-    files::table.select(File::as_select()).load(c).expect("files");
+    agenda_items::table
+        .select(AgendaItem::as_select())
+        .load(c)
+        .expect("agenda_items");
+    consultations::table
+        .select(Consultation::as_select())
+        .load(c)
+        .expect("consultations");
+    agenda_item_faction_votes::table
+        .select(FactionVote::as_select())
+        .load(c)
+        .expect("faction votes");
+    agenda_item_person_votes::table
+        .select(PersonVote::as_select())
+        .load(c)
+        .expect("person votes");
+    follow_ups::table
+        .select(FollowUp::as_select())
+        .load(c)
+        .expect("follow_ups");
+    files::table
+        .select(File::as_select())
+        .load(c)
+        .expect("files");
 }
 
 #[tokio::test]

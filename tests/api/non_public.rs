@@ -15,46 +15,61 @@ struct Planted {
 
 fn plant(c: &mut DbConnection) -> Planted {
     let now = db::now();
-    let body = db::bodies::find_by_key(c, "stadt-kamen").expect("q").expect("Kamen");
+    let body = db::bodies::find_by_key(c, "stadt-kamen")
+        .expect("q")
+        .expect("Kamen");
     let org = db::organizations::list_gremien(c, Some(body.id)).expect("orgs")[0].id;
     let meeting = |c: &mut DbConnection, day: u32| {
-        insert_meeting(c, &NewMeeting {
-            body_id: body.id,
-            organization_id: org,
-            name: "Sitzung mit vertraulichem Teil".into(),
-            number: None,
-            start_at: chrono::NaiveDate::from_ymd_opt(2022, 3, day).and_then(|d| d.and_hms_opt(16, 0, 0)).expect("d"),
-            end_at: None,
-            location_id: None,
-            state: "durchgefuehrt".into(),
-            sequence: 0,
-            minutes_approved_at: Some(now),
-            minutes_published_at: Some(now),
-            created_at: now,
-            updated_at: now,
-        })
+        insert_meeting(
+            c,
+            &NewMeeting {
+                body_id: body.id,
+                organization_id: org,
+                name: "Sitzung mit vertraulichem Teil".into(),
+                number: None,
+                start_at: chrono::NaiveDate::from_ymd_opt(2022, 3, day)
+                    .and_then(|d| d.and_hms_opt(16, 0, 0))
+                    .expect("d"),
+                end_at: None,
+                location_id: None,
+                state: "durchgefuehrt".into(),
+                sequence: 0,
+                minutes_approved_at: Some(now),
+                minutes_published_at: Some(now),
+                created_at: now,
+                updated_at: now,
+            },
+        )
         .expect("meeting")
     };
     let m1 = meeting(c, 1);
     let m2 = meeting(c, 15);
     let paper = |c: &mut DbConnection, reference: &str, title: &str, public: bool| {
-        insert_paper(c, &NewPaper {
-            body_id: body.id,
-            reference: reference.into(),
-            paper_type: "beschlussvorlage".into(),
-            title: title.into(),
-            file_number: Some(format!("{MARKER}-AZ")),
-            date: chrono::NaiveDate::from_ymd_opt(2022, 2, 1).expect("d"),
-            lead_organization_id: None,
-            proposal: Some(format!("{MARKER}-VORSCHLAG")),
-            reasoning: Some(format!("{MARKER}-SACHDARSTELLUNG")),
-            public,
-            created_at: now,
-            updated_at: now,
-        })
+        insert_paper(
+            c,
+            &NewPaper {
+                body_id: body.id,
+                reference: reference.into(),
+                paper_type: "beschlussvorlage".into(),
+                title: title.into(),
+                file_number: Some(format!("{MARKER}-AZ")),
+                date: chrono::NaiveDate::from_ymd_opt(2022, 2, 1).expect("d"),
+                lead_organization_id: None,
+                proposal: Some(format!("{MARKER}-VORSCHLAG")),
+                reasoning: Some(format!("{MARKER}-SACHDARSTELLUNG")),
+                public,
+                created_at: now,
+                updated_at: now,
+            },
+        )
         .expect("paper")
     };
-    let secret_paper = paper(c, &format!("{MARKER}/1"), &format!("{MARKER}-VORLAGE"), false);
+    let secret_paper = paper(
+        c,
+        &format!("{MARKER}/1"),
+        &format!("{MARKER}-VORLAGE"),
+        false,
+    );
     let public_paper = paper(c, "2022/0001", "Öffentliche Vorlage", true);
     // the public paper's file_number etc. carry no marker on purpose? They do:
     // make the public one clean.
@@ -62,104 +77,195 @@ fn plant(c: &mut DbConnection) -> Planted {
         use diesel::prelude::*;
         use gremium::db::schema::papers::dsl as p;
         diesel::update(p::papers.find(public_paper))
-            .set((p::file_number.eq(Some("10.1")), p::proposal.eq(Some("Zustimmung")), p::reasoning.eq(Some("Begründung"))))
+            .set((
+                p::file_number.eq(Some("10.1")),
+                p::proposal.eq(Some("Zustimmung")),
+                p::reasoning.eq(Some("Begründung")),
+            ))
             .execute(c)
             .expect("clean");
     }
-    let item = |c: &mut DbConnection, m: i64, parent: Option<i64>, public: bool, pos: i32, title: String, paper: Option<i64>, continues: Option<i64>| {
-        insert_agenda_item(c, &NewAgendaItem {
-            meeting_id: m,
-            parent_id: parent,
-            public,
-            position: pos,
-            title,
-            paper_id: paper,
-            outcome: Some("beschlossen".into()),
-            votes_yes: Some(5),
-            votes_no: Some(0),
-            votes_abstain: Some(0),
-            votes_absent: None,
-            resolution_text: Some(if public { "Öffentlicher Beschluss".into() } else { format!("{MARKER}-BESCHLUSS") }),
-            minutes_text: Some(if public { "Öffentliches Protokoll".into() } else { format!("{MARKER}-PROTOKOLL") }),
-            deferred_to_meeting_id: None,
-            deferred_to_next: false,
-            continues_agenda_item_id: continues,
-            referred_to_organization_id: None,
-            supplement: false,
-            created_at: now,
-            updated_at: now,
-        })
+    let item = |c: &mut DbConnection,
+                m: i64,
+                parent: Option<i64>,
+                public: bool,
+                pos: i32,
+                title: String,
+                paper: Option<i64>,
+                continues: Option<i64>| {
+        insert_agenda_item(
+            c,
+            &NewAgendaItem {
+                meeting_id: m,
+                parent_id: parent,
+                public,
+                position: pos,
+                title,
+                paper_id: paper,
+                outcome: Some("beschlossen".into()),
+                votes_yes: Some(5),
+                votes_no: Some(0),
+                votes_abstain: Some(0),
+                votes_absent: None,
+                resolution_text: Some(if public {
+                    "Öffentlicher Beschluss".into()
+                } else {
+                    format!("{MARKER}-BESCHLUSS")
+                }),
+                minutes_text: Some(if public {
+                    "Öffentliches Protokoll".into()
+                } else {
+                    format!("{MARKER}-PROTOKOLL")
+                }),
+                deferred_to_meeting_id: None,
+                deferred_to_next: false,
+                continues_agenda_item_id: continues,
+                referred_to_organization_id: None,
+                supplement: false,
+                created_at: now,
+                updated_at: now,
+            },
+        )
         .expect("item")
     };
     // public TOP that treats a non-public paper: TOP visible, paper not
-    let public_item = item(c, m1, None, true, 1, "Öffentlicher Punkt".into(), Some(secret_paper), None);
-    let secret_item = item(c, m1, None, false, 1, format!("{MARKER}-TOP"), Some(secret_paper), None);
-    let child_of_secret = item(c, m1, Some(secret_item), true, 1, format!("{MARKER}-UNTERPUNKT"), None, None);
+    let public_item = item(
+        c,
+        m1,
+        None,
+        true,
+        1,
+        "Öffentlicher Punkt".into(),
+        Some(secret_paper),
+        None,
+    );
+    let secret_item = item(
+        c,
+        m1,
+        None,
+        false,
+        1,
+        format!("{MARKER}-TOP"),
+        Some(secret_paper),
+        None,
+    );
+    let child_of_secret = item(
+        c,
+        m1,
+        Some(secret_item),
+        true,
+        1,
+        format!("{MARKER}-UNTERPUNKT"),
+        None,
+        None,
+    );
     // a non-public matter deferred and continued in public
-    let deferred = item(c, m1, None, false, 2, format!("{MARKER}-VERTAGT"), None, None);
+    let deferred = item(
+        c,
+        m1,
+        None,
+        false,
+        2,
+        format!("{MARKER}-VERTAGT"),
+        None,
+        None,
+    );
     {
         use diesel::prelude::*;
         use gremium::db::schema::agenda_items::dsl as a;
         diesel::update(a::agenda_items.find(deferred))
-            .set((a::outcome.eq(Some("vertagt")), a::deferred_to_meeting_id.eq(Some(m2))))
+            .set((
+                a::outcome.eq(Some("vertagt")),
+                a::deferred_to_meeting_id.eq(Some(m2)),
+            ))
             .execute(c)
             .expect("defer");
     }
-    item(c, m2, None, true, 1, "Fortsetzung öffentlich".into(), Some(public_paper), Some(deferred));
-    insert_consultation(c, &NewConsultation {
-        paper_id: secret_paper,
-        organization_id: org,
-        meeting_id: Some(m1),
-        agenda_item_id: Some(secret_item),
-        role: "entscheidung".into(),
-        position: 1,
-        authoritative: true,
-        created_at: now,
-        updated_at: now,
-    })
+    item(
+        c,
+        m2,
+        None,
+        true,
+        1,
+        "Fortsetzung öffentlich".into(),
+        Some(public_paper),
+        Some(deferred),
+    );
+    insert_consultation(
+        c,
+        &NewConsultation {
+            paper_id: secret_paper,
+            organization_id: org,
+            meeting_id: Some(m1),
+            agenda_item_id: Some(secret_item),
+            role: "entscheidung".into(),
+            position: 1,
+            authoritative: true,
+            created_at: now,
+            updated_at: now,
+        },
+    )
     .expect("consultation");
-    insert_paper_relation(c, &NewPaperRelation {
-        paper_id: public_paper,
-        related_paper_id: secret_paper,
-        kind: "bezug".into(),
-        created_at: now,
-    })
+    insert_paper_relation(
+        c,
+        &NewPaperRelation {
+            paper_id: public_paper,
+            related_paper_id: secret_paper,
+            kind: "bezug".into(),
+            created_at: now,
+        },
+    )
     .expect("relation");
     for (name, public, paper, meeting) in [
         (format!("{MARKER}-ANLAGE"), false, Some(public_paper), None),
         (format!("{MARKER}-SITZUNGSDOKUMENT"), false, None, Some(m1)),
-        ("Öffentliche Anlage".to_string(), true, Some(public_paper), None),
+        (
+            "Öffentliche Anlage".to_string(),
+            true,
+            Some(public_paper),
+            None,
+        ),
     ] {
-        insert_file(c, &NewFile {
-            body_id: body.id,
-            name,
-            file_name: "x.pdf".into(),
-            mime_type: "application/pdf".into(),
-            size: 1000,
-            sha256: None,
-            storage_path: None,
-            text_content: Some(format!("{MARKER}-DATEITEXT")),
-            public,
-            paper_id: paper,
-            meeting_id: meeting,
-            agenda_item_id: None,
-            created_at: now,
-            updated_at: now,
-        })
+        insert_file(
+            c,
+            &NewFile {
+                body_id: body.id,
+                name,
+                file_name: "x.pdf".into(),
+                mime_type: "application/pdf".into(),
+                size: 1000,
+                sha256: None,
+                storage_path: None,
+                text_content: Some(format!("{MARKER}-DATEITEXT")),
+                public,
+                paper_id: paper,
+                meeting_id: meeting,
+                agenda_item_id: None,
+                created_at: now,
+                updated_at: now,
+            },
+        )
         .expect("file");
     }
-    insert_follow_up(c, &NewFollowUp {
-        origin_agenda_item_id: secret_item,
-        organization_id: org,
-        due_meeting_id: Some(m2),
-        description: format!("{MARKER}-AUFTRAG"),
-        requested_by_person_id: None,
-        answered_by_agenda_item_id: Some(public_item),
-        created_at: now,
-        updated_at: now,
-    })
+    insert_follow_up(
+        c,
+        &NewFollowUp {
+            origin_agenda_item_id: secret_item,
+            organization_id: org,
+            due_meeting_id: Some(m2),
+            description: format!("{MARKER}-AUFTRAG"),
+            requested_by_person_id: None,
+            answered_by_agenda_item_id: Some(public_item),
+            created_at: now,
+            updated_at: now,
+        },
+    )
     .expect("follow-up");
-    Planted { secret_paper, secret_item, child_of_secret }
+    Planted {
+        secret_paper,
+        secret_item,
+        child_of_secret,
+    }
 }
 
 async fn sitemap_paths(app: &TestApp) -> Vec<String> {
@@ -167,7 +273,11 @@ async fn sitemap_paths(app: &TestApp) -> Vec<String> {
     xml.split("<loc>")
         .skip(1)
         .filter_map(|s| s.split("</loc>").next())
-        .map(|u| u.replace("&amp;", "&").trim_start_matches(&app.address).to_string())
+        .map(|u| {
+            u.replace("&amp;", "&")
+                .trim_start_matches(&app.address)
+                .to_string()
+        })
         .collect()
 }
 
@@ -176,7 +286,11 @@ async fn no_public_page_shows_non_public_content() {
     let app = spawn_demo_app().await;
     let planted = plant(&mut app.conn());
     let paths = sitemap_paths(&app).await;
-    assert!(paths.len() > 100, "sitemap covers the demo: {}", paths.len());
+    assert!(
+        paths.len() > 100,
+        "sitemap covers the demo: {}",
+        paths.len()
+    );
     let demo_secrets = [
         "Anmietung eines Wohngebäudes",
         "Vergabe eines Sprachkursangebots",
@@ -189,7 +303,11 @@ async fn no_public_page_shows_non_public_content() {
     for path in &paths {
         let p = app.get(path).await;
         assert_eq!(p.status, 200, "sitemap entry {path} answers");
-        assert!(!p.body.contains(MARKER), "{path} leaks non-public content: {}", context(&p.body));
+        assert!(
+            !p.body.contains(MARKER),
+            "{path} leaks non-public content: {}",
+            context(&p.body)
+        );
         for s in demo_secrets {
             assert!(!p.body.contains(s), "{path} leaks demo secret {s:?}");
         }
@@ -208,7 +326,11 @@ async fn no_public_page_shows_non_public_content() {
         assert!(!p.body.contains(MARKER));
     }
     // filtered lists too
-    for path in ["/vorlagen?koerperschaft=stadt-kamen", "/vorlagen?jahr=2022", "/sitzungen?zeitraum=vergangene&koerperschaft=stadt-kamen"] {
+    for path in [
+        "/vorlagen?koerperschaft=stadt-kamen",
+        "/vorlagen?jahr=2022",
+        "/sitzungen?zeitraum=vergangene&koerperschaft=stadt-kamen",
+    ] {
         let p = app.page(path).await;
         assert!(!p.contains(MARKER), "{path}: {}", context(&p));
     }
@@ -226,7 +348,9 @@ async fn public_top_with_non_public_paper_shows_title_without_paper() {
     let i = app.page(&format!("/tagesordnungspunkte/{item}")).await;
     assert!(i.contains("Öffentlicher Punkt"));
     assert!(!i.contains(MARKER));
-    let min = app.page(&format!("/sitzungen/{meeting}/niederschrift")).await;
+    let min = app
+        .page(&format!("/sitzungen/{meeting}/niederschrift"))
+        .await;
     assert!(min.contains("Öffentliches Protokoll"));
     assert!(!min.contains(MARKER));
 }

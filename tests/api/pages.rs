@@ -13,7 +13,16 @@ async fn health_answers_ok() {
 #[tokio::test]
 async fn empty_portal_pages_render() {
     let app = spawn_app().await;
-    for path in ["/", "/sitzungen", "/sitzungen/kalender", "/vorlagen", "/gremien", "/personen", "/koerperschaften", "/sitemap.xml"] {
+    for path in [
+        "/",
+        "/sitzungen",
+        "/sitzungen/kalender",
+        "/vorlagen",
+        "/gremien",
+        "/personen",
+        "/koerperschaften",
+        "/sitemap.xml",
+    ] {
         app.page(path).await;
     }
 }
@@ -34,12 +43,18 @@ async fn kamen_meeting_shows_deferral_and_unanimous_kim_decision() {
     let c = &mut app.conn();
     let (_, meeting) = find::item_by_title(c, "Integrationskonzept der Stadt Kamen");
     let page = app.page(&format!("/sitzungen/{meeting}")).await;
-    assert!(page.contains("Dienstag, 24. November 2020, 17:00 Uhr"), "Berlin time shown");
+    assert!(
+        page.contains("Dienstag, 24. November 2020, 17:00 Uhr"),
+        "Berlin time shown"
+    );
     assert!(page.contains("Ö 3"));
     assert!(page.contains("Integrationskonzept der Stadt Kamen"));
     assert!(page.contains("vertagt"));
     assert!(page.contains("einstimmig beschlossen"));
-    assert!(page.contains("Ja 14 · Nein 0 · Enthaltung 0"), "tally shown apart from outcome");
+    assert!(
+        page.contains("Ja 14 · Nein 0 · Enthaltung 0"),
+        "tally shown apart from outcome"
+    );
     assert!(page.contains("Rathaus Kamen, Ratssaal"));
     assert!(page.contains("nichtöffentlichen Teil"));
 }
@@ -71,7 +86,8 @@ async fn bergkamen_paper_11_1481_shows_all_metadata_and_outcome() {
 async fn aachen_top_12_with_follow_up_answered_at_next_meeting() {
     let app = spawn_demo_app().await;
     let c = &mut app.conn();
-    let (item, meeting) = find::item_by_title(c, "Sachstandsbericht zum Kommunalen Integrationsmanagement");
+    let (item, meeting) =
+        find::item_by_title(c, "Sachstandsbericht zum Kommunalen Integrationsmanagement");
     let m = app.page(&format!("/sitzungen/{meeting}")).await;
     assert!(m.contains("Mittwoch, 16. Juni 2021, 16:00 Uhr"));
     let page = app.page(&format!("/tagesordnungspunkte/{item}")).await;
@@ -80,10 +96,15 @@ async fn aachen_top_12_with_follow_up_answered_at_next_meeting() {
     assert!(page.contains("Quereinsteiger_innen"));
     assert!(page.contains("erledigt"), "follow-up shown as answered");
     assert!(page.contains("KIM-Modul 3"));
-    let p = app.page("/vorlagen?art=mitteilungsvorlage&koerperschaft=staedteregion-aachen").await;
+    let p = app
+        .page("/vorlagen?art=mitteilungsvorlage&koerperschaft=staedteregion-aachen")
+        .await;
     assert!(p.contains("Sachstandsbericht zum Kommunalen Integrationsmanagement"));
     // the answering meeting is a joint one
-    let (answer, answer_meeting) = find::item_by_title(c, "Situation der Quereinsteiger_innen und der Internationalen Förderklassen");
+    let (answer, answer_meeting) = find::item_by_title(
+        c,
+        "Situation der Quereinsteiger_innen und der Internationalen Förderklassen",
+    );
     let a = app.page(&format!("/tagesordnungspunkte/{answer}")).await;
     assert!(a.contains("Dieser Tagesordnungspunkt beantwortet"));
     let jm = app.page(&format!("/sitzungen/{answer_meeting}")).await;
@@ -120,7 +141,10 @@ async fn committee_person_body_and_list_pages() {
     assert!(person.contains("Mitgliedschaften"));
     assert!(person.contains("Integrationsausschuss"));
     let body = app.page("/koerperschaften/kreis-unna").await;
-    assert!(body.contains("Stadt Kamen"), "Gemeinden of the Kreis listed");
+    assert!(
+        body.contains("Stadt Kamen"),
+        "Gemeinden of the Kreis listed"
+    );
     assert!(body.contains("Stadt Bergkamen"));
     let persons = app.page("/personen?koerperschaft=kreis-coesfeld").await;
     assert!(persons.contains("Kleerbaum"));
@@ -130,7 +154,9 @@ async fn committee_person_body_and_list_pages() {
 #[tokio::test]
 async fn meeting_list_filters_and_month_calendar() {
     let app = spawn_demo_app().await;
-    let past = app.page("/sitzungen?zeitraum=vergangene&koerperschaft=kreis-siegen-wittgenstein").await;
+    let past = app
+        .page("/sitzungen?zeitraum=vergangene&koerperschaft=kreis-siegen-wittgenstein")
+        .await;
     assert!(past.contains("Kreissozialausschuss"));
     assert!(!past.contains("Rat der Stadt Kamen"));
     let range = app.page("/sitzungen?von=2013-09-01&bis=2013-09-30").await;
@@ -140,7 +166,9 @@ async fn meeting_list_filters_and_month_calendar() {
     let cal = app.page("/sitzungen/kalender?monat=2013-09").await;
     assert!(cal.contains("September 2013"));
     assert!(cal.contains("Kreissozialausschuss"));
-    let cal = app.page("/sitzungen/kalender?monat=2021-02&koerperschaft=stadt-kamen").await;
+    let cal = app
+        .page("/sitzungen/kalender?monat=2021-02&koerperschaft=stadt-kamen")
+        .await;
     assert!(cal.contains("Sozial-, Teilhabe-, Generationen- und Familienausschuss"));
 }
 
@@ -149,7 +177,9 @@ async fn public_minutes_of_held_meeting() {
     let app = spawn_demo_app().await;
     let c = &mut app.conn();
     let (_, meeting) = find::item_by_title(c, "Integrationskonzept des Kreises Coesfeld");
-    let min = app.page(&format!("/sitzungen/{meeting}/niederschrift")).await;
+    let min = app
+        .page(&format!("/sitzungen/{meeting}/niederschrift"))
+        .await;
     assert!(min.contains("Niederschrift – öffentlicher Teil"));
     assert!(min.contains("Schublade"));
     assert!(min.contains("Beschlussempfehlung"));
@@ -179,9 +209,18 @@ async fn sitemap_lists_absolute_urls_of_public_pages() {
 #[tokio::test]
 async fn security_headers_and_static_css() {
     let app = spawn_demo_app().await;
-    let r = app.client.get(format!("{}/", app.address)).send().await.expect("get");
+    let r = app
+        .client
+        .get(format!("{}/", app.address))
+        .send()
+        .await
+        .expect("get");
     let h = r.headers();
-    assert_eq!(h.get("x-content-type-options").map(|v| v.to_str().unwrap_or("")), Some("nosniff"));
+    assert_eq!(
+        h.get("x-content-type-options")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("nosniff")
+    );
     assert!(h.get("content-security-policy").is_some());
     let css = app.get("/static/gremium.css").await;
     assert_eq!(css.status, 200);
