@@ -80,9 +80,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 app.state.base_url,
                 app.port()
             );
-            actix_web::rt::spawn(async {
-                let _ = tokio::signal::ctrl_c().await;
-            });
             app.run_until_stopped().await?;
         }
         Command::Migrate => {

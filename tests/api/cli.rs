@@ -50,3 +50,43 @@ fn migrate_and_demo_on_sqlite_file_are_idempotent() {
     assert!(ok);
     assert!(out.contains("schon vorhanden"), "{out}");
 }
+
+/// `gremium serve --demo` starts, answers, and shuts down on SIGTERM.
+#[test]
+fn serve_with_demo_answers_on_its_port() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gremium"))
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/g.sqlite", dir.path().display()),
+        )
+        .env("RUST_LOG", "error")
+        .current_dir(dir.path())
+        .spawn()
+        .expect("start serve");
+    let mut body = String::new();
+    for _ in 0..100 {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read, Write};
+            let _ = s.write_all(b"GET /sitzungen?zeitraum=vergangene HTTP/1.0\r\nHost: x\r\n\r\n");
+            let _ = s.read_to_string(&mut body);
+            if !body.is_empty() {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    child.wait().expect("server stops on SIGTERM");
+    assert!(
+        body.starts_with("HTTP/1.0 200") || body.starts_with("HTTP/1.1 200"),
+        "{}",
+        &body[..body.len().min(300)]
+    );
+    assert!(body.contains("Kreissozialausschuss"), "demo data served");
+}

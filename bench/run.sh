@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Load benchmark of the public portal on SQLite with `gremium demo --scale 1`.
+# Measures requests/s and p50/p99 latency (wrk) for the meeting, paper and
+# committee pages, plus the server's peak RSS. Prints a Markdown table and
+# writes it to bench/results/latest.md.
+#
+#   bench/run.sh [DURATION_SECONDS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-20}
+CONNS=${2:-16}
+PORT=18080
+OUT=bench/results
+mkdir -p "$OUT"
+scripts/setup.sh
+if ! command -v wrk >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk
+fi
+cargo build --release --locked -q
+BIN=${CARGO_TARGET_DIR:-target}/release/gremium
+DB="$OUT/bench.sqlite"
+export DATABASE_URL="sqlite://$DB"
+if [ ! -f "$DB" ]; then
+  echo "== generating scale 1"
+  /usr/bin/time -f "generate: %e s, peak RSS %M KB" "$BIN" demo --scale 1
+fi
+"$BIN" serve --bind 127.0.0.1:$PORT >"$OUT/server.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
+
+read -r MEETING PAPER COMMITTEE ITEMS < <(python3 - "$DB" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+body = c.execute("select id from bodies where key='grossstadt-1'").fetchone()[0]
+m, n = c.execute("""select a.meeting_id, count(*) from agenda_items a join meetings m on m.id=a.meeting_id
+  where m.body_id=? and a.public group by a.meeting_id order by count(*) desc, a.meeting_id limit 1 offset 40""", (body,)).fetchone()
+p = c.execute("""select paper_id from consultations c join papers p on p.id=c.paper_id where p.body_id=? and p.public
+  group by paper_id order by count(*) desc, paper_id limit 1""", (body,)).fetchone()[0]
+o = c.execute("select id from organizations where body_id=? and kind='ausschuss' order by id limit 1", (body,)).fetchone()[0]
+print(m, p, o, n)
+PY
+)
+echo "meeting $MEETING ($ITEMS public TOPs), paper $PAPER, committee $COMMITTEE"
+
+run() {
+  local name=$1 path=$2
+  curl -fs -o /dev/null "http://127.0.0.1:$PORT$path"
+  local r
+  r=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path")
+  local rps p50 p99
+  rps=$(echo "$r" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$r" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$r" | awk '$1=="99%" {print $2}')
+  echo "| $name | \`$path\` | $rps | $p50 | $p99 |"
+}
+
+{
+  echo "Run $(date -u +%Y-%m-%dT%H:%MZ), wrk -t2 -c$CONNS -d${DURATION}s, SQLite, scale 1, release build, $(nproc) cores"
+  echo
+  echo "| Page | Path | Requests/s | p50 | p99 |"
+  echo "|---|---|---|---|---|"
+  run "Meeting page ($ITEMS public TOPs)" "/sitzungen/$MEETING"
+  run "Paper page" "/vorlagen/$PAPER"
+  run "Committee page" "/gremien/$COMMITTEE"
+  echo
+  echo "Server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$PID/status)"
+} | tee "$OUT/latest.md"
