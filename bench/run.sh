@@ -25,10 +25,12 @@ if [ ! -f "$DB" ]; then
   echo "== generating scale 1"
   /usr/bin/time -f "generate: %e s, peak RSS %M KB" "$BIN" demo --scale 1
 fi
-"$BIN" serve --bind 127.0.0.1:$PORT >"$OUT/server.log" 2>&1 &
-PID=$!
+start_server() {
+  GREMIUM_PAGE_CACHE=$1 "$BIN" serve --bind 127.0.0.1:$PORT >"$OUT/server.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
+}
 trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
 
 read -r MEETING PAPER COMMITTEE ITEMS < <(python3 - "$DB" <<'PY'
 import sqlite3, sys
@@ -58,12 +60,18 @@ run() {
 
 {
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ), wrk -t2 -c$CONNS -d${DURATION}s, SQLite, scale 1, release build, $(nproc) cores"
-  echo
-  echo "| Page | Path | Requests/s | p50 | p99 |"
-  echo "|---|---|---|---|---|"
-  run "Meeting page ($ITEMS public TOPs)" "/sitzungen/$MEETING"
-  run "Paper page" "/vorlagen/$PAPER"
-  run "Committee page" "/gremien/$COMMITTEE"
-  echo
-  echo "Server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$PID/status)"
+  for mode in true false; do
+    start_server $mode
+    echo
+    if [ $mode = true ]; then echo "Page cache on (default):"; else echo "Page cache off (every request queries and renders):"; fi
+    echo
+    echo "| Page | Path | Requests/s | p50 | p99 |"
+    echo "|---|---|---|---|---|"
+    run "Meeting page ($ITEMS public TOPs)" "/sitzungen/$MEETING"
+    run "Paper page" "/vorlagen/$PAPER"
+    run "Committee page" "/gremien/$COMMITTEE"
+    echo
+    echo "Server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$PID/status)"
+    kill $PID; wait $PID 2>/dev/null || true
+  done
 } | tee "$OUT/latest.md"

@@ -5,6 +5,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod page_cache;
 pub mod routes;
 pub mod settings;
 pub mod startup;

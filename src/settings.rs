@@ -19,6 +19,8 @@ pub struct Settings {
     pub pool_size: u32,
     /// Name of the portal shown in the header.
     pub site_name: String,
+    /// Cache rendered public pages (validated against the data version).
+    pub page_cache: bool,
 }
 
 impl Settings {
@@ -29,6 +31,7 @@ impl Settings {
             .set_default("data_dir", "data")?
             .set_default("pool_size", 8)?
             .set_default("site_name", "Gremium – Ratsinformationssystem")?
+            .set_default("page_cache", true)?
             .add_source(config::File::with_name("config/default").required(false));
         if let Ok(path) = std::env::var("GREMIUM_CONFIG") {
             b = b.add_source(config::File::with_name(&path).required(true));

@@ -57,10 +57,14 @@ impl Application {
             settings.public_url = Some(format!("http://{addr}"));
         }
         let base_url: Arc<str> = settings.base_url().into();
+        let page_cache = settings
+            .page_cache
+            .then(|| Arc::new(crate::page_cache::PageCache::default()));
         let state = AppState {
             pool,
             settings: Arc::new(settings),
             base_url,
+            page_cache,
         };
         let server = run(listener, state.clone())?;
         Ok(Application {
@@ -95,6 +99,9 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(
+                crate::page_cache::middleware,
+            ))
             .wrap(security_headers())
             .app_data(data.clone())
             .configure(crate::routes::configure)

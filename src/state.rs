@@ -14,6 +14,8 @@ pub struct AppState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub base_url: Arc<str>,
+    /// Rendered public pages; `None` when disabled by configuration.
+    pub page_cache: Option<Arc<crate::page_cache::PageCache>>,
 }
 
 impl AppState {

@@ -186,13 +186,37 @@ pub fn build_pool(url: &DbUrl, size: u32) -> anyhow::Result<Pool> {
         .map_err(|e| anyhow::anyhow!("Datenbank-Pool: {}", first_line(&e.to_string())))
 }
 
+/// The current data version (see `write_transaction`).
+pub fn data_version(conn: &mut DbConnection) -> QueryResult<i64> {
+    schema::data_version::table
+        .find(1i64)
+        .select(schema::data_version::version)
+        .first(conn)
+}
+
+/// Mark the data as changed: cached pages of every app server become stale.
+pub fn bump_data_version(conn: &mut DbConnection) -> QueryResult<()> {
+    use schema::data_version::dsl as v;
+    diesel::update(v::data_version.find(1i64))
+        .set((v::version.eq(v::version + 1), v::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Run a write transaction; on SQLite as `BEGIN IMMEDIATE` so that a
-/// read-then-write transaction never fails with SQLITE_BUSY.
+/// read-then-write transaction never fails with SQLITE_BUSY. Every write
+/// goes through here: it bumps the data version, which invalidates cached
+/// pages on all app servers.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let f = |c: &mut DbConnection| -> Result<T, E> {
+        let v = f(c)?;
+        bump_data_version(c)?;
+        Ok(v)
+    };
     match conn {
         DbConnection::Sqlite(_) => {
             conn.batch_execute("BEGIN IMMEDIATE")?;

@@ -264,7 +264,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    data_version (id) {
+        id -> BigInt,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    data_version,
     bodies,
     legislative_terms,
     locations,

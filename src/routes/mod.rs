@@ -109,7 +109,10 @@ pub fn parse_date(name: &str, raw: &Option<String>) -> Result<Option<chrono::Nai
         None | Some("") => Ok(None),
         Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%d.%m.%Y"))
+            .ok()
+            .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
             .map(Some)
+            .ok_or(())
             .map_err(|_| {
                 AppError::bad_request(format!(
                     "„{}“ ist kein gültiges Datum für „{name}“. Bitte im Format JJJJ-MM-TT angeben, z. B. 2026-02-23.",

@@ -12,6 +12,8 @@ async fn malformed_ids_and_parameters_are_400_with_german_message() {
         ("/vorlagen/1.5", "keine gültige Nummer"),
         ("/tagesordnungspunkte/%27%3B--", "keine gültige Nummer"),
         ("/sitzungen?von=2020-13-01", "kein gültiges Datum"),
+        ("/sitzungen?bis=+262142-01-01", "kein gültiges Datum"),
+        ("/sitzungen?von=0001-01-01", "kein gültiges Datum"),
         (
             "/sitzungen?von=2021-03-01&bis=2021-01-01",
             "liegt vor dem Datum",

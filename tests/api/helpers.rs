@@ -132,6 +132,7 @@ fn settings(db: &TestDb) -> Settings {
         data_dir: "data".into(),
         pool_size: 4,
         site_name: "Gremium Test".into(),
+        page_cache: true,
     }
 }
 

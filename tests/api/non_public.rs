@@ -14,6 +14,10 @@ struct Planted {
 }
 
 fn plant(c: &mut DbConnection) -> Planted {
+    db::write_transaction(c, |c| Ok::<_, diesel::result::Error>(plant_rows(c))).expect("plant")
+}
+
+fn plant_rows(c: &mut DbConnection) -> Planted {
     let now = db::now();
     let body = db::bodies::find_by_key(c, "stadt-kamen")
         .expect("q")

@@ -226,3 +226,43 @@ async fn security_headers_and_static_css() {
     assert_eq!(css.status, 200);
     assert!(css.content_type.starts_with("text/css"));
 }
+
+#[tokio::test]
+async fn cached_pages_are_refreshed_by_every_write_transaction() {
+    use diesel::prelude::*;
+    use gremium::db::schema::agenda_items::dsl as a;
+    let app = spawn_demo_app().await;
+    let c = &mut app.conn();
+    let (item, meeting) = find::item_by_title(c, "Einwohnerfragestunde");
+    let path = format!("/sitzungen/{meeting}");
+    assert!(app.page(&path).await.contains("Einwohnerfragestunde"));
+    // a write that bypasses write_transaction is not seen: the page is cached
+    diesel::update(a::agenda_items.find(item))
+        .set(a::title.eq("Fragestunde für Einwohnerinnen und Einwohner"))
+        .execute(c)
+        .expect("raw update");
+    assert!(
+        app.page(&path).await.contains("Einwohnerfragestunde"),
+        "served from cache"
+    );
+    // a proper write transaction invalidates the cache (on every app server)
+    gremium::db::write_transaction(c, |c| {
+        diesel::update(a::agenda_items.find(item))
+            .set(a::title.eq("Fragestunde für Einwohnerinnen und Einwohner"))
+            .execute(c)
+    })
+    .expect("write");
+    assert!(app
+        .page(&path)
+        .await
+        .contains("Fragestunde für Einwohnerinnen und Einwohner"));
+    // requests with cookies are never served from the cache
+    let r = app
+        .client
+        .get(format!("{}{}", app.address, path))
+        .header("cookie", "x=1")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+}

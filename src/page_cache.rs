@@ -1,0 +1,117 @@
+//! Cache of rendered public pages.
+//!
+//! A page is stored with the data version it was rendered at (see
+//! `db::write_transaction`) and served again while the version in the
+//! database is unchanged and the entry is younger than `MAX_AGE` (pages such
+//! as "upcoming meetings" depend on the clock). The version lives in the
+//! database, so several app servers on one PostgreSQL stay consistent.
+//! Requests carrying cookies (signed-in users) bypass the cache.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpResponse};
+
+use crate::state::AppState;
+
+const MAX_AGE: Duration = Duration::from_secs(60);
+const MAX_ENTRIES: usize = 5_000;
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+struct Entry {
+    version: i64,
+    stored: Instant,
+    content_type: HeaderValue,
+    body: web::Bytes,
+}
+
+#[derive(Default)]
+pub struct PageCache {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl PageCache {
+    fn get(&self, key: &str, version: i64) -> Option<(HeaderValue, web::Bytes)> {
+        let map = self.entries.lock().ok()?;
+        let e = map.get(key)?;
+        (e.version == version && e.stored.elapsed() < MAX_AGE)
+            .then(|| (e.content_type.clone(), e.body.clone()))
+    }
+
+    fn put(&self, key: String, entry: Entry) {
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= MAX_ENTRIES {
+                map.retain(|_, e| e.version == entry.version && e.stored.elapsed() < MAX_AGE);
+                if map.len() >= MAX_ENTRIES {
+                    map.clear();
+                }
+            }
+            map.insert(key, entry);
+        }
+    }
+}
+
+fn cacheable(req: &ServiceRequest) -> bool {
+    req.method() == Method::GET
+        && !req.headers().contains_key(header::COOKIE)
+        && !req.headers().contains_key(header::AUTHORIZATION)
+        && !req.path().starts_with("/static/")
+        && req.path() != "/health"
+}
+
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = match req.app_data::<web::Data<AppState>>() {
+        Some(s) if s.page_cache.is_some() && cacheable(&req) => s.clone(),
+        _ => return next.call(req).await.map(|r| r.map_into_boxed_body()),
+    };
+    let Some(cache) = state.page_cache.as_ref() else {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
+    };
+    let key = req.uri().to_string();
+    let version = match state.db(|c| Ok(crate::db::data_version(c)?)).await {
+        Ok(v) => v,
+        Err(_) => return next.call(req).await.map(|r| r.map_into_boxed_body()),
+    };
+    if let Some((content_type, bytes)) = cache.get(&key, version) {
+        let res = HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, content_type))
+            .body(bytes);
+        return Ok(req.into_response(res));
+    }
+    let res = next.call(req).await?;
+    if res.status() != StatusCode::OK {
+        return Ok(res.map_into_boxed_body());
+    }
+    let Some(content_type) = res.headers().get(header::CONTENT_TYPE).cloned() else {
+        return Ok(res.map_into_boxed_body());
+    };
+    let (req, res) = res.into_parts();
+    let (res, body) = res.into_parts();
+    let bytes = match body::to_bytes_limited(body, MAX_BODY).await {
+        Ok(Ok(b)) => b,
+        _ => {
+            let res = HttpResponse::InternalServerError().finish();
+            return Ok(ServiceResponse::new(req, res));
+        }
+    };
+    cache.put(
+        key,
+        Entry {
+            version,
+            stored: Instant::now(),
+            content_type,
+            body: bytes.clone(),
+        },
+    );
+    let res = res.set_body(bytes).map_into_boxed_body();
+    Ok(ServiceResponse::new(req, res))
+}
