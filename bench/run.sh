@@ -30,7 +30,8 @@ start_server() {
   PID=$!
   for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
 }
-trap 'kill $PID 2>/dev/null || true' EXIT
+PID=""
+trap 'pkill -f "gremium serve --bind 127.0.0.1:$PORT" 2>/dev/null || true' EXIT
 
 read -r MEETING PAPER COMMITTEE ITEMS < <(python3 - "$DB" <<'PY'
 import sqlite3, sys
