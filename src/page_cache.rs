@@ -22,7 +22,7 @@ use crate::state::AppState;
 
 const MAX_AGE: Duration = Duration::from_secs(60);
 const MAX_ENTRIES: usize = 5_000;
-const MAX_BODY: usize = 2 * 1024 * 1024;
+const MAX_BODY: u64 = 8 * 1024 * 1024;
 
 struct Entry {
     version: i64,
@@ -94,15 +94,19 @@ pub async fn middleware(
     let Some(content_type) = res.headers().get(header::CONTENT_TYPE).cloned() else {
         return Ok(res.map_into_boxed_body());
     };
+    // only bodies of known, moderate size are cached; others pass through
+    match res.response().body().size() {
+        body::BodySize::Sized(n) if n <= MAX_BODY => {}
+        _ => return Ok(res.map_into_boxed_body()),
+    }
     let (req, res) = res.into_parts();
     let (res, body) = res.into_parts();
-    let bytes = match body::to_bytes_limited(body, MAX_BODY).await {
-        Ok(Ok(b)) => b,
-        _ => {
-            let res = HttpResponse::InternalServerError().finish();
-            return Ok(ServiceResponse::new(req, res));
-        }
-    };
+    let bytes = body::to_bytes(body).await.map_err(|e| {
+        actix_web::error::ErrorInternalServerError(format!(
+            "Seite konnte nicht gelesen werden: {}",
+            e.into()
+        ))
+    })?;
     cache.put(
         key,
         Entry {

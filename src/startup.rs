@@ -38,7 +38,15 @@ impl Application {
             let p = pool.clone();
             tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
                 let mut conn = p.get()?;
-                if crate::demo::load_seeds(&mut conn)? {
+                // `--demo` fills an empty database; it never mixes demo
+                // data into a database that holds real data
+                let seeded = crate::db::bodies::find_by_key(&mut conn, crate::demo::SEED_BODY_KEY)?
+                    .is_some();
+                if !seeded && !crate::db::bodies::list(&mut conn)?.is_empty() {
+                    tracing::warn!(
+                        "Die Datenbank enthält bereits Daten; --demo lädt keine Demodaten hinzu."
+                    );
+                } else if crate::demo::load_seeds(&mut conn)? {
                     tracing::info!("Demodaten geladen");
                 }
                 Ok(())

@@ -11,9 +11,14 @@ mod persons;
 mod sitemap;
 mod static_files;
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{guard, web, HttpRequest, HttpResponse, Route};
 
 use crate::error::AppError;
+
+/// GET and HEAD (link checkers and crawlers send HEAD; actix drops the body).
+fn get() -> Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PathConfig::default().error_handler(|_, _| {
@@ -22,30 +27,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::QueryConfig::default().error_handler(|e, _| {
         AppError::bad_request(format!("Ungültige Suchparameter in der Adresse ({e}).")).into()
     }))
-    .route("/", web::get().to(home::start_page))
-    .route("/health", web::get().to(health))
-    .route("/sitemap.xml", web::get().to(sitemap::sitemap))
-    .route("/robots.txt", web::get().to(sitemap::robots))
-    .route("/static/{path:.*}", web::get().to(static_files::serve))
-    .route("/koerperschaften", web::get().to(bodies::list))
-    .route("/koerperschaften/{key}", web::get().to(bodies::show))
-    .route("/sitzungen", web::get().to(meetings::list))
-    .route("/sitzungen/kalender", web::get().to(meetings::calendar))
-    .route("/sitzungen/{id}", web::get().to(meetings::show))
-    .route(
-        "/sitzungen/{id}/niederschrift",
-        web::get().to(minutes::show),
-    )
-    .route(
-        "/tagesordnungspunkte/{id}",
-        web::get().to(agenda_items::show),
-    )
-    .route("/vorlagen", web::get().to(papers::list))
-    .route("/vorlagen/{id}", web::get().to(papers::show))
-    .route("/gremien", web::get().to(organizations::list))
-    .route("/gremien/{id}", web::get().to(organizations::show))
-    .route("/personen", web::get().to(persons::list))
-    .route("/personen/{id}", web::get().to(persons::show));
+    .route("/", get().to(home::start_page))
+    .route("/health", get().to(health))
+    .route("/sitemap.xml", get().to(sitemap::sitemap))
+    .route("/robots.txt", get().to(sitemap::robots))
+    .route("/static/{path:.*}", get().to(static_files::serve))
+    .route("/koerperschaften", get().to(bodies::list))
+    .route("/koerperschaften/{key}", get().to(bodies::show))
+    .route("/sitzungen", get().to(meetings::list))
+    .route("/sitzungen/kalender", get().to(meetings::calendar))
+    .route("/sitzungen/{id}", get().to(meetings::show))
+    .route("/sitzungen/{id}/niederschrift", get().to(minutes::show))
+    .route("/tagesordnungspunkte/{id}", get().to(agenda_items::show))
+    .route("/vorlagen", get().to(papers::list))
+    .route("/vorlagen/{id}", get().to(papers::show))
+    .route("/gremien", get().to(organizations::list))
+    .route("/gremien/{id}", get().to(organizations::show))
+    .route("/personen", get().to(persons::list))
+    .route("/personen/{id}", get().to(persons::show));
 }
 
 async fn health(state: web::Data<crate::state::AppState>) -> Result<HttpResponse, AppError> {

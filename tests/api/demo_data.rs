@@ -73,3 +73,33 @@ async fn generator_is_deterministic_and_large_enough() {
         .await;
     assert!(m.contains("Sitzung"));
 }
+
+#[tokio::test]
+async fn serve_demo_never_mixes_demo_data_into_real_data() {
+    let app = spawn_app().await;
+    let c = &mut app.conn();
+    let now = gremium::db::now();
+    gremium::db::write_transaction(c, |c| {
+        gremium::db::insert::insert_body(
+            c,
+            &gremium::db::insert::NewBody {
+                key: "stadt-musterhausen".into(),
+                name: "Stadt Musterhausen".into(),
+                short_name: "Musterhausen".into(),
+                kind: "stadt".into(),
+                parent_body_id: None,
+                website: None,
+                ags: None,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+    })
+    .expect("real body");
+    let again = spawn_on(reuse(&app.db.url), true).await;
+    let c2 = &mut again.conn();
+    assert_eq!(find::count(c2, "bodies"), 1, "no demo bodies added");
+    let home = again.page("/koerperschaften").await;
+    assert!(home.contains("Stadt Musterhausen"));
+    assert!(!home.contains("Stadt Kamen"));
+}

@@ -204,6 +204,23 @@ async fn sitemap_lists_absolute_urls_of_public_pages() {
     assert!(p.body.contains(&format!("<loc>{}/vorlagen/", app.address)));
     assert!(p.body.contains("/niederschrift</loc>"));
     assert!(p.body.contains("/tagesordnungspunkte/"));
+    // part 1 of a single-part sitemap is the same list; other parts do not exist
+    assert_eq!(app.page("/sitemap.xml?teil=1").await, p.body);
+    assert_eq!(app.get("/sitemap.xml?teil=2").await.status, 404);
+    assert_eq!(app.get("/sitemap.xml?teil=0").await.status, 400);
+}
+
+#[tokio::test]
+async fn head_requests_are_answered_without_body() {
+    let app = spawn_demo_app().await;
+    let r = app
+        .client
+        .head(format!("{}/sitzungen", app.address))
+        .send()
+        .await
+        .expect("head");
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.expect("body").is_empty());
 }
 
 #[tokio::test]
