@@ -104,7 +104,7 @@ pub fn establish(url: &DbUrl) -> ConnectionResult<DbConnection> {
         DbKind::Sqlite => {
             let mut c = diesel::SqliteConnection::establish(&url.target)?;
             c.batch_execute(
-                "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16000;",
             )
             .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
             Ok(DbConnection::Sqlite(c))
