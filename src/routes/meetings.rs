@@ -42,22 +42,7 @@ fn filter_options(
     org_id: Option<i64>,
 ) -> Result<Filters, AppError> {
     let bodies = db::bodies::list(conn)?;
-    let body = if body_key.is_empty() {
-        None
-    } else {
-        Some(
-            bodies
-                .iter()
-                .find(|b| b.key == body_key)
-                .ok_or_else(|| {
-                    AppError::bad_request(format!(
-                        "Die Körperschaft „{}“ gibt es nicht.",
-                        shorten(body_key)
-                    ))
-                })?
-                .id,
-        )
-    };
+    let body = super::resolve_body(&bodies, body_key)?;
     let orgs = db::organizations::list_gremien(conn, body)?;
     if let Some(o) = org_id {
         if !orgs.iter().any(|x| x.id == o) && db::organizations::find(conn, o)?.is_none() {

@@ -121,6 +121,27 @@ pub fn parse_date(name: &str, raw: &Option<String>) -> Result<Option<chrono::Nai
     }
 }
 
+/// The id of the body named by the `koerperschaft` filter (empty: none);
+/// an unknown key is a 400 with a German message.
+pub fn resolve_body(
+    bodies: &[crate::db::models::Body],
+    key: &str,
+) -> Result<Option<i64>, AppError> {
+    if key.is_empty() {
+        return Ok(None);
+    }
+    bodies
+        .iter()
+        .find(|b| b.key == key)
+        .map(|b| Some(b.id))
+        .ok_or_else(|| {
+            AppError::bad_request(format!(
+                "Die Körperschaft „{}“ gibt es nicht.",
+                shorten(key)
+            ))
+        })
+}
+
 /// Keep echoed user input short in messages.
 pub fn shorten(s: &str) -> String {
     let mut out: String = s.chars().take(40).collect();

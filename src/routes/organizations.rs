@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{parse_id, shorten};
+use super::parse_id;
 use crate::db::{self, meetings::MeetingFilter};
 use crate::domain::{MembershipRole, OrganizationKind};
 use crate::error::AppError;
@@ -42,12 +42,7 @@ pub async fn list(
     let ctx = state
         .db(move |c| {
             let bodies = db::bodies::list(c)?;
-            if !body_key.is_empty() && !bodies.iter().any(|b| b.key == body_key) {
-                return Err(AppError::bad_request(format!(
-                    "Die Körperschaft „{}“ gibt es nicht.",
-                    shorten(&body_key)
-                )));
-            }
+            super::resolve_body(&bodies, &body_key)?;
             let orgs = db::organizations::list_gremien(c, None)?;
             let groups = bodies
                 .iter()

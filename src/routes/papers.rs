@@ -86,22 +86,7 @@ pub async fn list(
     let ctx = state
         .db(move |c| {
             let bodies = db::bodies::list(c)?;
-            let body_id = if body_key.is_empty() {
-                None
-            } else {
-                Some(
-                    bodies
-                        .iter()
-                        .find(|b| b.key == body_key)
-                        .ok_or_else(|| {
-                            AppError::bad_request(format!(
-                                "Die Körperschaft „{}“ gibt es nicht.",
-                                shorten(&body_key)
-                            ))
-                        })?
-                        .id,
-                )
-            };
+            let body_id = super::resolve_body(&bodies, &body_key)?;
             let f = PaperFilter {
                 body_id,
                 paper_type: paper_type.clone(),

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{parse_id, parse_page, query_string, shorten};
+use super::{parse_id, parse_page, query_string};
 use crate::db;
 use crate::domain::{MembershipRole, OrganizationKind};
 use crate::error::AppError;
@@ -51,22 +51,7 @@ pub async fn list(
     let ctx = state
         .db(move |c| {
             let bodies = db::bodies::list(c)?;
-            let body_id = if body_key.is_empty() {
-                None
-            } else {
-                Some(
-                    bodies
-                        .iter()
-                        .find(|b| b.key == body_key)
-                        .ok_or_else(|| {
-                            AppError::bad_request(format!(
-                                "Die Körperschaft „{}“ gibt es nicht.",
-                                shorten(&body_key)
-                            ))
-                        })?
-                        .id,
-                )
-            };
+            let body_id = super::resolve_body(&bodies, &body_key)?;
             let (rows, total) = db::persons::list(c, body_id, PER_PAGE, (page - 1) * PER_PAGE)?;
             Ok(ListPage {
                 persons: rows
