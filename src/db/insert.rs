@@ -135,6 +135,7 @@ pub struct NewMeetingOrganization {
     pub meeting_id: i64,
     pub organization_id: i64,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }
 insert_fn!(
     insert_meeting_organization,
@@ -167,6 +168,7 @@ pub struct NewPaperOriginator {
     pub organization_id: Option<i64>,
     pub person_id: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }
 insert_fn!(
     insert_paper_originator,
@@ -181,6 +183,7 @@ pub struct NewPaperRelation {
     pub related_paper_id: i64,
     pub kind: String,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }
 insert_fn!(insert_paper_relation, NewPaperRelation, paper_relations);
 
@@ -234,6 +237,7 @@ pub struct NewFactionVote {
     pub votes_no: i32,
     pub votes_abstain: i32,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }
 insert_fn!(
     insert_faction_vote,
@@ -248,6 +252,7 @@ pub struct NewPersonVote {
     pub person_id: i64,
     pub vote: String,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }
 insert_fn!(insert_person_vote, NewPersonVote, agenda_item_person_votes);
 

@@ -215,6 +215,7 @@ pub struct FactionVote {
     pub votes_no: i32,
     pub votes_abstain: i32,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
@@ -225,6 +226,7 @@ pub struct PersonVote {
     pub person_id: i64,
     pub vote: String,
     pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]

@@ -122,6 +122,7 @@ diesel::table! {
         meeting_id -> BigInt,
         organization_id -> BigInt,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -151,6 +152,7 @@ diesel::table! {
         organization_id -> Nullable<BigInt>,
         person_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -161,6 +163,7 @@ diesel::table! {
         related_paper_id -> BigInt,
         kind -> Text,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -216,6 +219,7 @@ diesel::table! {
         votes_no -> Integer,
         votes_abstain -> Integer,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -226,6 +230,7 @@ diesel::table! {
         person_id -> BigInt,
         vote -> Text,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 

@@ -241,6 +241,7 @@ impl<'a> Seeder<'a> {
                 meeting_id: meeting,
                 organization_id: org,
                 created_at: self.now,
+                updated_at: self.now,
             },
         )
     }
@@ -286,6 +287,7 @@ impl<'a> Seeder<'a> {
                 organization_id: org,
                 person_id: person,
                 created_at: self.now,
+                updated_at: self.now,
             },
         )
     }
@@ -298,6 +300,7 @@ impl<'a> Seeder<'a> {
                 related_paper_id: related,
                 kind: kind.key().into(),
                 created_at: self.now,
+                updated_at: self.now,
             },
         )
     }
@@ -416,6 +419,7 @@ impl<'a> Seeder<'a> {
                 votes_no: no,
                 votes_abstain: abstain,
                 created_at: self.now,
+                updated_at: self.now,
             },
         )
     }
@@ -428,6 +432,7 @@ impl<'a> Seeder<'a> {
                 person_id: person,
                 vote: vote.key().into(),
                 created_at: self.now,
+                updated_at: self.now,
             },
         )
     }

@@ -55,8 +55,9 @@ async fn schema_matches_migrations() {
             meeting_organizations::meeting_id,
             meeting_organizations::organization_id,
             meeting_organizations::created_at,
+            meeting_organizations::updated_at,
         ))
-        .load::<(i64, i64, i64, chrono::NaiveDateTime)>(c)
+        .load::<(i64, i64, i64, chrono::NaiveDateTime, chrono::NaiveDateTime)>(c)
         .expect("meeting_organizations");
     papers::table
         .select(Paper::as_select())
@@ -69,8 +70,16 @@ async fn schema_matches_migrations() {
             paper_originators::organization_id,
             paper_originators::person_id,
             paper_originators::created_at,
+            paper_originators::updated_at,
         ))
-        .load::<(i64, i64, Option<i64>, Option<i64>, chrono::NaiveDateTime)>(c)
+        .load::<(
+            i64,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            chrono::NaiveDateTime,
+            chrono::NaiveDateTime,
+        )>(c)
         .expect("paper_originators");
     paper_relations::table
         .select((
@@ -79,8 +88,16 @@ async fn schema_matches_migrations() {
             paper_relations::related_paper_id,
             paper_relations::kind,
             paper_relations::created_at,
+            paper_relations::updated_at,
         ))
-        .load::<(i64, i64, i64, String, chrono::NaiveDateTime)>(c)
+        .load::<(
+            i64,
+            i64,
+            i64,
+            String,
+            chrono::NaiveDateTime,
+            chrono::NaiveDateTime,
+        )>(c)
         .expect("paper_relations");
     agenda_items::table
         .select(AgendaItem::as_select())

@@ -217,6 +217,7 @@ fn plant_rows(c: &mut DbConnection) -> Planted {
             related_paper_id: secret_paper,
             kind: "bezug".into(),
             created_at: now,
+            updated_at: now,
         },
     )
     .expect("relation");

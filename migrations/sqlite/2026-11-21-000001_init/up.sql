@@ -115,6 +115,7 @@ CREATE TABLE meeting_organizations (
     meeting_id BIGINT NOT NULL REFERENCES meetings(id),
     organization_id BIGINT NOT NULL REFERENCES organizations(id),
     created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
     UNIQUE (meeting_id, organization_id)
 );
 CREATE INDEX meeting_organizations_org ON meeting_organizations(organization_id);
@@ -144,7 +145,8 @@ CREATE TABLE paper_originators (
     paper_id BIGINT NOT NULL REFERENCES papers(id),
     organization_id BIGINT REFERENCES organizations(id),
     person_id BIGINT REFERENCES persons(id),
-    created_at TIMESTAMP NOT NULL
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX paper_originators_paper ON paper_originators(paper_id);
 
@@ -154,6 +156,7 @@ CREATE TABLE paper_relations (
     related_paper_id BIGINT NOT NULL REFERENCES papers(id),
     kind TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
     UNIQUE (paper_id, related_paper_id)
 );
 CREATE INDEX paper_relations_related ON paper_relations(related_paper_id);
@@ -211,6 +214,7 @@ CREATE TABLE agenda_item_faction_votes (
     votes_no INTEGER NOT NULL,
     votes_abstain INTEGER NOT NULL,
     created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
     UNIQUE (agenda_item_id, faction_id)
 );
 
@@ -220,6 +224,7 @@ CREATE TABLE agenda_item_person_votes (
     person_id BIGINT NOT NULL REFERENCES persons(id),
     vote TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
     UNIQUE (agenda_item_id, person_id)
 );
 
