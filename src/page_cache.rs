@@ -22,6 +22,9 @@ use crate::state::AppState;
 
 const MAX_AGE: Duration = Duration::from_secs(60);
 const MAX_ENTRIES: usize = 5_000;
+/// Upper bound of all cached bodies together (unknown query parameters
+/// make new keys, so the total must be bounded, not only the count).
+const MAX_TOTAL_BYTES: usize = 64 * 1024 * 1024;
 const MAX_BODY: u64 = 8 * 1024 * 1024;
 
 struct Entry {
@@ -32,27 +35,47 @@ struct Entry {
 }
 
 #[derive(Default)]
+struct Entries {
+    map: HashMap<String, Entry>,
+    bytes: usize,
+}
+
+#[derive(Default)]
 pub struct PageCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Mutex<Entries>,
 }
 
 impl PageCache {
     fn get(&self, key: &str, version: i64) -> Option<(HeaderValue, web::Bytes)> {
-        let map = self.entries.lock().ok()?;
-        let e = map.get(key)?;
+        let entries = self.entries.lock().ok()?;
+        let e = entries.map.get(key)?;
         (e.version == version && e.stored.elapsed() < MAX_AGE)
             .then(|| (e.content_type.clone(), e.body.clone()))
     }
 
     fn put(&self, key: String, entry: Entry) {
-        if let Ok(mut map) = self.entries.lock() {
-            if map.len() >= MAX_ENTRIES {
-                map.retain(|_, e| e.version == entry.version && e.stored.elapsed() < MAX_AGE);
-                if map.len() >= MAX_ENTRIES {
-                    map.clear();
+        if let Ok(mut entries) = self.entries.lock() {
+            let size = entry.body.len() + key.len();
+            if entries.map.len() >= MAX_ENTRIES || entries.bytes + size > MAX_TOTAL_BYTES {
+                let version = entry.version;
+                entries
+                    .map
+                    .retain(|_, e| e.version == version && e.stored.elapsed() < MAX_AGE);
+                if entries.map.len() >= MAX_ENTRIES / 2
+                    || entries.bytes + size > MAX_TOTAL_BYTES / 2
+                {
+                    entries.map.clear();
                 }
+                entries.bytes = entries
+                    .map
+                    .iter()
+                    .map(|(k, e)| k.len() + e.body.len())
+                    .sum();
             }
-            map.insert(key, entry);
+            if let Some(old) = entries.map.insert(key.clone(), entry) {
+                entries.bytes = entries.bytes.saturating_sub(old.body.len() + key.len());
+            }
+            entries.bytes += size;
         }
     }
 }

@@ -91,6 +91,7 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, 
     }
     Ok(meetings::table
         .filter(meetings::id.eq_any(ids))
+        .filter(meetings::deleted_at.is_null())
         .select(Meeting::as_select())
         .load(conn)?
         .into_iter()

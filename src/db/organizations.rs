@@ -69,6 +69,7 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, 
     }
     Ok(organizations::table
         .filter(organizations::id.eq_any(ids))
+        .filter(organizations::deleted_at.is_null())
         .select(Organization::as_select())
         .load(conn)?
         .into_iter()
@@ -92,6 +93,11 @@ pub fn current_members(
                 .is_null()
                 .or(memberships::end_date.ge(today)),
         )
+        .filter(
+            memberships::start_date
+                .is_null()
+                .or(memberships::start_date.le(today)),
+        )
         .order((persons::family_name, persons::given_name))
         .select((Membership::as_select(), Person::as_select()))
         .load(conn)
@@ -106,6 +112,7 @@ pub fn memberships_of_person(
         .inner_join(organizations::table.on(organizations::id.eq(memberships::organization_id)))
         .filter(memberships::person_id.eq(person_id))
         .filter(memberships::deleted_at.is_null())
+        .filter(organizations::deleted_at.is_null())
         .order((memberships::end_date.is_not_null(), organizations::name))
         .select((Membership::as_select(), Organization::as_select()))
         .load(conn)

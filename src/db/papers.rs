@@ -151,10 +151,13 @@ pub fn years(conn: &mut DbConnection, public_only: bool) -> QueryResult<Vec<i32>
         q = q.filter(papers::public.eq(true));
     }
     let min: Option<NaiveDate> = q.select(diesel::dsl::min(papers::date)).first(conn)?;
-    let max: Option<NaiveDate> = papers::table
+    let mut q = papers::table
         .filter(papers::deleted_at.is_null())
-        .select(diesel::dsl::max(papers::date))
-        .first(conn)?;
+        .into_boxed();
+    if public_only {
+        q = q.filter(papers::public.eq(true));
+    }
+    let max: Option<NaiveDate> = q.select(diesel::dsl::max(papers::date)).first(conn)?;
     Ok(match (min, max) {
         (Some(a), Some(b)) => (a.year()..=b.year()).rev().collect(),
         _ => vec![],

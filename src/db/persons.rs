@@ -48,6 +48,7 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, 
     }
     Ok(persons::table
         .filter(persons::id.eq_any(ids))
+        .filter(persons::deleted_at.is_null())
         .select(Person::as_select())
         .load(conn)?
         .into_iter()

@@ -35,6 +35,8 @@ struct FollowUpView {
     due: Option<String>,
     answered_by: Option<String>,
     answered_url: Option<String>,
+    /// answered by an item the audience may not see
+    answered_hidden: bool,
     origin_url: Option<String>,
     origin: Option<String>,
 }
@@ -198,6 +200,7 @@ fn follow_up_views(
             description: f.description.clone(),
             requested_by,
             due,
+            answered_hidden: f.answered_by_agenda_item_id.is_some() && answered.is_none(),
             answered_by: answered.as_ref().map(|a| a.1.clone()),
             answered_url: answered.map(|a| a.0),
             origin_url: origin.as_ref().map(|o| o.0.clone()),

@@ -202,8 +202,8 @@ struct Day {
 struct CalendarPage {
     month_label: String,
     month: String,
-    prev: String,
-    next: String,
+    prev: Option<String>,
+    next: Option<String>,
     weeks: Vec<Vec<Day>>,
     agenda: Vec<MeetingCard>,
     bodies: Vec<FilterOption>,
@@ -290,8 +290,8 @@ pub async fn calendar(
                     first.year()
                 ),
                 month: first.format("%Y-%m").to_string(),
-                prev: prev_first.format("%Y-%m").to_string(),
-                next: next_first.format("%Y-%m").to_string(),
+                prev: (prev_first.year() >= 1900).then(|| prev_first.format("%Y-%m").to_string()),
+                next: (next_first.year() <= 2200).then(|| next_first.format("%Y-%m").to_string()),
                 weeks,
                 agenda: cards,
                 bodies,
@@ -364,9 +364,9 @@ pub async fn show(
                 .ok_or_else(|| AppError::not_found("Die Sitzung"))?;
             let prev_card = if prev.is_some() { cards.next() } else { None };
             let next_card = if next.is_some() { cards.next() } else { None };
-            let files = db::papers::files_of_meeting(c, id)?
+            let files = db::papers::files_of_meeting(c, id)?;
+            let files = views::visible_files(c, files, audience)?
                 .into_iter()
-                .filter(|f| audience.sees_file(f))
                 .map(|f| FileLink {
                     name: f.name,
                     size: human_size(f.size),

@@ -24,8 +24,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PathConfig::default().error_handler(|_, _| {
         AppError::bad_request("Die Adresse enthält eine ungültige Nummer.").into()
     }))
-    .app_data(web::QueryConfig::default().error_handler(|e, _| {
-        AppError::bad_request(format!("Ungültige Suchparameter in der Adresse ({e}).")).into()
+    .app_data(web::QueryConfig::default().error_handler(|_, _| {
+        AppError::bad_request(
+            "Die Adresse enthält ungültige oder doppelte Suchparameter. Bitte jeden Filter nur einmal angeben.",
+        )
+        .into()
     }))
     .route("/", get().to(home::start_page))
     .route("/health", get().to(health))

@@ -168,6 +168,8 @@ struct ConsultationView {
 
 #[derive(Serialize)]
 struct HistoryStep {
+    #[serde(skip)]
+    start: chrono::NaiveDateTime,
     row: agenda::AgendaRow,
     meeting: String,
     meeting_url: String,
@@ -239,6 +241,7 @@ pub async fn show(
                 .filter_map(|r| {
                     let m = meetings.get(&r.meeting_id)?;
                     Some(HistoryStep {
+                        start: m.start_at,
                         meeting: m.name.clone(),
                         meeting_url: format!("/sitzungen/{}", m.id),
                         date: views::date_short(m.start_at),
@@ -247,7 +250,7 @@ pub async fn show(
                     })
                 })
                 .collect();
-            history.sort_by(|a, b| a.iso.cmp(&b.iso));
+            history.sort_by_key(|h| h.start);
             let row_by_item: HashMap<i64, &HistoryStep> =
                 history.iter().map(|h| (h.row.id, h)).collect();
             let mut extra_meetings: Vec<i64> =
@@ -321,9 +324,9 @@ pub async fn show(
                     })
                 })
                 .collect();
-            let files = db::papers::files_of_paper(c, id)?
+            let files = db::papers::files_of_paper(c, id)?;
+            let files = views::visible_files(c, files, audience)?
                 .into_iter()
-                .filter(|f| audience.sees_file(f))
                 .map(|f| (f.name.clone(), super::meetings::human_size(f.size)))
                 .collect();
             Ok(PaperPage {

@@ -139,7 +139,8 @@ pub async fn show(
                             .map(|f| f.short_name.clone().unwrap_or_else(|| f.name.clone())),
                         from: m.start_date.map(views::date),
                         until: m.end_date.map(views::date),
-                        current: m.end_date.is_none_or(|e| e >= today),
+                        current: m.end_date.is_none_or(|e| e >= today)
+                            && m.start_date.is_none_or(|st| st <= today),
                     })
                     .collect(),
             })

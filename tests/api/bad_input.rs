@@ -27,6 +27,7 @@ async fn malformed_ids_and_parameters_are_400_with_german_message() {
         ("/vorlagen?art=roman", "Vorlagenart"),
         ("/vorlagen?jahr=zwanzig", "kein gültiges Jahr"),
         ("/personen?seite=x", "keine gültige Seitenzahl"),
+        ("/sitzungen?seite=1&seite=2", "doppelte Suchparameter"),
     ];
     for (path, text) in cases {
         let p = app.get(path).await;

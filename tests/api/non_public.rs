@@ -221,6 +221,69 @@ fn plant_rows(c: &mut DbConnection) -> Planted {
         },
     )
     .expect("relation");
+    // nine public levels under the secret item: deeper than the visibility walk
+    let mut parent = secret_item;
+    for level in 1..=9 {
+        parent = item(
+            c,
+            m1,
+            Some(parent),
+            true,
+            1,
+            format!("{MARKER}-EBENE-{level}"),
+            None,
+            None,
+        );
+    }
+    // a public follow-up answered in closed session
+    insert_follow_up(
+        c,
+        &NewFollowUp {
+            origin_agenda_item_id: public_item,
+            organization_id: org,
+            due_meeting_id: None,
+            description: "Öffentlicher Auftrag".into(),
+            requested_by_person_id: None,
+            answered_by_agenda_item_id: Some(secret_item),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .expect("follow-up answered in closed session");
+    // public files whose paper or TOP is not public, listed on the meeting
+    for (name, paper, item) in [
+        (
+            format!("{MARKER}-DATEI-ZU-GEHEIMER-VORLAGE"),
+            Some(secret_paper),
+            None,
+        ),
+        (
+            format!("{MARKER}-DATEI-ZU-GEHEIMEM-TOP"),
+            None,
+            Some(secret_item),
+        ),
+    ] {
+        insert_file(
+            c,
+            &NewFile {
+                body_id: body.id,
+                name,
+                file_name: "y.pdf".into(),
+                mime_type: "application/pdf".into(),
+                size: 1000,
+                sha256: None,
+                storage_path: None,
+                text_content: None,
+                public: true,
+                paper_id: paper,
+                meeting_id: Some(m1),
+                agenda_item_id: item,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .expect("file");
+    }
     for (name, public, paper, meeting) in [
         (format!("{MARKER}-ANLAGE"), false, Some(public_paper), None),
         (format!("{MARKER}-SITZUNGSDOKUMENT"), false, None, Some(m1)),
