@@ -110,6 +110,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(actix_web::middleware::from_fn(
                 crate::page_cache::middleware,
             ))
+            .wrap(actix_web::middleware::NormalizePath::trim())
             .wrap(security_headers())
             .app_data(data.clone())
             .configure(crate::routes::configure)

@@ -152,7 +152,14 @@ async fn spawn(demo: bool) -> TestApp {
 }
 
 pub async fn spawn_on(db: TestDb, demo: bool) -> TestApp {
-    let app = Application::build(settings(&db), demo)
+    spawn_with(db, demo, |_| {}).await
+}
+
+/// Start the app with adjusted settings.
+pub async fn spawn_with(db: TestDb, demo: bool, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut s = settings(&db);
+    adjust(&mut s);
+    let app = Application::build(s, demo)
         .await
         .expect("application starts");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -283,3 +283,23 @@ async fn cached_pages_are_refreshed_by_every_write_transaction() {
         .expect("get");
     assert_eq!(r.status(), 200);
 }
+
+#[tokio::test]
+async fn public_base_url_is_used_for_absolute_links() {
+    let app = crate::helpers::spawn_with(crate::helpers::TestDb::new(), true, |s| {
+        s.public_url = Some("https://ratsinfo.example.de/".into());
+    })
+    .await;
+    let xml = app.page("/sitemap.xml").await;
+    assert!(xml.contains("<loc>https://ratsinfo.example.de/vorlagen/"));
+    assert!(!xml.contains("127.0.0.1"));
+    let robots = app.page("/robots.txt").await;
+    assert!(robots.contains("Sitemap: https://ratsinfo.example.de/sitemap.xml"));
+}
+
+#[tokio::test]
+async fn trailing_slashes_are_tolerated() {
+    let app = spawn_demo_app().await;
+    assert!(app.page("/sitzungen/").await.contains("Sitzungen"));
+    assert!(app.page("/vorlagen/").await.contains("Vorlagen"));
+}
