@@ -153,58 +153,59 @@ fn follow_up_views(
     list: &[db::models::FollowUp],
     audience: Audience,
 ) -> Result<Vec<FollowUpView>, AppError> {
-    let mut out = Vec::new();
-    for f in list {
-        let requested_by = match f.requested_by_person_id {
-            Some(p) => db::persons::find(c, p)?.map(|p| p.display_name()),
-            None => None,
-        };
-        let due = match f.due_meeting_id {
-            Some(m) => db::meetings::find(c, m)?
-                .map(|m| format!("{} am {}", m.name, views::date_short(m.start_at))),
-            None => None,
-        };
-        let link = |c: &mut db::DbConnection,
-                    item_id: i64|
-         -> Result<Option<(String, String)>, AppError> {
-            let Some(a) = db::agenda_items::find(c, item_id)? else {
-                return Ok(None);
-            };
-            let Some(m) = db::meetings::find(c, a.meeting_id)? else {
-                return Ok(None);
-            };
-            let all = db::agenda_items::for_meeting(c, m.id)?;
-            let (nums, vis) = agenda::number_and_filter(&all, audience);
-            if !vis.contains(&a.id) {
-                return Ok(None);
-            }
-            Ok(Some((
+    if list.is_empty() {
+        return Ok(vec![]);
+    }
+    // everything the list refers to, loaded at once
+    let person_ids: Vec<i64> = list
+        .iter()
+        .filter_map(|f| f.requested_by_person_id)
+        .collect();
+    let people = db::persons::by_ids(c, &person_ids)?;
+    let mut item_ids: Vec<i64> = list.iter().map(|f| f.origin_agenda_item_id).collect();
+    item_ids.extend(list.iter().filter_map(|f| f.answered_by_agenda_item_id));
+    let items = db::agenda_items::by_ids(c, &item_ids)?;
+    let mut meeting_ids: Vec<i64> = items.values().map(|a| a.meeting_id).collect();
+    let context = db::agenda_items::for_meetings(c, &meeting_ids)?;
+    let (nums, vis) = agenda::number_and_filter(&context, audience);
+    meeting_ids.extend(list.iter().filter_map(|f| f.due_meeting_id));
+    let meetings = db::meetings::by_ids(c, &meeting_ids)?;
+    let link = |item_id: i64| -> Option<(String, String)> {
+        let a = items.get(&item_id)?;
+        let m = meetings.get(&a.meeting_id)?;
+        vis.contains(&a.id).then(|| {
+            (
                 format!("/tagesordnungspunkte/{}", a.id),
                 format!(
                     "TOP {} der Sitzung am {}",
                     nums.get(&a.id).cloned().unwrap_or_default(),
                     views::date_short(m.start_at)
                 ),
-            )))
-        };
-        let answered = match f.answered_by_agenda_item_id {
-            Some(a) => link(c, a)?,
-            None => None,
-        };
+            )
+        })
+    };
+    let mut out = Vec::new();
+    for f in list {
         // a request raised under a TOP the audience cannot see stays hidden
-        let Some(origin) = link(c, f.origin_agenda_item_id)? else {
+        let Some(origin) = link(f.origin_agenda_item_id) else {
             continue;
         };
-        let origin = Some(origin);
+        let answered = f.answered_by_agenda_item_id.and_then(link);
         out.push(FollowUpView {
             description: f.description.clone(),
-            requested_by,
-            due,
+            requested_by: f
+                .requested_by_person_id
+                .and_then(|p| people.get(&p))
+                .map(|p| p.display_name()),
+            due: f
+                .due_meeting_id
+                .and_then(|m| meetings.get(&m))
+                .map(|m| format!("{} am {}", m.name, views::date_short(m.start_at))),
             answered_hidden: f.answered_by_agenda_item_id.is_some() && answered.is_none(),
             answered_by: answered.as_ref().map(|a| a.1.clone()),
             answered_url: answered.map(|a| a.0),
-            origin_url: origin.as_ref().map(|o| o.0.clone()),
-            origin: origin.map(|o| o.1),
+            origin_url: Some(origin.0),
+            origin: Some(origin.1),
         });
     }
     Ok(out)
