@@ -29,10 +29,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Meeting>> {
         .optional()
 }
 
-fn filtered<'a>(
-    conn: &mut DbConnection,
-    f: &MeetingFilter,
-) -> QueryResult<meetings::BoxedQuery<'a, super::MultiBackend>> {
+fn filtered<'a>(f: &MeetingFilter) -> QueryResult<meetings::BoxedQuery<'a, super::MultiBackend>> {
     let mut q = meetings::table
         .filter(meetings::deleted_at.is_null())
         .into_boxed();
@@ -41,19 +38,14 @@ fn filtered<'a>(
     }
     if let Some(o) = f.organization_id {
         // lead organization or taking part in a joint meeting
-        let joint: Vec<i64> = meeting_organizations::table
+        let joint = meeting_organizations::table
             .filter(meeting_organizations::organization_id.eq(o))
-            .select(meeting_organizations::meeting_id)
-            .load(conn)?;
-        if joint.is_empty() {
-            q = q.filter(meetings::organization_id.eq(o));
-        } else {
-            q = q.filter(
-                meetings::organization_id
-                    .eq(o)
-                    .or(meetings::id.eq_any(joint)),
-            );
-        }
+            .select(meeting_organizations::meeting_id);
+        q = q.filter(
+            meetings::organization_id
+                .eq(o)
+                .or(meetings::id.eq_any(joint)),
+        );
     }
     if let Some(from) = f.from {
         q = q.filter(meetings::start_at.ge(from));
@@ -70,8 +62,8 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<Meeting>, i64)> {
-    let total: i64 = filtered(conn, f)?.count().get_result(conn)?;
-    let q = filtered(conn, f)?;
+    let total: i64 = filtered(f)?.count().get_result(conn)?;
+    let q = filtered(f)?;
     let q = if f.descending {
         q.order((meetings::start_at.desc(), meetings::id.desc()))
     } else {

@@ -110,6 +110,17 @@ async fn aachen_top_12_with_follow_up_answered_at_next_meeting() {
     let jm = app.page(&format!("/sitzungen/{answer_meeting}")).await;
     assert!(jm.contains("gemeinsam mit"));
     assert!(jm.contains("Ausschuss für Schule, Bildung, Wissenschaft und Kultur"));
+    // the joint meeting is listed for the participating committee too
+    let schul = jm
+        .split("gemeinsam mit <a href=\"/gremien/")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .expect("link to SCHUL")
+        .to_string();
+    let list = app
+        .page(&format!("/sitzungen?zeitraum=vergangene&gremium={schul}"))
+        .await;
+    assert!(list.contains(&format!("/sitzungen/{answer_meeting}\"")));
 }
 
 #[tokio::test]
