@@ -10,12 +10,15 @@ ok() { psql "$1" -Atqc 'select 1' >/dev/null 2>&1; }
 have_psql() { command -v psql >/dev/null 2>&1; }
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
+# GREMIUM_PG_PRIVATE=1 skips the machine's server (to test the fallback)
+if [ "${GREMIUM_PG_PRIVATE:-0}" != 1 ]; then
 if have_psql && ok "$URL"; then echo "$URL"; exit 0; fi
 if [ -d /etc/postgresql ] && command -v pg_ctlcluster >/dev/null 2>&1; then
   for v in $(ls /etc/postgresql); do
     $SUDO pg_ctlcluster --skip-systemctl-redirect "$v" main start >/dev/null 2>&1 || true
   done
   for _ in $(seq 1 20); do have_psql && ok "$URL" && { echo "$URL"; exit 0; }; sleep 0.5; done
+fi
 fi
 
 # private cluster
