@@ -140,6 +140,18 @@ const CLOSED: [&str; 4] = [
     "Vertragsangelegenheit",
 ];
 
+/// Next position in a meeting's public (Ö) or non-public (N) part.
+fn next_position(positions: &mut HashMap<i64, (i32, i32)>, meeting: i64, public: bool) -> i32 {
+    let pp = positions.entry(meeting).or_insert((1, 0));
+    if public {
+        pp.0 += 1;
+        pp.0
+    } else {
+        pp.1 += 1;
+        pp.1
+    }
+}
+
 fn date_at(d: NaiveDate, h: u32) -> NaiveDateTime {
     at(d.year(), d.month(), d.day(), h, 0)
 }
@@ -366,14 +378,7 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
                     },
                 }
             };
-            let pp = positions.entry(m).or_insert((1, 0));
-            let position = if public {
-                pp.0 += 1;
-                pp.0
-            } else {
-                pp.1 += 1;
-                pp.1
-            };
+            let position = next_position(&mut positions, m, public);
             let item = s.item(m, public, position, &title, Some(p), outcome)?;
             s.consult(
                 p,
@@ -388,14 +393,7 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
                 let next = meetings[org].iter().find(|(_, st)| *st > start).copied();
                 s.defer(item, next.map(|n| n.0))?;
                 if let Some((nm, nstart)) = next {
-                    let pp = positions.entry(nm).or_insert((1, 0));
-                    let position = if public {
-                        pp.0 += 1;
-                        pp.0
-                    } else {
-                        pp.1 += 1;
-                        pp.1
-                    };
+                    let position = next_position(&mut positions, nm, public);
                     let r = if nstart < cutoff {
                         res(O::AdoptedByMajority).tally(8, 4, 1, Some(1))
                     } else {

@@ -351,14 +351,12 @@ pub async fn show(
             let (rows, _) = agenda::load_rows(c, &items, &|_| true, audience)?;
             let has_closed_part = items.iter().any(|a| !a.public && a.deleted_at.is_none());
             let joint_ids = db::meetings::joint_organization_ids(c, id)?;
-            let mut org_ids = joint_ids.clone();
-            org_ids.push(m.organization_id);
-            let orgs = db::organizations::by_ids(c, &org_ids)?;
             let (prev, next) = db::meetings::neighbours(c, &m)?;
             let mut list = vec![m.clone()];
             list.extend(prev.iter().cloned());
             list.extend(next.iter().cloned());
-            let mut cards = views::meetings::cards(c, &list)?.into_iter();
+            let (cards, orgs) = views::meetings::cards_and_organizations(c, &list, &joint_ids)?;
+            let mut cards = cards.into_iter();
             let card = cards
                 .next()
                 .ok_or_else(|| AppError::not_found("Die Sitzung"))?;

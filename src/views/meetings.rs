@@ -88,13 +88,25 @@ pub fn cards(
     conn: &mut crate::db::DbConnection,
     meetings: &[Meeting],
 ) -> diesel::QueryResult<Vec<MeetingCard>> {
-    let org_ids: Vec<i64> = meetings.iter().map(|m| m.organization_id).collect();
+    Ok(cards_and_organizations(conn, meetings, &[])?.0)
+}
+
+/// Like `cards`, and also returns the organizations loaded for them plus
+/// `extra_org_ids`, so a page needing more organizations loads them once.
+pub fn cards_and_organizations(
+    conn: &mut crate::db::DbConnection,
+    meetings: &[Meeting],
+    extra_org_ids: &[i64],
+) -> diesel::QueryResult<(Vec<MeetingCard>, HashMap<i64, Organization>)> {
+    let mut org_ids: Vec<i64> = meetings.iter().map(|m| m.organization_id).collect();
+    org_ids.extend_from_slice(extra_org_ids);
     let loc_ids: Vec<i64> = meetings.iter().filter_map(|m| m.location_id).collect();
     let orgs = crate::db::organizations::by_ids(conn, &org_ids)?;
     let bodies = crate::db::bodies::map_all(conn)?;
     let locs = crate::db::bodies::locations_by_ids(conn, &loc_ids)?;
-    Ok(meetings
+    let cards = meetings
         .iter()
         .map(|m| card(m, &orgs, &bodies, &locs))
-        .collect())
+        .collect();
+    Ok((cards, orgs))
 }
