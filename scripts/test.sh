@@ -3,7 +3,7 @@
 # tests on SQLite and again on PostgreSQL. Fails on the first failing check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --browser
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

@@ -186,3 +186,21 @@ mod tests {
         assert_eq!(PaperType::from_key("Beschlussvorlage"), None);
     }
 }
+
+vocabulary!(
+    /// Role of a user account.
+    UserRole {
+        Admin => "admin", "Administration";
+        Clerk => "clerk", "Sitzungsdienst";
+        Member => "member", "Mandatsträger/in";
+    }
+);
+
+vocabulary!(
+    /// Attendance of a person at a meeting.
+    AttendanceStatus {
+        Present => "anwesend", "anwesend";
+        Excused => "entschuldigt", "entschuldigt";
+        Absent => "abwesend", "abwesend";
+    }
+);

@@ -16,6 +16,15 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// Not signed in: redirect to the login page, then back to the path.
+    #[error("Anmeldung erforderlich")]
+    LoginRequired(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("interner Fehler: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -58,18 +67,33 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        if let AppError::LoginRequired(target) = self {
+            let q: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/anmelden?weiter={q}")))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .finish();
+        }
         let (title, message) = match self {
             AppError::NotFound(what) => (
                 "Seite nicht gefunden".to_string(),
                 format!("{what} wurde nicht gefunden. Vielleicht wurde die Adresse falsch eingegeben oder der Eintrag ist nicht (mehr) öffentlich."),
             ),
             AppError::BadRequest(msg) => ("Ungültige Anfrage".to_string(), msg.clone()),
+            AppError::LoginRequired(_) => ("Anmeldung erforderlich".to_string(), String::new()),
+            AppError::Forbidden(msg) => ("Kein Zugriff".to_string(), msg.clone()),
+            AppError::TooManyRequests(msg) => ("Zu viele Versuche".to_string(), msg.clone()),
+            AppError::PayloadTooLarge(msg) => ("Datei zu groß".to_string(), msg.clone()),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");
                 (

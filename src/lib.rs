@@ -1,6 +1,7 @@
 //! Gremium – an open council information system (Ratsinformationssystem).
 
 pub mod access;
+pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod domain;
@@ -10,5 +11,6 @@ pub mod routes;
 pub mod settings;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod templating;
 pub mod views;

@@ -36,6 +36,49 @@ enum Command {
         #[arg(long)]
         scale: Option<u32>,
     },
+    /// Benutzerkonten verwalten
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Konto anlegen; das Passwort wird abgefragt (oder von der
+    /// Standardeingabe gelesen, wenn diese kein Terminal ist)
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin | clerk | member
+        #[arg(long)]
+        role: String,
+        /// Körperschaft (Schlüssel, z. B. stadt-kamen) – für den Sitzungsdienst
+        #[arg(long)]
+        body: Option<String>,
+        /// Person (Nummer) – für Mandatsträger/innen
+        #[arg(long)]
+        person: Option<i64>,
+        /// Anzeigename
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Passwort: ")?;
+        let second = rpassword::prompt_password("Passwort wiederholen: ")?;
+        if first != second {
+            anyhow::bail!("Die Passwörter stimmen nicht überein.");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
 }
 
 fn main() -> ExitCode {
@@ -81,6 +124,51 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 app.port()
             );
             app.run_until_stopped().await?;
+        }
+        Command::User {
+            action:
+                UserCommand::Add {
+                    email,
+                    role,
+                    body,
+                    person,
+                    name,
+                },
+        } => {
+            let role = gremium::domain::UserRole::from_key(&role).ok_or_else(|| {
+                anyhow::anyhow!("Unbekannte Rolle „{role}“ (erlaubt: admin, clerk, member).")
+            })?;
+            let password = read_password()?;
+            let (_, pool) = open_database(&settings).await?;
+            let msg = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+                let mut conn = pool.get()?;
+                let body_id = match body.as_deref() {
+                    Some(key) => Some(
+                        gremium::db::bodies::find_by_key(&mut conn, key)?
+                            .ok_or_else(|| anyhow::anyhow!("Die Körperschaft „{key}“ gibt es nicht."))?
+                            .id,
+                    ),
+                    None => None,
+                };
+                let input = gremium::auth::accounts::AccountInput {
+                    email: gremium::db::users::normalize_email(&email),
+                    display_name: name.unwrap_or_default(),
+                    role,
+                    body_id,
+                    person_id: person,
+                    password,
+                };
+                let errors = gremium::auth::accounts::check_account(&mut conn, &input)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                if !errors.is_empty() {
+                    anyhow::bail!(errors.into_values().collect::<Vec<_>>().join(" "));
+                }
+                let id = gremium::auth::accounts::insert_account(&mut conn, &input)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                Ok(format!("Konto {} ({}) angelegt, Nummer {id}.", input.email, role.label()))
+            })
+            .await??;
+            println!("{msg}");
         }
         Command::Migrate => {
             open_database(&settings).await?;

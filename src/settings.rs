@@ -21,6 +21,11 @@ pub struct Settings {
     pub site_name: String,
     /// Cache rendered public pages (validated against the data version).
     pub page_cache: bool,
+    /// Largest accepted upload in megabytes.
+    pub upload_limit_mb: u64,
+    /// Default pattern for new paper references, e.g. `{jahr}/{nr:4}`
+    /// (2026/0042) or `11/{nr}` (11/1481); a body may override it.
+    pub paper_reference_pattern: String,
 }
 
 impl Settings {
@@ -32,6 +37,8 @@ impl Settings {
             .set_default("pool_size", 8)?
             .set_default("site_name", "Gremium – Ratsinformationssystem")?
             .set_default("page_cache", true)?
+            .set_default("upload_limit_mb", 50)?
+            .set_default("paper_reference_pattern", "{jahr}/{nr:4}")?
             .add_source(config::File::with_name("config/default").required(false));
         if let Ok(path) = std::env::var("GREMIUM_CONFIG") {
             b = b.add_source(config::File::with_name(&path).required(true));

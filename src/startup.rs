@@ -46,8 +46,16 @@ impl Application {
                     tracing::warn!(
                         "Die Datenbank enthält bereits Daten; --demo lädt keine Demodaten hinzu."
                     );
-                } else if crate::demo::load_seeds(&mut conn)? {
-                    tracing::info!("Demodaten geladen");
+                } else {
+                    if crate::demo::load_seeds(&mut conn)? {
+                        tracing::info!("Demodaten geladen");
+                    }
+                    if crate::demo::load_demo_accounts(&mut conn)? {
+                        tracing::info!(
+                            "Demokonten angelegt (Passwort „{}“): admin@gremium.example, sitzungsdienst@kamen.example, ratsmitglied@kamen.example",
+                            crate::demo::DEMO_PASSWORD
+                        );
+                    }
                 }
                 Ok(())
             })
@@ -110,9 +118,11 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(actix_web::middleware::from_fn(
                 crate::page_cache::middleware,
             ))
+            .wrap(actix_web::middleware::from_fn(crate::auth::origin_check))
             .wrap(actix_web::middleware::NormalizePath::trim())
             .wrap(security_headers())
             .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
             .configure(crate::routes::configure)
             .default_service(web::to(crate::routes::not_found))
     })

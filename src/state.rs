@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
+use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
+
+use crate::auth::Viewer;
 use serde::Serialize;
 
 use crate::db::{DbConnection, Pool};
@@ -33,11 +36,36 @@ impl AppState {
         .await?
     }
 
-    /// Render a page template with the global context.
+    /// Render a public page template for an anonymous visitor.
     pub fn render<C: Serialize>(&self, template: &str, ctx: &C) -> Result<HttpResponse, AppError> {
-        let html = crate::templating::render(template, ctx, &self.settings.site_name)?;
-        Ok(HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(html))
+        self.render_for(&Viewer::default(), template, ctx)
+    }
+
+    /// Render a page for this viewer (the header shows who is signed in).
+    pub fn render_for<C: Serialize>(
+        &self,
+        viewer: &Viewer,
+        template: &str,
+        ctx: &C,
+    ) -> Result<HttpResponse, AppError> {
+        self.render_status(StatusCode::OK, viewer, template, ctx)
+    }
+
+    /// Render with a status (forms answered with errors use 4xx).
+    /// Pages for signed-in users are never stored by caches.
+    pub fn render_status<C: Serialize>(
+        &self,
+        status: StatusCode,
+        viewer: &Viewer,
+        template: &str,
+        ctx: &C,
+    ) -> Result<HttpResponse, AppError> {
+        let html = crate::templating::render(template, ctx, &self.settings.site_name, viewer.user())?;
+        let mut resp = HttpResponse::build(status);
+        resp.content_type("text/html; charset=utf-8");
+        if viewer.user().is_some() {
+            resp.insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"));
+        }
+        Ok(resp.body(html))
     }
 }

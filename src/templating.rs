@@ -64,9 +64,13 @@ pub fn render<C: Serialize>(
     template: &str,
     ctx: &C,
     site_name: &str,
+    me: Option<&crate::auth::SessionUser>,
 ) -> Result<String, tera::Error> {
     let mut context = Context::from_serialize(ctx)?;
     context.insert("site_name", site_name);
+    if let Some(me) = me {
+        context.insert("me", me);
+    }
     tera()?.render(template, &context)
 }
 

@@ -6,14 +6,20 @@
 //! `&mut DbConnection` and returning `QueryResult<…>`.
 
 pub mod agenda_items;
+pub mod audit;
 pub mod bodies;
+pub mod files;
 pub mod insert;
+pub mod item_edit;
+pub mod meeting_edit;
+pub mod paper_edit;
 pub mod meetings;
 pub mod models;
 pub mod organizations;
 pub mod papers;
 pub mod persons;
 pub mod schema;
+pub mod users;
 
 use std::time::Duration;
 

@@ -55,3 +55,55 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, 
         .map(|p| (p.id, p))
         .collect())
 }
+
+/// Organizations the person belongs to on `day` (memberships not ended).
+pub fn current_organization_ids(
+    conn: &mut DbConnection,
+    person_id: i64,
+    day: chrono::NaiveDate,
+) -> QueryResult<Vec<i64>> {
+    use crate::db::schema::memberships;
+    memberships::table
+        .filter(memberships::person_id.eq(person_id))
+        .filter(memberships::deleted_at.is_null())
+        .filter(
+            memberships::end_date
+                .is_null()
+                .or(memberships::end_date.ge(day)),
+        )
+        .select(memberships::organization_id)
+        .distinct()
+        .load(conn)
+}
+
+/// Voting members of an organization on `day`, with their faction
+/// (for attendance lists and roll calls).
+pub fn members_of(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    day: chrono::NaiveDate,
+) -> QueryResult<Vec<(Person, String, Option<i64>)>> {
+    use crate::db::schema::{memberships, persons};
+    memberships::table
+        .inner_join(persons::table)
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::deleted_at.is_null())
+        .filter(persons::deleted_at.is_null())
+        .filter(
+            memberships::start_date
+                .is_null()
+                .or(memberships::start_date.le(day)),
+        )
+        .filter(
+            memberships::end_date
+                .is_null()
+                .or(memberships::end_date.ge(day)),
+        )
+        .order((persons::family_name, persons::given_name))
+        .select((
+            Person::as_select(),
+            memberships::role,
+            memberships::on_behalf_of_id,
+        ))
+        .load(conn)
+}

@@ -15,6 +15,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        paper_reference_pattern -> Nullable<Text>,
     }
 }
 
@@ -113,6 +114,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        version -> Integer,
+        invited_at -> Nullable<Timestamp>,
     }
 }
 
@@ -142,6 +145,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        version -> Integer,
     }
 }
 
@@ -191,6 +195,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        version -> Integer,
     }
 }
 
@@ -277,7 +282,94 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        body_id -> Nullable<BigInt>,
+        person_id -> Nullable<BigInt>,
+        active -> Bool,
+        last_login_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> BigInt,
+        email -> Text,
+        ip -> Text,
+        success -> Bool,
+        attempted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        user_label -> Text,
+        at -> Timestamp,
+        action -> Text,
+        entity_type -> Text,
+        entity_id -> BigInt,
+        meeting_id -> Nullable<BigInt>,
+        paper_id -> Nullable<BigInt>,
+        summary -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    attendances (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        person_id -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    paper_counters (body_id, scope) {
+        body_id -> BigInt,
+        scope -> Text,
+        last_number -> BigInt,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(consultations -> papers (paper_id));
+diesel::joinable!(agenda_items -> meetings (meeting_id));
+diesel::joinable!(memberships -> persons (person_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    login_attempts,
+    audit_log,
+    attendances,
+    paper_counters,
     data_version,
     bodies,
     legislative_terms,

@@ -35,3 +35,56 @@ pub fn load_generated(conn: &mut DbConnection, scale: u32) -> anyhow::Result<boo
     }
     Ok(any)
 }
+
+/// Password of the demo accounts (documented in the README; only ever
+/// created by `serve --demo` on a database without any account).
+pub const DEMO_PASSWORD: &str = "gremium-demo";
+
+/// Demo accounts so the back office can be tried at once: an admin, the
+/// Sitzungsdienst of Kamen, and a member of Kamen's social committee.
+/// Returns false if accounts exist already.
+pub fn load_demo_accounts(conn: &mut DbConnection) -> anyhow::Result<bool> {
+    use crate::auth::accounts::{insert_account, AccountInput};
+    use crate::domain::UserRole;
+    use diesel::prelude::*;
+    if !crate::db::users::list(conn)?.is_empty() {
+        return Ok(false);
+    }
+    let Some(kamen) = crate::db::bodies::find_by_key(conn, SEED_BODY_KEY)? else {
+        return Ok(false);
+    };
+    let member: Option<i64> = {
+        use crate::db::schema::{memberships, organizations};
+        memberships::table
+            .inner_join(organizations::table.on(organizations::id.eq(memberships::organization_id)))
+            .filter(organizations::body_id.eq(kamen.id))
+            .filter(organizations::name.like("Sozial%"))
+            .filter(memberships::end_date.is_null())
+            .select(memberships::person_id)
+            .first(conn)
+            .optional()?
+    };
+    let accounts = [
+        ("admin@gremium.example", "Administration (Demo)", UserRole::Admin, None, None),
+        ("sitzungsdienst@kamen.example", "Sitzungsdienst Kamen (Demo)", UserRole::Clerk, Some(kamen.id), None),
+        ("ratsmitglied@kamen.example", "Ratsmitglied Kamen (Demo)", UserRole::Member, None, member),
+    ];
+    for (email, name, role, body_id, person_id) in accounts {
+        if role == UserRole::Member && person_id.is_none() {
+            continue;
+        }
+        insert_account(
+            conn,
+            &AccountInput {
+                email: email.into(),
+                display_name: name.into(),
+                role,
+                body_id,
+                person_id,
+                password: DEMO_PASSWORD.into(),
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(true)
+}

@@ -7,6 +7,7 @@ use super::parse_id;
 use crate::access::Audience;
 use crate::db;
 use crate::domain::Vote;
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::views::{self, agenda, meetings::MeetingCard};
@@ -55,15 +56,19 @@ struct ItemPage {
 
 pub async fn show(
     state: web::Data<AppState>,
+    viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let audience = Audience::Public;
+    let v = viewer.clone();
     let page = state
         .db(move |c| {
             let not_found = || AppError::not_found("Der Tagesordnungspunkt");
             let item = db::agenda_items::find(c, id)?.ok_or_else(not_found)?;
             let meeting = db::meetings::find(c, item.meeting_id)?.ok_or_else(not_found)?;
+            let mut org_ids = db::meetings::joint_organization_ids(c, meeting.id)?;
+            org_ids.push(meeting.organization_id);
+            let audience = v.audience(meeting.body_id, &org_ids);
             let all = db::agenda_items::for_meeting(c, meeting.id)?;
             let (mut rows, _) = agenda::load_rows(c, &all, &|a| a.id == id, audience)?;
             // not visible to this audience: answer as if it did not exist
@@ -145,7 +150,7 @@ pub async fn show(
             })
         })
         .await?;
-    state.render("agenda_items/show.html", &page)
+    state.render_for(&viewer, "agenda_items/show.html", &page)
 }
 
 fn follow_up_views(

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{parse_date, parse_id, parse_opt_id, parse_page, query_string, shorten};
 use crate::access::Audience;
 use crate::db::{self, meetings::MeetingFilter};
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::views::{self, agenda, meetings::MeetingCard};
@@ -314,12 +315,15 @@ struct OrgLink {
 
 #[derive(Serialize)]
 struct FileLink {
+    url: String,
     name: String,
     size: String,
 }
 
 #[derive(Serialize)]
 struct MeetingPage {
+    full_view: bool,
+    may_edit: bool,
     meeting: MeetingCard,
     organization: OrgLink,
     joint: Vec<OrgLink>,
@@ -340,13 +344,17 @@ pub fn human_size(bytes: i64) -> String {
 
 pub async fn show(
     state: web::Data<AppState>,
+    viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let audience = Audience::Public;
+    let v = viewer.clone();
     let page = state
         .db(move |c| {
             let m = db::meetings::find(c, id)?.ok_or_else(|| AppError::not_found("Die Sitzung"))?;
+            let mut org_ids = db::meetings::joint_organization_ids(c, id)?;
+            org_ids.push(m.organization_id);
+            let audience = v.audience(m.body_id, &org_ids);
             let items = db::agenda_items::for_meeting(c, id)?;
             let (rows, _) = agenda::load_rows(c, &items, &|_| true, audience)?;
             let has_closed_part = items.iter().any(|a| !a.public && a.deleted_at.is_none());
@@ -366,6 +374,7 @@ pub async fn show(
             let files = views::visible_files(c, files, audience)?
                 .into_iter()
                 .map(|f| FileLink {
+                    url: format!("/dateien/{}/{}", f.id, f.file_name),
                     name: f.name,
                     size: human_size(f.size),
                 })
@@ -389,11 +398,13 @@ pub async fn show(
                 meeting: card,
                 public_items: rows,
                 has_closed_part,
+                full_view: audience == Audience::Full,
+                may_edit: v.user().is_some_and(|u| u.may_edit_body(m.body_id)),
                 files,
                 prev: prev_card,
                 next: next_card,
             })
         })
         .await?;
-    state.render("meetings/show.html", &page)
+    state.render_for(&viewer, "meetings/show.html", &page)
 }

@@ -1,7 +1,11 @@
 //! HTTP routes of the public portal. German paths, one module per area.
 
+pub mod account;
+mod admin;
+pub use admin::forms as admin_forms;
 mod agenda_items;
 mod bodies;
+mod files;
 mod home;
 mod meetings;
 mod minutes;
@@ -16,7 +20,7 @@ use actix_web::{guard, web, HttpRequest, HttpResponse, Route};
 use crate::error::AppError;
 
 /// GET and HEAD (link checkers and crawlers send HEAD; actix drops the body).
-fn get() -> Route {
+pub(crate) fn get() -> Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
@@ -47,7 +51,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/gremien", get().to(organizations::list))
     .route("/gremien/{id}", get().to(organizations::show))
     .route("/personen", get().to(persons::list))
-    .route("/personen/{id}", get().to(persons::show));
+    .route("/personen/{id}", get().to(persons::show))
+    .route("/dateien/{id}/{name}", get().to(files::download))
+    .route("/anmelden", get().to(account::login_page))
+    .route("/anmelden", web::post().to(account::login))
+    .route("/abmelden", web::post().to(account::logout))
+    .route("/konto", get().to(account::account))
+    .route("/konto/passwort", web::post().to(account::change_password))
+    .configure(admin::configure);
 }
 
 async fn health(state: web::Data<crate::state::AppState>) -> Result<HttpResponse, AppError> {

@@ -6,9 +6,9 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::{parse_id, parse_page, query_string, shorten};
-use crate::access::Audience;
 use crate::db::{self, papers::PaperFilter};
 use crate::domain::{ConsultationRole, Outcome, PaperRelationKind, PaperType};
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::views::{self, agenda};
@@ -204,21 +204,29 @@ struct PaperPage {
     history: Vec<HistoryStep>,
     decided: Option<String>,
     related: Vec<Related>,
-    files: Vec<(String, String)>,
+    files: Vec<(String, String, String)>,
 }
 
 pub async fn show(
     state: web::Data<AppState>,
+    viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let audience = Audience::Public;
+    let v = viewer.clone();
     let page = state
         .db(move |c| {
             let not_found = || AppError::not_found("Die Vorlage");
-            let p = db::papers::find(c, id)?
-                .filter(|p| audience.sees_paper(p))
-                .ok_or_else(not_found)?;
+            let p = db::papers::find(c, id)?.ok_or_else(not_found)?;
+            // members of the consulting committees see a non-public paper
+            let consulting: Vec<i64> = db::papers::consultations(c, id)?
+                .iter()
+                .map(|x| x.organization_id)
+                .collect();
+            let audience = v.audience(p.body_id, &consulting);
+            if !audience.sees_paper(&p) {
+                return Err(not_found());
+            }
             let body = db::bodies::find(c, p.body_id)?
                 .map(|b| b.name)
                 .unwrap_or_default();
@@ -327,7 +335,13 @@ pub async fn show(
             let files = db::papers::files_of_paper(c, id)?;
             let files = views::visible_files(c, files, audience)?
                 .into_iter()
-                .map(|f| (f.name.clone(), super::meetings::human_size(f.size)))
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        super::meetings::human_size(f.size),
+                        format!("/dateien/{}/{}", f.id, f.file_name),
+                    )
+                })
                 .collect();
             Ok(PaperPage {
                 paper: agenda::paper_link(&p),
@@ -369,7 +383,7 @@ pub async fn show(
             })
         })
         .await?;
-    state.render("papers/show.html", &page)
+    state.render_for(&viewer, "papers/show.html", &page)
 }
 
 /// Gremien have pages; departments and factions are shown as plain names.

@@ -419,6 +419,7 @@ mod tests {
             created_at: t,
             updated_at: t,
             deleted_at: None,
+            version: 1,
         }
     }
 

@@ -72,12 +72,36 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: TestDb,
+    /// uploaded files of this test
+    pub data_dir: tempfile::TempDir,
 }
 
+#[derive(Debug)]
 pub struct Page {
     pub status: u16,
     pub body: String,
     pub content_type: String,
+    pub location: Option<String>,
+}
+
+impl Page {
+    pub async fn from(r: reqwest::Response) -> Page {
+        let status = r.status().as_u16();
+        let header = |n: &str| {
+            r.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        let location = header("location");
+        Page {
+            status,
+            content_type,
+            location,
+            body: r.text().await.expect("body"),
+        }
+    }
 }
 
 impl TestApp {
@@ -88,18 +112,7 @@ impl TestApp {
             .send()
             .await
             .expect("request");
-        let status = r.status().as_u16();
-        let content_type = r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        Page {
-            status,
-            content_type,
-            body: r.text().await.expect("body"),
-        }
+        Page::from(r).await
     }
 
     /// GET and require 200.
@@ -133,6 +146,8 @@ fn settings(db: &TestDb) -> Settings {
         pool_size: 4,
         site_name: "Gremium Test".into(),
         page_cache: true,
+        upload_limit_mb: 50,
+        paper_reference_pattern: "{jahr}/{nr:4}".into(),
     }
 }
 
@@ -157,7 +172,9 @@ pub async fn spawn_on(db: TestDb, demo: bool) -> TestApp {
 
 /// Start the app with adjusted settings.
 pub async fn spawn_with(db: TestDb, demo: bool, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("data dir");
     let mut s = settings(&db);
+    s.data_dir = data_dir.path().display().to_string();
     adjust(&mut s);
     let app = Application::build(s, demo)
         .await
@@ -171,6 +188,7 @@ pub async fn spawn_with(db: TestDb, demo: bool, adjust: impl FnOnce(&mut Setting
             .build()
             .expect("client"),
         db,
+        data_dir,
     }
 }
 

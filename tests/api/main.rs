@@ -3,11 +3,19 @@
 //! PostgreSQL database when GREMIUM_TEST_DATABASE_URL is set).
 
 mod helpers;
+mod session;
 
+mod access_matrix;
+mod auth;
+mod backoffice_flow;
+mod backoffice_input;
 mod bad_input;
+mod browser;
 mod cli;
 mod deferral;
 mod demo_data;
+mod members;
 mod migrations;
 mod non_public;
 mod pages;
+mod uploads;

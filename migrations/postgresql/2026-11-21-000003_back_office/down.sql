@@ -1,0 +1,11 @@
+ALTER TABLE agenda_items DROP COLUMN version;
+ALTER TABLE papers DROP COLUMN version;
+ALTER TABLE meetings DROP COLUMN invited_at;
+ALTER TABLE meetings DROP COLUMN version;
+ALTER TABLE bodies DROP COLUMN paper_reference_pattern;
+DROP TABLE paper_counters;
+DROP TABLE attendances;
+DROP TABLE audit_log;
+DROP TABLE login_attempts;
+DROP TABLE sessions;
+DROP TABLE users;

@@ -1,0 +1,235 @@
+//! Accounts, server-side sessions and login attempts.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{login_attempts, sessions, users};
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub role: String,
+    pub body_id: Option<i64>,
+    pub person_id: Option<i64>,
+    pub active: bool,
+    pub last_login_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub body_id: Option<i64>,
+    pub person_id: Option<i64>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub id: i64,
+    pub token_hash: String,
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+/// E-mail addresses are compared case-insensitively; stored lower-case.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewUser) -> QueryResult<i64> {
+    diesel::insert_into(users::table)
+        .values(row)
+        .returning(users::id)
+        .get_result(conn)
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(normalize_email(email)))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
+    users::table
+        .order(users::email)
+        .select(User::as_select())
+        .load(conn)
+}
+
+pub fn set_active(conn: &mut DbConnection, id: i64, active: bool) -> QueryResult<usize> {
+    let n = diesel::update(users::table.find(id))
+        .set((users::active.eq(active), users::updated_at.eq(super::now())))
+        .execute(conn)?;
+    if !active {
+        delete_sessions_of(conn, id)?;
+    }
+    Ok(n)
+}
+
+pub fn set_password(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
+}
+
+// ---- sessions ----
+
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user_id: i64,
+    pub csrf_token: &'a str,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub lifetime: Duration,
+}
+
+pub fn create_session(conn: &mut DbConnection, s: &NewSession) -> QueryResult<i64> {
+    let now = super::now();
+    // expired sessions of anyone are purged whenever someone signs in
+    diesel::delete(sessions::table.filter(sessions::expires_at.lt(now))).execute(conn)?;
+    diesel::update(users::table.find(s.user_id))
+        .set(users::last_login_at.eq(now))
+        .execute(conn)?;
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(s.token_hash),
+            sessions::user_id.eq(s.user_id),
+            sessions::csrf_token.eq(s.csrf_token),
+            sessions::ip.eq(s.ip),
+            sessions::user_agent.eq(s.user_agent),
+            sessions::created_at.eq(now),
+            sessions::last_seen_at.eq(now),
+            sessions::expires_at.eq(now + s.lifetime),
+        ))
+        .returning(sessions::id)
+        .get_result(conn)
+}
+
+/// The live session for a token hash with its (active) user.
+pub fn session_user(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> QueryResult<Option<(Session, User)>> {
+    let now = super::now();
+    let found = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(token_hash))
+        .filter(sessions::expires_at.gt(now))
+        .filter(users::active.eq(true))
+        .select((Session::as_select(), User::as_select()))
+        .first::<(Session, User)>(conn)
+        .optional()?;
+    if let Some((s, _)) = &found {
+        // record activity at most every five minutes (fewer writes)
+        if now - s.last_seen_at > Duration::minutes(5) {
+            diesel::update(sessions::table.find(s.id))
+                .set(sessions::last_seen_at.eq(now))
+                .execute(conn)?;
+        }
+    }
+    Ok(found)
+}
+
+pub fn delete_session(conn: &mut DbConnection, token_hash: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash))).execute(conn)
+}
+
+pub fn delete_sessions_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
+}
+
+pub fn session_counts(conn: &mut DbConnection) -> QueryResult<Vec<(i64, i64)>> {
+    use diesel::dsl::count_star;
+    sessions::table
+        .filter(sessions::expires_at.gt(super::now()))
+        .group_by(sessions::user_id)
+        .select((sessions::user_id, count_star()))
+        .load(conn)
+}
+
+// ---- login throttling ----
+
+pub fn record_attempt(
+    conn: &mut DbConnection,
+    email: &str,
+    ip: &str,
+    success: bool,
+) -> QueryResult<()> {
+    let now = super::now();
+    if success {
+        diesel::delete(
+            login_attempts::table
+                .filter(login_attempts::email.eq(email))
+                .filter(login_attempts::success.eq(false)),
+        )
+        .execute(conn)?;
+    }
+    // keep the table small: attempts older than a day are irrelevant
+    diesel::delete(login_attempts::table.filter(login_attempts::attempted_at.lt(now - Duration::days(1))))
+        .execute(conn)?;
+    diesel::insert_into(login_attempts::table)
+        .values((
+            login_attempts::email.eq(email),
+            login_attempts::ip.eq(ip),
+            login_attempts::success.eq(success),
+            login_attempts::attempted_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Failed attempts since `since` for this account and for this address.
+pub fn recent_failures(
+    conn: &mut DbConnection,
+    email: &str,
+    ip: &str,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, i64)> {
+    let by_email = login_attempts::table
+        .filter(login_attempts::email.eq(email))
+        .filter(login_attempts::success.eq(false))
+        .filter(login_attempts::attempted_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    let by_ip = login_attempts::table
+        .filter(login_attempts::ip.eq(ip))
+        .filter(login_attempts::success.eq(false))
+        .filter(login_attempts::attempted_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    Ok((by_email, by_ip))
+}

@@ -1,0 +1,306 @@
+//! Sign-in (`/anmelden`), sign-out (`/abmelden`) and the own account (`/konto`).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{self, password, Form, SignedIn, Viewer};
+use crate::db::users;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Failed attempts within this window count towards the limits.
+const WINDOW_MINUTES: i64 = 15;
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    weiter: Option<String>,
+}
+
+#[derive(Serialize, Default)]
+struct LoginPage {
+    email: String,
+    next: String,
+    csrf: String,
+    error: Option<String>,
+}
+
+/// Only local paths are accepted as targets after sign-in.
+fn safe_next(raw: Option<&str>) -> String {
+    match raw.map(str::trim) {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn login_form(
+    state: &AppState,
+    status: StatusCode,
+    page: LoginPage,
+) -> Result<HttpResponse, AppError> {
+    let token = page.csrf.clone();
+    let mut resp = state.render_status(status, &Viewer::default(), "account/login.html", &page)?;
+    let cookie = actix_web::cookie::Cookie::build(auth::LOGIN_COOKIE, token)
+        .path("/anmelden")
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Strict)
+        .secure(state.base_url.starts_with("https://"))
+        .finish();
+    resp.add_cookie(&cookie)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(resp)
+}
+
+pub async fn login_page(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(query.weiter.as_deref());
+    if viewer.user().is_some() {
+        let target = if next.is_empty() { "/konto".to_string() } else { next };
+        return Ok(redirect(&target));
+    }
+    login_form(
+        &state,
+        StatusCode::OK,
+        LoginPage {
+            next,
+            csrf: auth::random_token(),
+            ..Default::default()
+        },
+    )
+}
+
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_string()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let fields = auth::form::Fields::parse(&body);
+    let email = users::normalize_email(fields.get("email"));
+    let pw = fields.text("passwort");
+    let next = safe_next(Some(fields.get("weiter")));
+    let again = |error: &str, status: StatusCode| {
+        login_form(
+            &state,
+            status,
+            LoginPage {
+                email: email.clone(),
+                next: next.clone(),
+                csrf: auth::random_token(),
+                error: Some(error.to_string()),
+            },
+        )
+    };
+    // double-submit token: the form must carry the value of its cookie
+    let cookie_token = req
+        .cookie(auth::LOGIN_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    if cookie_token.is_empty() || !auth::tokens_equal(&cookie_token, fields.get("_csrf")) {
+        return again(
+            "Das Anmeldeformular ist abgelaufen. Bitte melden Sie sich erneut an.",
+            StatusCode::FORBIDDEN,
+        );
+    }
+    if email.is_empty() || pw.is_empty() {
+        return again(
+            "Bitte E-Mail-Adresse und Passwort eingeben.",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unbekannt".into());
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(200).collect::<String>());
+    let token = auth::random_token();
+    let token_hash = auth::token_hash(&token);
+    let old_cookie = req.cookie(auth::SESSION_COOKIE).map(|c| auth::token_hash(c.value()));
+    enum Outcome {
+        Throttled,
+        Wrong,
+        Ok,
+    }
+    let (e2, th) = (email.clone(), token_hash.clone());
+    let outcome = state
+        .db(move |conn| {
+            let since = crate::db::now() - chrono::Duration::minutes(WINDOW_MINUTES);
+            let (by_email, by_ip) = users::recent_failures(conn, &e2, &ip, since)?;
+            if by_email >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_ADDRESS {
+                return Ok(Outcome::Throttled);
+            }
+            let user = users::find_by_email(conn, &e2)?;
+            let ok = match &user {
+                Some(u) if u.active => password::verify(&pw, &u.password_hash),
+                _ => {
+                    password::dummy_verify(&pw);
+                    false
+                }
+            };
+            crate::db::write_transaction(conn, |conn| -> Result<(), AppError> {
+                users::record_attempt(conn, &e2, &ip, ok)?;
+                if let (true, Some(u)) = (ok, &user) {
+                    // a new session at every sign-in; the old one is gone
+                    if let Some(old) = &old_cookie {
+                        users::delete_session(conn, old)?;
+                    }
+                    users::create_session(
+                        conn,
+                        &users::NewSession {
+                            token_hash: &th,
+                            user_id: u.id,
+                            csrf_token: &auth::random_token(),
+                            ip: Some(&ip),
+                            user_agent: user_agent.as_deref(),
+                            lifetime: chrono::Duration::hours(auth::SESSION_HOURS),
+                        },
+                    )?;
+                }
+                Ok(())
+            })?;
+            Ok(if ok { Outcome::Ok } else { Outcome::Wrong })
+        })
+        .await?;
+    match outcome {
+        Outcome::Throttled => again(
+            &format!("Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie {WINDOW_MINUTES} Minuten und versuchen Sie es dann erneut."),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Outcome::Wrong => again(
+            "E-Mail-Adresse oder Passwort ist falsch (oder das Konto ist gesperrt).",
+            StatusCode::UNAUTHORIZED,
+        ),
+        Outcome::Ok => {
+            let target = if next.is_empty() { "/verwaltung".to_string() } else { next };
+            let mut resp = redirect(&target);
+            resp.add_cookie(&auth::session_cookie(&state, token))
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+            resp.add_removal_cookie(&auth::expired_cookie(auth::LOGIN_COOKIE, "/anmelden"))
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+            Ok(resp)
+        }
+    }
+}
+
+pub async fn logout(state: web::Data<AppState>, form: Form) -> Result<HttpResponse, AppError> {
+    let hash = form.user.token_hash.clone();
+    state
+        .db(move |conn| {
+            crate::db::write_transaction(conn, |c| users::delete_session(c, &hash).map_err(AppError::from))
+        })
+        .await?;
+    let mut resp = redirect("/");
+    resp.add_removal_cookie(&auth::expired_cookie(auth::SESSION_COOKIE, "/"))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+    Ok(resp)
+}
+
+#[derive(Serialize)]
+struct AccountPage {
+    organizations: Vec<crate::db::models::Organization>,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+pub async fn account(
+    state: web::Data<AppState>,
+    me: SignedIn,
+) -> Result<HttpResponse, AppError> {
+    account_page(&state, me.0, StatusCode::OK, None, None).await
+}
+
+async fn account_page(
+    state: &AppState,
+    me: auth::SessionUser,
+    status: StatusCode,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let ids = me.member_orgs.clone();
+    let organizations = state
+        .db(move |c| {
+            Ok(crate::db::organizations::by_ids(c, &ids)?
+                .into_values()
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    state.render_status(
+        status,
+        &Viewer(Some(me)),
+        "account/show.html",
+        &AccountPage {
+            organizations,
+            message,
+            error,
+        },
+    )
+}
+
+pub async fn change_password(
+    state: web::Data<AppState>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let old = form.fields.text("altes_passwort");
+    let new = form.fields.text("neues_passwort");
+    let repeat = form.fields.text("wiederholung");
+    let me = form.user;
+    let error = if new != repeat {
+        Some("Die beiden neuen Passwörter stimmen nicht überein.".to_string())
+    } else {
+        password::weakness(&new)
+    };
+    if let Some(e) = error {
+        return account_page(&state, me, StatusCode::UNPROCESSABLE_ENTITY, None, Some(e)).await;
+    }
+    let uid = me.user_id;
+    let keep = me.token_hash.clone();
+    let changed = state
+        .db(move |conn| {
+            let Some(user) = users::find(conn, uid)? else {
+                return Ok(false);
+            };
+            if !password::verify(&old, &user.password_hash) {
+                return Ok(false);
+            }
+            let hash = password::hash(&new)?;
+            crate::db::write_transaction(conn, |c| -> Result<(), AppError> {
+                users::set_password(c, uid, &hash)?;
+                // sign out everywhere else
+                use diesel::prelude::*;
+                use crate::db::schema::sessions;
+                diesel::delete(
+                    sessions::table
+                        .filter(sessions::user_id.eq(uid))
+                        .filter(sessions::token_hash.ne(&keep)),
+                )
+                .execute(c)?;
+                Ok(())
+            })?;
+            Ok(true)
+        })
+        .await?;
+    if changed {
+        account_page(&state, me, StatusCode::OK, Some("Das Passwort wurde geändert. Andere Sitzungen wurden abgemeldet.".into()), None).await
+    } else {
+        account_page(&state, me, StatusCode::UNPROCESSABLE_ENTITY, None, Some("Das bisherige Passwort ist falsch.".into())).await
+    }
+}

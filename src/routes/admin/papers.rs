@@ -1,0 +1,502 @@
+//! Back office: papers (Vorlagen) and their Beratungsfolge.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::forms::{self, Errors};
+use super::{audit_views, choices, editable_bodies, organizations_of, AuditView, Choice};
+use crate::auth::form::Fields;
+use crate::auth::{Form, SessionUser, Staff, Viewer};
+use crate::db::models::{Body, Organization, Paper};
+use crate::db::paper_edit::{self, PaperInput, Saved};
+use crate::db::{self, DbConnection};
+use crate::domain::{ConsultationRole, OrganizationKind, Outcome, PaperType};
+use crate::error::AppError;
+use crate::routes::account::redirect;
+use crate::routes::parse_id;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: i64,
+    reference: String,
+    title: String,
+    type_label: &'static str,
+    date: String,
+    public: bool,
+}
+
+pub async fn list(state: web::Data<AppState>, me: Staff, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let me = me.0;
+    let q = query.q.clone().unwrap_or_default().trim().to_string();
+    let (m2, q2) = (me.clone(), q.clone());
+    let rows = state
+        .db(move |c| {
+            use db::schema::papers;
+            let bodies: Vec<i64> = editable_bodies(c, &m2)?.iter().map(|b| b.id).collect();
+            let mut query = papers::table
+                .filter(papers::deleted_at.is_null())
+                .filter(papers::body_id.eq_any(bodies))
+                .into_boxed();
+            if !q2.is_empty() {
+                let pattern = format!("%{}%", q2.replace('%', ""));
+                query = query.filter(papers::title.like(pattern.clone()).or(papers::reference.like(pattern)));
+            }
+            let list: Vec<Paper> = query
+                .order((papers::date.desc(), papers::id.desc()))
+                .limit(200)
+                .select(Paper::as_select())
+                .load(c)?;
+            Ok(list
+                .into_iter()
+                .map(|p| Row {
+                    id: p.id,
+                    type_label: PaperType::from_key(&p.paper_type).map(|t| t.label()).unwrap_or(""),
+                    date: crate::views::date(p.date),
+                    reference: p.reference,
+                    title: p.title,
+                    public: p.public,
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    state.render_for(&Viewer(Some(me)), "admin/papers/list.html", &serde_json::json!({ "rows": rows, "q": q }))
+}
+
+#[derive(Serialize)]
+struct ConsultationRow {
+    id: i64,
+    position: i32,
+    organization: String,
+    role: String,
+    meeting: Option<(i64, String)>,
+    agenda_item: Option<i64>,
+    outcome: Option<&'static str>,
+    removable: bool,
+}
+
+#[derive(Serialize)]
+struct FileRow {
+    id: i64,
+    name: String,
+    file_name: String,
+    size: String,
+    public: bool,
+}
+
+#[derive(Serialize, Default)]
+struct FormPage {
+    paper: Option<Paper>,
+    values: serde_json::Value,
+    selected_originators: Vec<String>,
+    errors: Errors,
+    bodies: Vec<Body>,
+    organizations: Vec<Organization>,
+    gremien: Vec<Organization>,
+    types: Vec<Choice>,
+    roles: Vec<Choice>,
+    consultations: Vec<ConsultationRow>,
+    files: Vec<FileRow>,
+    audit: Vec<AuditView>,
+    conflict: Option<Conflict>,
+    message: Option<String>,
+    upload_limit_mb: u64,
+}
+
+#[derive(Serialize)]
+pub struct Conflict {
+    pub who: String,
+    pub changes: Vec<(String, String, String)>,
+}
+
+pub fn human_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0).replace('.', ",")
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+fn load_page(c: &mut DbConnection, me: &SessionUser, paper: Option<&Paper>) -> Result<FormPage, AppError> {
+    let bodies = editable_bodies(c, me)?;
+    let body_ids: Vec<i64> = match paper {
+        Some(p) => vec![p.body_id],
+        None => bodies.iter().map(|b| b.id).collect(),
+    };
+    let organizations = organizations_of(c, &body_ids)?;
+    let gremien = organizations
+        .iter()
+        .filter(|o| OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()))
+        .cloned()
+        .collect();
+    let mut page = FormPage {
+        bodies,
+        organizations,
+        gremien,
+        types: choices(PaperType::ALL, PaperType::key, PaperType::label),
+        roles: choices(ConsultationRole::ALL, ConsultationRole::key, ConsultationRole::label),
+        ..Default::default()
+    };
+    if let Some(p) = paper {
+        let cons = db::papers::consultations(c, p.id)?;
+        let org_ids: Vec<i64> = cons.iter().map(|x| x.organization_id).collect();
+        let orgs = db::organizations::by_ids(c, &org_ids)?;
+        let meeting_ids: Vec<i64> = cons.iter().filter_map(|x| x.meeting_id).collect();
+        let meetings = db::meetings::by_ids(c, &meeting_ids)?;
+        let item_ids: Vec<i64> = cons.iter().filter_map(|x| x.agenda_item_id).collect();
+        let items = db::agenda_items::by_ids(c, &item_ids)?;
+        page.consultations = cons
+            .iter()
+            .map(|x| ConsultationRow {
+                id: x.id,
+                position: x.position,
+                organization: orgs.get(&x.organization_id).map(|o| o.name.clone()).unwrap_or_default(),
+                role: ConsultationRole::from_key(&x.role).map(|r| r.label()).unwrap_or(&x.role).to_string(),
+                meeting: x.meeting_id.and_then(|m| meetings.get(&m)).map(|m| (m.id, crate::views::date_short(m.start_at))),
+                agenda_item: x.agenda_item_id,
+                outcome: x
+                    .agenda_item_id
+                    .and_then(|i| items.get(&i))
+                    .and_then(|i| i.outcome.as_deref())
+                    .and_then(Outcome::from_key)
+                    .map(|o| o.label()),
+                removable: x.meeting_id.is_none(),
+            })
+            .collect();
+        page.files = db::papers::files_of_paper(c, p.id)?
+            .into_iter()
+            .map(|f| FileRow { id: f.id, size: human_size(f.size), name: f.name, file_name: f.file_name, public: f.public })
+            .collect();
+        page.audit = audit_views(db::audit::for_paper(c, p.id)?);
+        page.paper = Some(p.clone());
+    }
+    Ok(page)
+}
+
+fn values_of(c: &mut DbConnection, p: &Paper) -> Result<(serde_json::Value, Vec<String>), AppError> {
+    let (orgs, rel) = paper_edit::links(c, p.id)?;
+    let related = db::papers::by_ids(c, &rel)?;
+    let refs: Vec<String> = rel.iter().filter_map(|r| related.get(r)).map(|p| p.reference.clone()).collect();
+    Ok((
+        serde_json::json!({
+            "koerperschaft": p.body_id.to_string(),
+            "typ": p.paper_type,
+            "betreff": p.title,
+            "aktenzeichen": p.file_number,
+            "datum": p.date.format("%Y-%m-%d").to_string(),
+            "federfuehrung": p.lead_organization_id.map(|i| i.to_string()),
+            "beschlussvorschlag": p.proposal,
+            "begruendung": p.reasoning,
+            "oeffentlich": if p.public { "1" } else { "" },
+            "bezuege": refs.join(", "),
+            "version": p.version.to_string(),
+        }),
+        orgs.iter().map(|i| i.to_string()).collect(),
+    ))
+}
+
+pub async fn new_form(state: web::Data<AppState>, me: Staff) -> Result<HttpResponse, AppError> {
+    let me = me.0;
+    let m2 = me.clone();
+    let page = state
+        .db(move |c| {
+            let mut page = load_page(c, &m2, None)?;
+            page.values = serde_json::json!({
+                "typ": PaperType::Resolution.key(),
+                "datum": crate::views::today().format("%Y-%m-%d").to_string(),
+                "oeffentlich": "1",
+                "koerperschaft": page.bodies.first().map(|b| b.id.to_string()),
+            });
+            Ok(page)
+        })
+        .await?;
+    state.render_for(&Viewer(Some(me)), "admin/papers/form.html", &page)
+}
+
+/// Validate the paper form against the database (body rights, ids).
+fn validate(c: &mut DbConnection, me: &SessionUser, f: &Fields, fixed_body: Option<i64>) -> Result<(Option<PaperInput>, Errors), AppError> {
+    let mut e = Errors::new();
+    let body_id = match fixed_body {
+        Some(b) => Some(b),
+        None => forms::opt_id(f, "koerperschaft", &mut e),
+    };
+    let body_id = match body_id {
+        Some(b) if me.may_edit_body(b) && db::bodies::find(c, b)?.is_some() => Some(b),
+        _ => {
+            e.insert("koerperschaft".into(), "Bitte eine Körperschaft wählen, für die Sie zuständig sind.".into());
+            None
+        }
+    };
+    let paper_type = PaperType::from_key(f.get("typ"));
+    if paper_type.is_none() {
+        e.insert("typ".into(), "Bitte die Art der Vorlage wählen.".into());
+    }
+    let title = forms::required(f, "betreff", "einen Betreff", 500, &mut e);
+    let file_number = forms::optional(f, "aktenzeichen", 100, &mut e);
+    let date = forms::date(f, "datum", "das Datum", &mut e);
+    let lead = forms::opt_id(f, "federfuehrung", &mut e);
+    let originators = forms::ids(f, "urheber", &mut e);
+    let proposal = f.opt_text("beschlussvorschlag");
+    let reasoning = f.opt_text("begruendung");
+    let mut related_ids = Vec::new();
+    if let Some(body) = body_id {
+        let orgs: Vec<i64> = organizations_of(c, &[body])?.iter().map(|o| o.id).collect();
+        if lead.is_some_and(|l| !orgs.contains(&l)) {
+            e.insert("federfuehrung".into(), "Diese Stelle gehört nicht zur gewählten Körperschaft.".into());
+        }
+        if originators.iter().any(|o| !orgs.contains(o)) {
+            e.insert("urheber".into(), "Mindestens ein Urheber gehört nicht zur gewählten Körperschaft.".into());
+        }
+        let mut unknown = Vec::new();
+        for r in f.get("bezuege").split([',', ';', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+            use db::schema::papers;
+            let found: Option<i64> = papers::table
+                .filter(papers::body_id.eq(body))
+                .filter(papers::reference.eq(r))
+                .filter(papers::deleted_at.is_null())
+                .select(papers::id)
+                .first(c)
+                .optional()?;
+            match found {
+                Some(id) => related_ids.push(id),
+                None => unknown.push(r.to_string()),
+            }
+        }
+        if !unknown.is_empty() {
+            e.insert("bezuege".into(), format!("Diese Vorlagennummern gibt es nicht: {}", unknown.join(", ")));
+        }
+    }
+    if !e.is_empty() {
+        return Ok((None, e));
+    }
+    match (body_id, paper_type, date) {
+        (Some(body_id), Some(paper_type), Some(date)) => Ok((
+            Some(PaperInput {
+                body_id,
+                paper_type,
+                title,
+                file_number,
+                date,
+                lead_organization_id: lead,
+                proposal,
+                reasoning,
+                public: f.checked("oeffentlich"),
+                originator_ids: originators,
+                related_ids,
+            }),
+            e,
+        )),
+        _ => Ok((None, e)),
+    }
+}
+
+fn refill(page: &mut FormPage, f: &Fields) {
+    page.values = f.to_json();
+    page.selected_originators = f.all("urheber").iter().map(|s| s.to_string()).collect();
+}
+
+pub async fn create(state: web::Data<AppState>, _staff: Staff, form: Form) -> Result<HttpResponse, AppError> {
+    let Form { user: me, fields } = form;
+    let default_pattern = state.settings.paper_reference_pattern.clone();
+    let m2 = me.clone();
+    let result = state
+        .db(move |c| {
+            let (input, errors) = validate(c, &m2, &fields, None)?;
+            let Some(input) = input else {
+                let mut page = load_page(c, &m2, None)?;
+                refill(&mut page, &fields);
+                page.errors = errors;
+                return Ok(Err(page));
+            };
+            let pattern = db::bodies::find(c, input.body_id)?
+                .and_then(|b| b.paper_reference_pattern)
+                .filter(|p| !p.trim().is_empty())
+                .unwrap_or(default_pattern);
+            let actor = m2.actor();
+            let (id, _) = db::write_transaction(c, |c| paper_edit::create(c, &actor, &input, &pattern).map_err(AppError::from))?;
+            Ok(Ok(id))
+        })
+        .await?;
+    match result {
+        Ok(id) => Ok(redirect(&format!("/verwaltung/vorlagen/{id}?gespeichert=1"))),
+        Err(page) => state.render_status(StatusCode::UNPROCESSABLE_ENTITY, &Viewer(Some(me)), "admin/papers/form.html", &page),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EditQuery {
+    gespeichert: Option<String>,
+}
+
+/// Load a paper the user may edit (404 if missing, 403 if another body).
+pub fn paper_for(c: &mut DbConnection, me: &SessionUser, id: i64) -> Result<Paper, AppError> {
+    let p = db::papers::find(c, id)?.ok_or_else(|| AppError::not_found("Die Vorlage"))?;
+    me.require_body(p.body_id)?;
+    Ok(p)
+}
+
+pub async fn edit(state: web::Data<AppState>, me: Staff, path: web::Path<String>, query: web::Query<EditQuery>) -> Result<HttpResponse, AppError> {
+    let me = me.0;
+    let id = parse_id(&path)?;
+    let m2 = me.clone();
+    let saved = query.gespeichert.is_some();
+    let page = state
+        .db(move |c| {
+            let p = paper_for(c, &m2, id)?;
+            let mut page = load_page(c, &m2, Some(&p))?;
+            let (values, originators) = values_of(c, &p)?;
+            page.values = values;
+            page.selected_originators = originators;
+            if saved {
+                page.message = Some(format!("Gespeichert. Vorlagennummer: {}", p.reference));
+            }
+            Ok(page)
+        })
+        .await?;
+    let mut page = page;
+    page.upload_limit_mb = state.settings.upload_limit_mb;
+    state.render_for(&Viewer(Some(me)), "admin/papers/form.html", &page)
+}
+
+pub async fn update(state: web::Data<AppState>, _staff: Staff, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let Form { user: me, fields } = form;
+    let m2 = me.clone();
+    let limit = state.settings.upload_limit_mb;
+    let result = state
+        .db(move |c| {
+            let p = paper_for(c, &m2, id)?;
+            let (input, errors) = validate(c, &m2, &fields, Some(p.body_id))?;
+            let page_with = |c: &mut DbConnection, errors: Errors, conflict: Option<Conflict>| -> Result<FormPage, AppError> {
+                let current = db::papers::find(c, id)?.unwrap_or(p.clone());
+                let mut page = load_page(c, &m2, Some(&current))?;
+                refill(&mut page, &fields);
+                page.errors = errors;
+                page.conflict = conflict;
+                page.upload_limit_mb = limit;
+                if let (Some(obj), true) = (page.values.as_object_mut(), page.conflict.is_some()) {
+                    // the next save is against what is stored now
+                    obj.insert("version".into(), serde_json::Value::String(current.version.to_string()));
+                }
+                Ok(page)
+            };
+            let Some(input) = input else {
+                return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, page_with(c, errors, None)?)));
+            };
+            let actor = m2.actor();
+            let version = forms::version(&fields);
+            let saved = db::write_transaction(c, |c| paper_edit::update(c, &actor, id, version, &input).map_err(AppError::from))?;
+            match saved {
+                Saved::Ok => Ok(Ok(())),
+                Saved::Conflict => {
+                    let current = db::papers::find(c, id)?.ok_or_else(|| AppError::not_found("Die Vorlage"))?;
+                    let (orgs, rel) = paper_edit::links(c, id)?;
+                    let stored = paper_edit::snapshot(&current, &orgs, &rel);
+                    let mine = paper_edit::snapshot(
+                        &Paper {
+                            paper_type: input.paper_type.key().into(),
+                            title: input.title.clone(),
+                            file_number: input.file_number.clone(),
+                            date: input.date,
+                            lead_organization_id: input.lead_organization_id,
+                            proposal: input.proposal.clone(),
+                            reasoning: input.reasoning.clone(),
+                            public: input.public,
+                            ..current.clone()
+                        },
+                        &input.originator_ids,
+                        &input.related_ids,
+                    );
+                    let who = super::last_change(&db::audit::for_paper(c, id)?);
+                    let conflict = Conflict { who, changes: db::audit::diff(&stored, &mine) };
+                    Ok(Err((StatusCode::CONFLICT, page_with(c, Errors::new(), Some(conflict))?)))
+                }
+            }
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(redirect(&format!("/verwaltung/vorlagen/{id}?gespeichert=1"))),
+        Err((status, page)) => state.render_status(status, &Viewer(Some(me)), "admin/papers/form.html", &page),
+    }
+}
+
+pub async fn add_consultation(state: web::Data<AppState>, _staff: Staff, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let Form { user: me, fields } = form;
+    let m2 = me.clone();
+    let limit = state.settings.upload_limit_mb;
+    let result = state
+        .db(move |c| {
+            let p = paper_for(c, &m2, id)?;
+            let mut e = Errors::new();
+            let org = forms::opt_id(&fields, "gremium", &mut e);
+            let role = ConsultationRole::from_key(fields.get("rolle"));
+            if role.is_none() {
+                e.insert("rolle".into(), "Bitte die Rolle des Gremiums wählen.".into());
+            }
+            let org = match org.map(|o| db::organizations::find(c, o)).transpose()?.flatten() {
+                Some(o) if o.body_id == p.body_id => Some(o),
+                _ => {
+                    e.insert("gremium".into(), "Bitte ein Gremium dieser Körperschaft wählen.".into());
+                    None
+                }
+            };
+            match (org, role, e.is_empty()) {
+                (Some(o), Some(r), true) => {
+                    let actor = m2.actor();
+                    db::write_transaction(c, |c| paper_edit::add_consultation(c, &actor, &p, o.id, &o.name, r).map_err(AppError::from))?;
+                    Ok(Ok(()))
+                }
+                _ => {
+                    let mut page = load_page(c, &m2, Some(&p))?;
+                    let (values, originators) = values_of(c, &p)?;
+                    page.values = values;
+                    page.selected_originators = originators;
+                    page.errors = e;
+                    page.upload_limit_mb = limit;
+                    Ok(Err(page))
+                }
+            }
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(redirect(&format!("/verwaltung/vorlagen/{id}#beratungsfolge"))),
+        Err(page) => state.render_status(StatusCode::UNPROCESSABLE_ENTITY, &Viewer(Some(me)), "admin/papers/form.html", &page),
+    }
+}
+
+pub async fn consultation_action(state: web::Data<AppState>, _staff: Staff, path: web::Path<(String, String, String)>, form: Form) -> Result<HttpResponse, AppError> {
+    let (id, cid, action) = path.into_inner();
+    let (id, cid) = (parse_id(&id)?, parse_id(&cid)?);
+    let me = form.user;
+    state
+        .db(move |c| {
+            let p = paper_for(c, &me, id)?;
+            let cons = paper_edit::find_consultation(c, cid)?
+                .filter(|x| x.paper_id == p.id)
+                .ok_or_else(|| AppError::not_found("Der Beratungsschritt"))?;
+            let actor = me.actor();
+            match action.as_str() {
+                "hoch" | "runter" => {
+                    db::write_transaction(c, |c| paper_edit::move_consultation(c, &actor, &p, &cons, action == "hoch").map_err(AppError::from))?;
+                }
+                "entfernen" => {
+                    if cons.meeting_id.is_some() {
+                        return Err(AppError::bad_request("Dieser Beratungsschritt steht bereits auf einer Tagesordnung und kann nicht entfernt werden. Nehmen Sie zuerst den TOP von der Tagesordnung."));
+                    }
+                    db::write_transaction(c, |c| paper_edit::remove_consultation(c, &actor, &p, &cons).map_err(AppError::from))?;
+                }
+                _ => return Err(AppError::not_found("Diese Aktion")),
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(redirect(&format!("/verwaltung/vorlagen/{id}#beratungsfolge")))
+}

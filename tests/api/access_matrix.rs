@@ -1,0 +1,204 @@
+//! Every back-office route refuses anonymous visitors (to the login page)
+//! and members (403), by GET and POST alike, and nothing is written.
+
+use diesel::prelude::*;
+use gremium::db::schema::*;
+use gremium::domain::UserRole;
+
+use crate::helpers::{spawn_demo_app, TestApp};
+use crate::session::{add_user, client, Session};
+
+/// (method, route pattern as in src/routes/admin/mod.rs)
+const ROUTES: &[(&str, &str)] = &[
+    ("GET", ""),
+    ("GET", "/benutzer"),
+    ("POST", "/benutzer"),
+    ("POST", "/benutzer/{id}/{aktion}"),
+    ("GET", "/koerperschaften"),
+    ("POST", "/koerperschaften/{id}"),
+    ("GET", "/protokoll"),
+    ("GET", "/vorlagen"),
+    ("POST", "/vorlagen"),
+    ("GET", "/vorlagen/neu"),
+    ("GET", "/vorlagen/{id}"),
+    ("POST", "/vorlagen/{id}"),
+    ("POST", "/vorlagen/{id}/beratungsfolge"),
+    ("POST", "/vorlagen/{id}/beratungsfolge/{cid}/{aktion}"),
+    ("POST", "/vorlagen/{id}/dateien"),
+    ("GET", "/sitzungen"),
+    ("POST", "/sitzungen"),
+    ("GET", "/sitzungen/neu"),
+    ("GET", "/sitzungen/{id}"),
+    ("POST", "/sitzungen/{id}"),
+    ("POST", "/sitzungen/{id}/status"),
+    ("POST", "/sitzungen/{id}/tops"),
+    ("POST", "/sitzungen/{id}/tops/{tid}/{aktion}"),
+    ("POST", "/sitzungen/{id}/anwesenheit"),
+    ("POST", "/sitzungen/{id}/dateien"),
+    ("GET", "/tops/{id}"),
+    ("POST", "/tops/{id}"),
+    ("POST", "/tops/{id}/nachfragen"),
+    ("POST", "/tops/{id}/dateien"),
+    ("POST", "/dateien/{id}/{aktion}"),
+];
+
+#[test]
+fn the_matrix_lists_every_back_office_route() {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes/admin/mod.rs")).expect("source");
+    let mut found = Vec::new();
+    for line in src.lines().map(str::trim).filter(|l| l.starts_with(".route(\"")) {
+        let path = line.split('"').nth(1).expect("path").to_string();
+        let method = if line.contains("web::post()") { "POST" } else { "GET" };
+        found.push((method.to_string(), path));
+    }
+    let mut listed: Vec<(String, String)> = ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    found.sort();
+    listed.sort();
+    assert_eq!(found, listed, "update ROUTES when back-office routes change");
+}
+
+struct Ids {
+    meeting: i64,
+    paper: i64,
+    item: i64,
+    consultation: i64,
+    user: i64,
+    body: i64,
+}
+
+fn ids(app: &TestApp, user: i64) -> Ids {
+    let c = &mut app.conn();
+    let body = gremium::db::bodies::find_by_key(c, "stadt-kamen").expect("q").expect("body").id;
+    let (item, meeting): (i64, i64) = agenda_items::table
+        .inner_join(meetings::table)
+        .filter(meetings::body_id.eq(body))
+        .select((agenda_items::id, agenda_items::meeting_id))
+        .first(c)
+        .expect("item");
+    let (consultation, paper): (i64, i64) = consultations::table
+        .inner_join(papers::table)
+        .filter(papers::body_id.eq(body))
+        .select((consultations::id, consultations::paper_id))
+        .first(c)
+        .expect("consultation");
+    Ids { meeting, paper, item, consultation, user, body }
+}
+
+fn concrete(pattern: &str, ids: &Ids) -> String {
+    let p = format!("/verwaltung{pattern}");
+    let p = if p.starts_with("/verwaltung/benutzer") || p.starts_with("/verwaltung/koerperschaften") {
+        p.replace("{id}", &if p.contains("benutzer") { ids.user } else { ids.body }.to_string())
+    } else if p.starts_with("/verwaltung/vorlagen") {
+        p.replace("{id}", &ids.paper.to_string())
+    } else if p.starts_with("/verwaltung/sitzungen") {
+        p.replace("{id}", &ids.meeting.to_string())
+    } else if p.starts_with("/verwaltung/dateien") {
+        p.replace("{id}", "1")
+    } else {
+        p.replace("{id}", &ids.item.to_string())
+    };
+    p.replace("{cid}", &ids.consultation.to_string())
+        .replace("{tid}", &ids.item.to_string())
+        .replace("{aktion}", if p.contains("benutzer") { "sperren" } else if p.contains("/tops/") { "entfernen" } else { "hoch" })
+}
+
+fn version(app: &TestApp) -> i64 {
+    gremium::db::data_version(&mut app.conn()).expect("data version")
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_the_login_page() {
+    let app = spawn_demo_app().await;
+    let admin = add_user(&app, "admin@example.org", UserRole::Admin, None, None);
+    let ids = ids(&app, admin);
+    let before = version(&app);
+    let c = client();
+    for (method, pattern) in ROUTES {
+        let path = concrete(pattern, &ids);
+        let url = format!("{}{}", app.address, path);
+        let r = match *method {
+            "GET" => c.get(&url).send().await,
+            _ => c.post(&url).header("Origin", &app.address).form(&[("titel", "x"), ("_csrf", "x")]).send().await,
+        }
+        .expect("request");
+        assert_eq!(r.status().as_u16(), 303, "{method} {path}");
+        let loc = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(loc.starts_with("/anmelden?weiter="), "{method} {path} -> {loc}");
+    }
+    assert_eq!(version(&app), before, "nothing was written");
+    // the login page brings the visitor back afterwards
+    let r = c.get(format!("{}/verwaltung/sitzungen/{}", app.address, ids.meeting)).send().await.expect("get");
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some(format!("/anmelden?weiter=%2Fverwaltung%2Fsitzungen%2F{}", ids.meeting).as_str())
+    );
+}
+
+#[tokio::test]
+async fn members_and_clerks_of_other_bodies_get_403_and_change_nothing() {
+    let app = spawn_demo_app().await;
+    let admin = add_user(&app, "admin@example.org", UserRole::Admin, None, None);
+    let person: i64 = persons::table.select(persons::id).first(&mut app.conn()).expect("person");
+    add_user(&app, "ratsmitglied@example.org", UserRole::Member, None, Some(person));
+    add_user(&app, "clerk@bergkamen.example", UserRole::Clerk, Some("stadt-bergkamen"), None);
+    add_user(&app, "clerk@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    let ids = ids(&app, admin);
+    let member = Session::login(&app, "ratsmitglied@example.org").await;
+    let other_clerk = Session::login(&app, "clerk@bergkamen.example").await;
+    let own_clerk = Session::login(&app, "clerk@kamen.example").await;
+    let before = version(&app);
+    for (method, pattern) in ROUTES {
+        let path = concrete(pattern, &ids);
+        let p = match *method {
+            "GET" => member.get(&path).await,
+            _ => member.post(&path, &[("titel", "x")]).await,
+        };
+        assert_eq!(p.status, 403, "member: {method} {path}");
+        assert!(p.body.contains("Kein Zugriff"), "German 403 page for {path}");
+        let admin_only = pattern.starts_with("/benutzer") || pattern.starts_with("/koerperschaften") || *pattern == "/protokoll";
+        let body_specific = pattern.contains("{id}") || admin_only;
+        if body_specific && !pattern.starts_with("/dateien") {
+            let p = match *method {
+                "GET" => other_clerk.get(&path).await,
+                _ => other_clerk.post(&path, &[("titel", "x")]).await,
+            };
+            assert_eq!(p.status, 403, "clerk of another body: {method} {path}");
+        }
+        if admin_only {
+            let p = match *method {
+                "GET" => own_clerk.get(&path).await,
+                _ => own_clerk.post(&path, &[("titel", "x")]).await,
+            };
+            assert_eq!(p.status, 403, "clerk on admin page: {method} {path}");
+        }
+    }
+    assert_eq!(version(&app), before, "nothing was written");
+}
+
+#[tokio::test]
+async fn forms_without_the_token_or_from_another_site_are_refused() {
+    let app = spawn_demo_app().await;
+    add_user(&app, "clerk@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    let s = Session::login(&app, "clerk@kamen.example").await;
+    let body = crate::backoffice_flow::kamen(&app);
+    let fields = [("koerperschaft", body.to_string()), ("typ", "antrag".into()), ("betreff", "Fremdantrag".into()), ("datum", "2026-11-21".into())];
+    let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let before = version(&app);
+    // no token
+    let p = s.post_raw("/verwaltung/vorlagen", &f, Some(&s.address)).await;
+    assert_eq!(p.status, 403);
+    assert!(p.body.contains("Sicherheitsprüfung"));
+    // right token, but posted from another site
+    let mut with_token = f.clone();
+    with_token.push(("_csrf", &s.csrf));
+    let p = s.post_raw("/verwaltung/vorlagen", &with_token, Some("https://boese.example")).await;
+    assert_eq!(p.status, 403);
+    assert!(p.body.contains("nicht von einer Seite dieses Portals"));
+    // no Origin and no Referer at all
+    let p = s.post_raw("/verwaltung/vorlagen", &with_token, None).await;
+    assert_eq!(p.status, 403);
+    assert_eq!(version(&app), before);
+    // the same form from the portal itself works
+    let p = s.post_raw("/verwaltung/vorlagen", &with_token, Some(&s.address)).await;
+    assert_eq!(p.status, 303);
+}
