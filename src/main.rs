@@ -145,7 +145,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let body_id = match body.as_deref() {
                     Some(key) => Some(
                         gremium::db::bodies::find_by_key(&mut conn, key)?
-                            .ok_or_else(|| anyhow::anyhow!("Die Körperschaft „{key}“ gibt es nicht."))?
+                            .ok_or_else(|| {
+                                anyhow::anyhow!("Die Körperschaft „{key}“ gibt es nicht.")
+                            })?
                             .id,
                     ),
                     None => None,
@@ -165,7 +167,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 let id = gremium::auth::accounts::insert_account(&mut conn, &input)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                Ok(format!("Konto {} ({}) angelegt, Nummer {id}.", input.email, role.label()))
+                Ok(format!(
+                    "Konto {} ({}) angelegt, Nummer {id}.",
+                    input.email,
+                    role.label()
+                ))
             })
             .await??;
             println!("{msg}");

@@ -60,7 +60,8 @@ impl AppState {
         template: &str,
         ctx: &C,
     ) -> Result<HttpResponse, AppError> {
-        let html = crate::templating::render(template, ctx, &self.settings.site_name, viewer.user())?;
+        let html =
+            crate::templating::render(template, ctx, &self.settings.site_name, viewer.user())?;
         let mut resp = HttpResponse::build(status);
         resp.content_type("text/html; charset=utf-8");
         if viewer.user().is_some() {

@@ -14,7 +14,11 @@ pub struct Kind {
     pub label: &'static str,
 }
 
-const PDF: Kind = Kind { mime: "application/pdf", ext: "pdf", label: "PDF" };
+const PDF: Kind = Kind {
+    mime: "application/pdf",
+    ext: "pdf",
+    label: "PDF",
+};
 
 /// Which types are accepted, decided from the first bytes. Office formats
 /// inside a ZIP or OLE container are told apart by the name's extension,
@@ -30,28 +34,72 @@ pub fn detect(head: &[u8], file_name: &str) -> Option<Kind> {
     }
     if head.starts_with(b"PK\x03\x04") {
         return match ext.as_str() {
-            "docx" => Some(Kind { mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ext: "docx", label: "Word" }),
-            "xlsx" => Some(Kind { mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ext: "xlsx", label: "Excel" }),
-            "pptx" => Some(Kind { mime: "application/vnd.openxmlformats-officedocument.presentationml.presentation", ext: "pptx", label: "PowerPoint" }),
-            "odt" => Some(Kind { mime: "application/vnd.oasis.opendocument.text", ext: "odt", label: "OpenDocument-Text" }),
-            "ods" => Some(Kind { mime: "application/vnd.oasis.opendocument.spreadsheet", ext: "ods", label: "OpenDocument-Tabelle" }),
-            "odp" => Some(Kind { mime: "application/vnd.oasis.opendocument.presentation", ext: "odp", label: "OpenDocument-Präsentation" }),
+            "docx" => Some(Kind {
+                mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                ext: "docx",
+                label: "Word",
+            }),
+            "xlsx" => Some(Kind {
+                mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ext: "xlsx",
+                label: "Excel",
+            }),
+            "pptx" => Some(Kind {
+                mime: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                ext: "pptx",
+                label: "PowerPoint",
+            }),
+            "odt" => Some(Kind {
+                mime: "application/vnd.oasis.opendocument.text",
+                ext: "odt",
+                label: "OpenDocument-Text",
+            }),
+            "ods" => Some(Kind {
+                mime: "application/vnd.oasis.opendocument.spreadsheet",
+                ext: "ods",
+                label: "OpenDocument-Tabelle",
+            }),
+            "odp" => Some(Kind {
+                mime: "application/vnd.oasis.opendocument.presentation",
+                ext: "odp",
+                label: "OpenDocument-Präsentation",
+            }),
             _ => None,
         };
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return match ext.as_str() {
-            "doc" => Some(Kind { mime: "application/msword", ext: "doc", label: "Word" }),
-            "xls" => Some(Kind { mime: "application/vnd.ms-excel", ext: "xls", label: "Excel" }),
-            "ppt" => Some(Kind { mime: "application/vnd.ms-powerpoint", ext: "ppt", label: "PowerPoint" }),
+            "doc" => Some(Kind {
+                mime: "application/msword",
+                ext: "doc",
+                label: "Word",
+            }),
+            "xls" => Some(Kind {
+                mime: "application/vnd.ms-excel",
+                ext: "xls",
+                label: "Excel",
+            }),
+            "ppt" => Some(Kind {
+                mime: "application/vnd.ms-powerpoint",
+                ext: "ppt",
+                label: "PowerPoint",
+            }),
             _ => None,
         };
     }
     if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Some(Kind { mime: "image/png", ext: "png", label: "PNG-Bild" });
+        return Some(Kind {
+            mime: "image/png",
+            ext: "png",
+            label: "PNG-Bild",
+        });
     }
     if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return Some(Kind { mime: "image/jpeg", ext: "jpg", label: "JPEG-Bild" });
+        return Some(Kind {
+            mime: "image/jpeg",
+            ext: "jpg",
+            label: "JPEG-Bild",
+        });
     }
     None
 }
@@ -69,11 +117,23 @@ pub fn sanitize_name(raw: &str, kind: Kind) -> String {
     };
     let mut clean: String = stem
         .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | ' ' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | ' ' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    clean = clean.trim_matches(|c: char| c == '.' || c == ' ').to_string();
+    clean = clean
+        .trim_matches(|c: char| c == '.' || c == ' ')
+        .to_string();
     let clean: String = clean.chars().take(100).collect();
-    let stem = if clean.is_empty() { "Anlage".to_string() } else { clean };
+    let stem = if clean.is_empty() {
+        "Anlage".to_string()
+    } else {
+        clean
+    };
     format!("{stem}.{}", kind.ext)
 }
 
@@ -95,7 +155,12 @@ impl Incoming {
     pub fn new(data_dir: &str) -> std::io::Result<Incoming> {
         let dir = Path::new(data_dir).join("dateien").join("tmp");
         std::fs::create_dir_all(&dir)?;
-        Ok(Incoming { tmp: tempfile::NamedTempFile::new_in(dir)?, hasher: Sha256::new(), size: 0, head: Vec::new() })
+        Ok(Incoming {
+            tmp: tempfile::NamedTempFile::new_in(dir)?,
+            hasher: Sha256::new(),
+            size: 0,
+            head: Vec::new(),
+        })
     }
 
     pub fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
@@ -126,7 +191,13 @@ impl Incoming {
 pub fn content_disposition(file_name: &str, inline: bool) -> String {
     let ascii: String = file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes())
         .collect::<String>()
@@ -145,15 +216,24 @@ mod tests {
     fn type_comes_from_the_bytes() {
         assert_eq!(detect(b"%PDF-1.7\n", "x.docx").map(|k| k.ext), Some("pdf"));
         assert_eq!(detect(b"MZ\x90\x00", "rechnung.pdf"), None);
-        assert_eq!(detect(b"PK\x03\x04abc", "a.docx").map(|k| k.ext), Some("docx"));
+        assert_eq!(
+            detect(b"PK\x03\x04abc", "a.docx").map(|k| k.ext),
+            Some("docx")
+        );
         assert_eq!(detect(b"PK\x03\x04abc", "a.zip"), None);
     }
 
     #[test]
     fn names_are_sanitised() {
         assert_eq!(sanitize_name("../../etc/passwd", PDF), "passwd.pdf");
-        assert_eq!(sanitize_name("C:\\Users\\x\\Vorlage 2026/0042.exe", PDF), "0042.pdf");
-        assert_eq!(sanitize_name("Übersicht <script>.pdf", PDF), "Übersicht _script_.pdf");
+        assert_eq!(
+            sanitize_name("C:\\Users\\x\\Vorlage 2026/0042.exe", PDF),
+            "0042.pdf"
+        );
+        assert_eq!(
+            sanitize_name("Übersicht <script>.pdf", PDF),
+            "Übersicht _script_.pdf"
+        );
         assert_eq!(sanitize_name("...", PDF), "Anlage.pdf");
     }
 }

@@ -21,22 +21,37 @@ pub struct AccountInput {
 pub fn check_account(c: &mut DbConnection, a: &AccountInput) -> Result<Errors, AppError> {
     let mut e = Errors::new();
     let at = a.email.find('@');
-    if a.email.is_empty() || at.is_none_or(|i| i == 0 || i + 1 >= a.email.len()) || a.email.contains(char::is_whitespace) {
-        e.insert("email".into(), "Bitte eine gültige E-Mail-Adresse angeben.".into());
+    if a.email.is_empty()
+        || at.is_none_or(|i| i == 0 || i + 1 >= a.email.len())
+        || a.email.contains(char::is_whitespace)
+    {
+        e.insert(
+            "email".into(),
+            "Bitte eine gültige E-Mail-Adresse angeben.".into(),
+        );
     } else if users::find_by_email(c, &a.email)?.is_some() {
-        e.insert("email".into(), "Für diese E-Mail-Adresse gibt es bereits ein Konto.".into());
+        e.insert(
+            "email".into(),
+            "Für diese E-Mail-Adresse gibt es bereits ein Konto.".into(),
+        );
     }
     if let Some(w) = password::weakness(&a.password) {
         e.insert("passwort".into(), w);
     }
     if let Some(b) = a.body_id {
         if db::bodies::find(c, b)?.is_none() {
-            e.insert("koerperschaft".into(), "Diese Körperschaft gibt es nicht.".into());
+            e.insert(
+                "koerperschaft".into(),
+                "Diese Körperschaft gibt es nicht.".into(),
+            );
         }
     }
     match (a.role, a.person_id) {
         (UserRole::Member, None) => {
-            e.insert("person".into(), "Ein Konto für Mandatsträger/innen muss mit einer Person verknüpft sein.".into());
+            e.insert(
+                "person".into(),
+                "Ein Konto für Mandatsträger/innen muss mit einer Person verknüpft sein.".into(),
+            );
         }
         (_, Some(p)) if db::persons::find(c, p)?.is_none() => {
             e.insert("person".into(), "Diese Person gibt es nicht.".into());
@@ -51,7 +66,11 @@ pub fn insert_account(c: &mut DbConnection, a: &AccountInput) -> Result<i64, App
     let now = db::now();
     let row = NewUser {
         email: users::normalize_email(&a.email),
-        display_name: if a.display_name.is_empty() { a.email.clone() } else { a.display_name.clone() },
+        display_name: if a.display_name.is_empty() {
+            a.email.clone()
+        } else {
+            a.display_name.clone()
+        },
         password_hash: hash,
         role: a.role.key().into(),
         body_id: a.body_id,
@@ -62,4 +81,3 @@ pub fn insert_account(c: &mut DbConnection, a: &AccountInput) -> Result<i64, App
     };
     db::write_transaction(c, |c| users::insert(c, &row).map_err(AppError::from))
 }
-

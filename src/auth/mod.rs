@@ -153,8 +153,7 @@ async fn load_viewer(req: &HttpRequest) -> Result<Viewer, AppError> {
             let today = crate::views::today();
             let found = state
                 .db(move |conn| {
-                    let Some((session, user)) = crate::db::users::session_user(conn, &hash)?
-                    else {
+                    let Some((session, user)) = crate::db::users::session_user(conn, &hash)? else {
                         return Ok(None);
                     };
                     let orgs = match user.person_id {
@@ -274,10 +273,7 @@ pub async fn origin_check(
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     use actix_web::http::Method;
-    let safe = matches!(
-        *req.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && !same_origin(req.request()) {
         let err = AppError::Forbidden(
             "Die Anfrage kam nicht von einer Seite dieses Portals und wurde abgelehnt.".into(),

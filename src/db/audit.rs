@@ -91,7 +91,10 @@ pub fn recent(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<AuditEntry
 
 /// Field-level differences between two JSON object snapshots, for display:
 /// (field, before, after).
-pub fn diff(before: &serde_json::Value, after: &serde_json::Value) -> Vec<(String, String, String)> {
+pub fn diff(
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
         return out;

@@ -9,7 +9,9 @@ use super::audit::{self, Actor, Change};
 use super::insert::*;
 use super::models::{AgendaItem, Meeting};
 use super::paper_edit::Saved;
-use super::schema::{agenda_item_faction_votes, agenda_item_person_votes, agenda_items, consultations, follow_ups};
+use super::schema::{
+    agenda_item_faction_votes, agenda_item_person_votes, agenda_items, consultations, follow_ups,
+};
 use super::{now, DbConnection};
 use crate::domain::{ConsultationRole, Outcome, Vote};
 
@@ -115,17 +117,48 @@ pub fn save_result(
             .select(diesel::dsl::max(agenda_items::position))
             .first(conn)?;
         diesel::update(agenda_items::table.find(item.id))
-            .set((agenda_items::position.eq(max.unwrap_or(0) + 1), agenda_items::parent_id.eq(None::<i64>)))
+            .set((
+                agenda_items::position.eq(max.unwrap_or(0) + 1),
+                agenda_items::parent_id.eq(None::<i64>),
+            ))
             .execute(conn)?;
     }
     // tallies per faction and named votes are replaced as a whole
-    diesel::delete(agenda_item_faction_votes::table.filter(agenda_item_faction_votes::agenda_item_id.eq(item.id))).execute(conn)?;
+    diesel::delete(
+        agenda_item_faction_votes::table
+            .filter(agenda_item_faction_votes::agenda_item_id.eq(item.id)),
+    )
+    .execute(conn)?;
     for (faction, yes, no, abstain) in &i.faction_votes {
-        insert_faction_vote(conn, &NewFactionVote { agenda_item_id: item.id, faction_id: *faction, votes_yes: *yes, votes_no: *no, votes_abstain: *abstain, created_at: t, updated_at: t })?;
+        insert_faction_vote(
+            conn,
+            &NewFactionVote {
+                agenda_item_id: item.id,
+                faction_id: *faction,
+                votes_yes: *yes,
+                votes_no: *no,
+                votes_abstain: *abstain,
+                created_at: t,
+                updated_at: t,
+            },
+        )?;
     }
-    diesel::delete(agenda_item_person_votes::table.filter(agenda_item_person_votes::agenda_item_id.eq(item.id))).execute(conn)?;
+    diesel::delete(
+        agenda_item_person_votes::table
+            .filter(agenda_item_person_votes::agenda_item_id.eq(item.id)),
+    )
+    .execute(conn)?;
     for (person, vote) in &i.person_votes {
-        insert_person_vote(conn, &NewPersonVote { agenda_item_id: item.id, person_id: *person, vote: vote.key().into(), created_at: t, updated_at: t })?;
+        insert_person_vote(
+            conn,
+            &NewPersonVote {
+                agenda_item_id: item.id,
+                person_id: *person,
+                vote: vote.key().into(),
+                created_at: t,
+                updated_at: t,
+            },
+        )?;
     }
     // deferral
     let continuation = super::agenda_items::continuation_of(conn, item.id)?;
@@ -134,28 +167,40 @@ pub fn save_result(
             super::meeting_edit::carry_item(conn, actor, item, *target)?;
         }
         (Deferral::ToNext, None) => {
-            match super::meetings::next_of_organization(conn, meeting.organization_id, meeting.start_at)? {
+            match super::meetings::next_of_organization(
+                conn,
+                meeting.organization_id,
+                meeting.start_at,
+            )? {
                 // the next meeting exists already: carry now
                 Some(next) => {
                     super::meeting_edit::carry_item(conn, actor, item, next.id)?;
                 }
                 None => {
                     diesel::update(agenda_items::table.find(item.id))
-                        .set((agenda_items::deferred_to_next.eq(true), agenda_items::deferred_to_meeting_id.eq(None::<i64>)))
+                        .set((
+                            agenda_items::deferred_to_next.eq(true),
+                            agenda_items::deferred_to_meeting_id.eq(None::<i64>),
+                        ))
                         .execute(conn)?;
                 }
             }
         }
         (Deferral::None, None) => {
             diesel::update(agenda_items::table.find(item.id))
-                .set((agenda_items::deferred_to_next.eq(false), agenda_items::deferred_to_meeting_id.eq(None::<i64>)))
+                .set((
+                    agenda_items::deferred_to_next.eq(false),
+                    agenda_items::deferred_to_meeting_id.eq(None::<i64>),
+                ))
                 .execute(conn)?;
         }
         // already carried: the link stays
         (_, Some(_)) => {}
     }
     // referral: the paper gets a consultation in the other committee
-    if let (Some(Outcome::Referred), Some((org, _)), Some(paper_id)) = (i.outcome, &i.referred_to, item.paper_id) {
+    if let (Some(Outcome::Referred), Some((org, _)), Some(paper_id)) =
+        (i.outcome, &i.referred_to, item.paper_id)
+    {
         let waiting: i64 = consultations::table
             .filter(consultations::paper_id.eq(paper_id))
             .filter(consultations::organization_id.eq(org))
@@ -169,22 +214,28 @@ pub fn save_result(
                 .filter(consultations::deleted_at.is_null())
                 .select(diesel::dsl::max(consultations::position))
                 .first(conn)?;
-            insert_consultation(conn, &NewConsultation {
-                paper_id,
-                organization_id: *org,
-                meeting_id: None,
-                agenda_item_id: None,
-                role: ConsultationRole::Preliminary.key().into(),
-                position: max.unwrap_or(0) + 1,
-                authoritative: false,
-                created_at: t,
-                updated_at: t,
-            })?;
+            insert_consultation(
+                conn,
+                &NewConsultation {
+                    paper_id,
+                    organization_id: *org,
+                    meeting_id: None,
+                    agenda_item_id: None,
+                    role: ConsultationRole::Preliminary.key().into(),
+                    position: max.unwrap_or(0) + 1,
+                    authoritative: false,
+                    created_at: t,
+                    updated_at: t,
+                },
+            )?;
         }
     }
     for f in &i.answers_follow_ups {
         diesel::update(follow_ups::table.find(f))
-            .set((follow_ups::answered_by_agenda_item_id.eq(Some(item.id)), follow_ups::updated_at.eq(t)))
+            .set((
+                follow_ups::answered_by_agenda_item_id.eq(Some(item.id)),
+                follow_ups::updated_at.eq(t),
+            ))
             .execute(conn)?;
     }
     super::meeting_edit::bump(conn, meeting.id)?;
@@ -215,31 +266,41 @@ pub fn add_follow_up(
     due_meeting_id: Option<i64>,
 ) -> QueryResult<i64> {
     let t = now();
-    let id = insert_follow_up(conn, &NewFollowUp {
-        origin_agenda_item_id: item.id,
-        organization_id: meeting.organization_id,
-        due_meeting_id,
-        description: description.to_string(),
-        requested_by_person_id: None,
-        answered_by_agenda_item_id: None,
-        created_at: t,
-        updated_at: t,
-    })?;
-    audit::record(conn, actor, Change {
-        action: "Nachfrage erfasst",
-        entity_type: "Nachfrage",
-        entity_id: id,
-        meeting_id: Some(meeting.id),
-        paper_id: item.paper_id,
-        summary: format!("Nachfrage zu „{}“: {description}", item.title),
-        before: None,
-        after: Some(json!({"Auftrag": description, "fällig in Sitzung": due_meeting_id})),
-    })?;
+    let id = insert_follow_up(
+        conn,
+        &NewFollowUp {
+            origin_agenda_item_id: item.id,
+            organization_id: meeting.organization_id,
+            due_meeting_id,
+            description: description.to_string(),
+            requested_by_person_id: None,
+            answered_by_agenda_item_id: None,
+            created_at: t,
+            updated_at: t,
+        },
+    )?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: "Nachfrage erfasst",
+            entity_type: "Nachfrage",
+            entity_id: id,
+            meeting_id: Some(meeting.id),
+            paper_id: item.paper_id,
+            summary: format!("Nachfrage zu „{}“: {description}", item.title),
+            before: None,
+            after: Some(json!({"Auftrag": description, "fällig in Sitzung": due_meeting_id})),
+        },
+    )?;
     Ok(id)
 }
 
 /// Open follow-ups of a committee (for "answers" on a later item).
-pub fn open_follow_ups(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<super::models::FollowUp>> {
+pub fn open_follow_ups(
+    conn: &mut DbConnection,
+    organization_id: i64,
+) -> QueryResult<Vec<super::models::FollowUp>> {
     follow_ups::table
         .filter(follow_ups::organization_id.eq(organization_id))
         .filter(follow_ups::answered_by_agenda_item_id.is_null())

@@ -76,7 +76,11 @@ fn log(
 
 /// Create a meeting. TOPs deferred "to the next meeting" of this
 /// committee are carried onto it (returns their number too).
-pub fn create(conn: &mut DbConnection, actor: &Actor, i: &MeetingInput) -> QueryResult<(i64, usize)> {
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    i: &MeetingInput,
+) -> QueryResult<(i64, usize)> {
     let t = now();
     let id = insert_meeting(
         conn,
@@ -96,7 +100,15 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, i: &MeetingInput) -> Query
             updated_at: t,
         },
     )?;
-    log(conn, actor, id, "angelegt", format!("Sitzung angelegt: {}", i.name), None, Some(input_snapshot(i, MeetingState::Scheduled.key())))?;
+    log(
+        conn,
+        actor,
+        id,
+        "angelegt",
+        format!("Sitzung angelegt: {}", i.name),
+        None,
+        Some(input_snapshot(i, MeetingState::Scheduled.key())),
+    )?;
     let carried = carry_pending_deferrals(conn, actor, id, i.organization_id, i.start_at)?;
     Ok((id, carried))
 }
@@ -145,9 +157,18 @@ pub fn carry_item(
     let origin = super::meetings::find(conn, item.meeting_id)?;
     let since = origin
         .as_ref()
-        .map(|m| format!(" (vertagt aus der Sitzung vom {})", crate::views::date_short(m.start_at)))
+        .map(|m| {
+            format!(
+                " (vertagt aus der Sitzung vom {})",
+                crate::views::date_short(m.start_at)
+            )
+        })
         .unwrap_or_default();
-    let base_title = item.title.split(" (vertagt aus der Sitzung vom").next().unwrap_or(&item.title);
+    let base_title = item
+        .title
+        .split(" (vertagt aus der Sitzung vom")
+        .next()
+        .unwrap_or(&item.title);
     let new_id = add_item_row(
         conn,
         &target,
@@ -190,7 +211,10 @@ pub fn carry_item(
 /// Bump the meeting's version (agenda changed) without other changes.
 pub fn bump(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
     diesel::update(meetings::table.find(id))
-        .set((meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now())))
+        .set((
+            meetings::version.eq(meetings::version + 1),
+            meetings::updated_at.eq(now()),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -204,24 +228,37 @@ pub fn update(
     version: i32,
     i: &MeetingInput,
 ) -> QueryResult<Saved> {
-    let rescheduled = m.start_at != i.start_at || m.end_at != i.end_at || m.location_id != i.location_id;
-    let n = diesel::update(meetings::table.filter(meetings::id.eq(m.id)).filter(meetings::version.eq(version)))
-        .set((
-            meetings::name.eq(&i.name),
-            meetings::number.eq(&i.number),
-            meetings::start_at.eq(i.start_at),
-            meetings::end_at.eq(i.end_at),
-            meetings::location_id.eq(i.location_id),
-            meetings::sequence.eq(meetings::sequence + if rescheduled { 1 } else { 0 }),
-            meetings::version.eq(meetings::version + 1),
-            meetings::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    let rescheduled =
+        m.start_at != i.start_at || m.end_at != i.end_at || m.location_id != i.location_id;
+    let n = diesel::update(
+        meetings::table
+            .filter(meetings::id.eq(m.id))
+            .filter(meetings::version.eq(version)),
+    )
+    .set((
+        meetings::name.eq(&i.name),
+        meetings::number.eq(&i.number),
+        meetings::start_at.eq(i.start_at),
+        meetings::end_at.eq(i.end_at),
+        meetings::location_id.eq(i.location_id),
+        meetings::sequence.eq(meetings::sequence + if rescheduled { 1 } else { 0 }),
+        meetings::version.eq(meetings::version + 1),
+        meetings::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     if n == 0 {
         return Ok(Saved::Conflict);
     }
     let action = if rescheduled { "verlegt" } else { "geändert" };
-    log(conn, actor, m.id, action, format!("Sitzungsdaten {action}"), Some(snapshot(m)), Some(input_snapshot(i, &m.state)))?;
+    log(
+        conn,
+        actor,
+        m.id,
+        action,
+        format!("Sitzungsdaten {action}"),
+        Some(snapshot(m)),
+        Some(input_snapshot(i, &m.state)),
+    )?;
     Ok(Saved::Ok)
 }
 
@@ -270,30 +307,72 @@ impl Transition {
     }
 }
 
-pub fn transition(conn: &mut DbConnection, actor: &Actor, m: &Meeting, version: i32, t: Transition) -> QueryResult<Saved> {
+pub fn transition(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    m: &Meeting,
+    version: i32,
+    t: Transition,
+) -> QueryResult<Saved> {
     let now = now();
-    let target = diesel::update(meetings::table.filter(meetings::id.eq(m.id)).filter(meetings::version.eq(version)));
+    let target = diesel::update(
+        meetings::table
+            .filter(meetings::id.eq(m.id))
+            .filter(meetings::version.eq(version)),
+    );
     let n = match t {
         Transition::Invite => target
-            .set((meetings::state.eq(MeetingState::Invited.key()), meetings::invited_at.eq(Some(now)), meetings::sequence.eq(meetings::sequence + 1), meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
+            .set((
+                meetings::state.eq(MeetingState::Invited.key()),
+                meetings::invited_at.eq(Some(now)),
+                meetings::sequence.eq(meetings::sequence + 1),
+                meetings::version.eq(meetings::version + 1),
+                meetings::updated_at.eq(now),
+            ))
             .execute(conn)?,
         Transition::Hold => target
-            .set((meetings::state.eq(MeetingState::Held.key()), meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
+            .set((
+                meetings::state.eq(MeetingState::Held.key()),
+                meetings::version.eq(meetings::version + 1),
+                meetings::updated_at.eq(now),
+            ))
             .execute(conn)?,
         Transition::Cancel => target
-            .set((meetings::state.eq(MeetingState::Cancelled.key()), meetings::sequence.eq(meetings::sequence + 1), meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
+            .set((
+                meetings::state.eq(MeetingState::Cancelled.key()),
+                meetings::sequence.eq(meetings::sequence + 1),
+                meetings::version.eq(meetings::version + 1),
+                meetings::updated_at.eq(now),
+            ))
             .execute(conn)?,
         Transition::Reinstate => {
-            let state = if m.invited_at.is_some() { MeetingState::Invited } else { MeetingState::Scheduled };
+            let state = if m.invited_at.is_some() {
+                MeetingState::Invited
+            } else {
+                MeetingState::Scheduled
+            };
             target
-                .set((meetings::state.eq(state.key()), meetings::sequence.eq(meetings::sequence + 1), meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
+                .set((
+                    meetings::state.eq(state.key()),
+                    meetings::sequence.eq(meetings::sequence + 1),
+                    meetings::version.eq(meetings::version + 1),
+                    meetings::updated_at.eq(now),
+                ))
                 .execute(conn)?
         }
         Transition::ApproveMinutes => target
-            .set((meetings::minutes_approved_at.eq(Some(now)), meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
+            .set((
+                meetings::minutes_approved_at.eq(Some(now)),
+                meetings::version.eq(meetings::version + 1),
+                meetings::updated_at.eq(now),
+            ))
             .execute(conn)?,
         Transition::PublishMinutes => target
-            .set((meetings::minutes_published_at.eq(Some(now)), meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
+            .set((
+                meetings::minutes_published_at.eq(Some(now)),
+                meetings::version.eq(meetings::version + 1),
+                meetings::updated_at.eq(now),
+            ))
             .execute(conn)?,
     };
     if n == 0 {
@@ -305,9 +384,20 @@ pub fn transition(conn: &mut DbConnection, actor: &Actor, m: &Meeting, version: 
         Transition::Cancel => ("abgesagt", "Sitzung abgesagt"),
         Transition::Reinstate => ("wieder angesetzt", "Absage zurückgenommen"),
         Transition::ApproveMinutes => ("Niederschrift genehmigt", "Niederschrift genehmigt"),
-        Transition::PublishMinutes => ("Niederschrift veröffentlicht", "Niederschrift veröffentlicht"),
+        Transition::PublishMinutes => (
+            "Niederschrift veröffentlicht",
+            "Niederschrift veröffentlicht",
+        ),
     };
-    log(conn, actor, m.id, action, summary.to_string(), Some(json!({"Status": m.state})), None)?;
+    log(
+        conn,
+        actor,
+        m.id,
+        action,
+        summary.to_string(),
+        Some(json!({"Status": m.state})),
+        None,
+    )?;
     Ok(Saved::Ok)
 }
 
@@ -334,7 +424,9 @@ fn add_item_row(
         Some(p) => q.filter(agenda_items::parent_id.eq(p)),
         None => q.filter(agenda_items::parent_id.is_null()),
     };
-    let max: Option<i32> = q.select(diesel::dsl::max(agenda_items::position)).first(conn)?;
+    let max: Option<i32> = q
+        .select(diesel::dsl::max(agenda_items::position))
+        .first(conn)?;
     insert_agenda_item(
         conn,
         &NewAgendaItem {
@@ -355,7 +447,8 @@ fn add_item_row(
             deferred_to_next: false,
             continues_agenda_item_id: continues,
             referred_to_organization_id: None,
-            supplement: meeting.invited_at.is_some() || meeting.state != MeetingState::Scheduled.key(),
+            supplement: meeting.invited_at.is_some()
+                || meeting.state != MeetingState::Scheduled.key(),
             created_at: t,
             updated_at: t,
         },
@@ -371,14 +464,35 @@ pub struct NewItem {
     pub paper_id: Option<i64>,
 }
 
-pub fn add_item(conn: &mut DbConnection, actor: &Actor, meeting: &Meeting, version: i32, item: &NewItem) -> QueryResult<Option<i64>> {
-    let n = diesel::update(meetings::table.filter(meetings::id.eq(meeting.id)).filter(meetings::version.eq(version)))
-        .set((meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now())))
-        .execute(conn)?;
+pub fn add_item(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    meeting: &Meeting,
+    version: i32,
+    item: &NewItem,
+) -> QueryResult<Option<i64>> {
+    let n = diesel::update(
+        meetings::table
+            .filter(meetings::id.eq(meeting.id))
+            .filter(meetings::version.eq(version)),
+    )
+    .set((
+        meetings::version.eq(meetings::version + 1),
+        meetings::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     if n == 0 {
         return Ok(None);
     }
-    let id = add_item_row(conn, meeting, item.parent_id, item.public, &item.title, item.paper_id, None)?;
+    let id = add_item_row(
+        conn,
+        meeting,
+        item.parent_id,
+        item.public,
+        &item.title,
+        item.paper_id,
+        None,
+    )?;
     if let Some(c) = item.consultation_id {
         diesel::update(consultations::table.find(c))
             .set((
@@ -388,7 +502,11 @@ pub fn add_item(conn: &mut DbConnection, actor: &Actor, meeting: &Meeting, versi
             ))
             .execute(conn)?;
     }
-    let nachtrag = if meeting.invited_at.is_some() { " (Nachtrag)" } else { "" };
+    let nachtrag = if meeting.invited_at.is_some() {
+        " (Nachtrag)"
+    } else {
+        ""
+    };
     log(
         conn,
         actor,
@@ -402,10 +520,24 @@ pub fn add_item(conn: &mut DbConnection, actor: &Actor, meeting: &Meeting, versi
 }
 
 /// Move an item up or down among its siblings (same part and parent).
-pub fn move_item(conn: &mut DbConnection, actor: &Actor, meeting: &Meeting, version: i32, item: &AgendaItem, up: bool) -> QueryResult<Saved> {
-    let n = diesel::update(meetings::table.filter(meetings::id.eq(meeting.id)).filter(meetings::version.eq(version)))
-        .set((meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now())))
-        .execute(conn)?;
+pub fn move_item(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    meeting: &Meeting,
+    version: i32,
+    item: &AgendaItem,
+    up: bool,
+) -> QueryResult<Saved> {
+    let n = diesel::update(
+        meetings::table
+            .filter(meetings::id.eq(meeting.id))
+            .filter(meetings::version.eq(version)),
+    )
+    .set((
+        meetings::version.eq(meetings::version + 1),
+        meetings::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     if n == 0 {
         return Ok(Saved::Conflict);
     }
@@ -417,7 +549,11 @@ pub fn move_item(conn: &mut DbConnection, actor: &Actor, meeting: &Meeting, vers
     let Some(i) = siblings.iter().position(|a| a.id == item.id) else {
         return Ok(Saved::Ok);
     };
-    let j = if up { i.checked_sub(1) } else { (i + 1 < siblings.len()).then_some(i + 1) };
+    let j = if up {
+        i.checked_sub(1)
+    } else {
+        (i + 1 < siblings.len()).then_some(i + 1)
+    };
     let Some(j) = j else {
         return Ok(Saved::Ok);
     };
@@ -427,31 +563,72 @@ pub fn move_item(conn: &mut DbConnection, actor: &Actor, meeting: &Meeting, vers
             .set(agenda_items::position.eq(pos as i32 + 1))
             .execute(conn)?;
     }
-    log(conn, actor, meeting.id, "TOP verschoben", format!("TOP „{}“ nach {} verschoben", item.title, if up { "oben" } else { "unten" }), None, None)?;
+    log(
+        conn,
+        actor,
+        meeting.id,
+        "TOP verschoben",
+        format!(
+            "TOP „{}“ nach {} verschoben",
+            item.title,
+            if up { "oben" } else { "unten" }
+        ),
+        None,
+        None,
+    )?;
     Ok(Saved::Ok)
 }
 
 /// Remove an item without result (and its sub-items); the paper's
 /// consultation waits for a meeting again.
-pub fn remove_item(conn: &mut DbConnection, actor: &Actor, meeting: &Meeting, version: i32, item: &AgendaItem) -> QueryResult<Saved> {
-    let n = diesel::update(meetings::table.filter(meetings::id.eq(meeting.id)).filter(meetings::version.eq(version)))
-        .set((meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now())))
-        .execute(conn)?;
+pub fn remove_item(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    meeting: &Meeting,
+    version: i32,
+    item: &AgendaItem,
+) -> QueryResult<Saved> {
+    let n = diesel::update(
+        meetings::table
+            .filter(meetings::id.eq(meeting.id))
+            .filter(meetings::version.eq(version)),
+    )
+    .set((
+        meetings::version.eq(meetings::version + 1),
+        meetings::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
     if n == 0 {
         return Ok(Saved::Conflict);
     }
     let t = now();
     let ids: Vec<i64> = agenda_items::table
-        .filter(agenda_items::parent_id.eq(item.id).or(agenda_items::id.eq(item.id)))
+        .filter(
+            agenda_items::parent_id
+                .eq(item.id)
+                .or(agenda_items::id.eq(item.id)),
+        )
         .select(agenda_items::id)
         .load(conn)?;
     diesel::update(agenda_items::table.filter(agenda_items::id.eq_any(&ids)))
         .set(agenda_items::deleted_at.eq(Some(t)))
         .execute(conn)?;
     diesel::update(consultations::table.filter(consultations::agenda_item_id.eq_any(&ids)))
-        .set((consultations::meeting_id.eq(None::<i64>), consultations::agenda_item_id.eq(None::<i64>), consultations::updated_at.eq(t)))
+        .set((
+            consultations::meeting_id.eq(None::<i64>),
+            consultations::agenda_item_id.eq(None::<i64>),
+            consultations::updated_at.eq(t),
+        ))
         .execute(conn)?;
-    log(conn, actor, meeting.id, "TOP entfernt", format!("TOP „{}“ von der Tagesordnung genommen", item.title), Some(json!({"Titel": item.title})), None)?;
+    log(
+        conn,
+        actor,
+        meeting.id,
+        "TOP entfernt",
+        format!("TOP „{}“ von der Tagesordnung genommen", item.title),
+        Some(json!({"Titel": item.title})),
+        None,
+    )?;
     Ok(Saved::Ok)
 }
 
@@ -469,13 +646,23 @@ pub fn present_count(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<Op
     if rows.is_empty() {
         return Ok(None);
     }
-    Ok(Some(rows.iter().filter(|(_, s)| s == crate::domain::AttendanceStatus::Present.key()).count() as i64))
+    Ok(Some(
+        rows.iter()
+            .filter(|(_, s)| s == crate::domain::AttendanceStatus::Present.key())
+            .count() as i64,
+    ))
 }
 
-pub fn set_attendance(conn: &mut DbConnection, actor: &Actor, meeting_id: i64, rows: &[(i64, crate::domain::AttendanceStatus)]) -> QueryResult<()> {
+pub fn set_attendance(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    meeting_id: i64,
+    rows: &[(i64, crate::domain::AttendanceStatus)],
+) -> QueryResult<()> {
     let t = now();
     let before = attendance(conn, meeting_id)?;
-    diesel::delete(attendances::table.filter(attendances::meeting_id.eq(meeting_id))).execute(conn)?;
+    diesel::delete(attendances::table.filter(attendances::meeting_id.eq(meeting_id)))
+        .execute(conn)?;
     for (person, status) in rows {
         diesel::insert_into(attendances::table)
             .values((
@@ -487,14 +674,23 @@ pub fn set_attendance(conn: &mut DbConnection, actor: &Actor, meeting_id: i64, r
             ))
             .execute(conn)?;
     }
-    let present = rows.iter().filter(|(_, s)| *s == crate::domain::AttendanceStatus::Present).count();
+    let present = rows
+        .iter()
+        .filter(|(_, s)| *s == crate::domain::AttendanceStatus::Present)
+        .count();
     log(
         conn,
         actor,
         meeting_id,
         "Anwesenheit erfasst",
         format!("Anwesenheit erfasst: {present} von {} anwesend", rows.len()),
-        Some(json!(before.iter().map(|(p, s)| format!("{p}: {s}")).collect::<Vec<_>>())),
-        Some(json!(rows.iter().map(|(p, s)| format!("{p}: {}", s.key())).collect::<Vec<_>>())),
+        Some(json!(before
+            .iter()
+            .map(|(p, s)| format!("{p}: {s}"))
+            .collect::<Vec<_>>())),
+        Some(json!(rows
+            .iter()
+            .map(|(p, s)| format!("{p}: {}", s.key()))
+            .collect::<Vec<_>>())),
     )
 }

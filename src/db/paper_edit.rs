@@ -78,12 +78,16 @@ pub fn check_pattern(pattern: &str) -> Result<(), String> {
         return Err("Das Muster für Vorlagennummern braucht genau einen Platzhalter {nr} (oder {nr:4} für vierstellig mit führenden Nullen).".into());
     }
     let (_, rest) = pattern.split_once("{nr").unwrap_or(("", ""));
-    let (spec, _) = rest.split_once('}').ok_or("Der Platzhalter {nr} ist nicht geschlossen.")?;
+    let (spec, _) = rest
+        .split_once('}')
+        .ok_or("Der Platzhalter {nr} ist nicht geschlossen.")?;
     if !spec.is_empty() {
         let width = spec.trim_start_matches(':');
         match width.parse::<usize>() {
             Ok(1..=10) if spec.starts_with(':') => {}
-            _ => return Err(format!("„{{nr{spec}}}“ ist kein gültiger Platzhalter; erlaubt ist {{nr}} oder {{nr:4}}.")),
+            _ => return Err(format!(
+                "„{{nr{spec}}}“ ist kein gültiger Platzhalter; erlaubt ist {{nr}} oder {{nr:4}}."
+            )),
         }
     }
     Ok(())
@@ -134,7 +138,12 @@ pub fn next_reference(
             .load(conn)?;
         let max = refs
             .iter()
-            .filter_map(|r| r.strip_prefix(&prefix)?.strip_suffix(&suffix)?.parse::<i64>().ok())
+            .filter_map(|r| {
+                r.strip_prefix(&prefix)?
+                    .strip_suffix(&suffix)?
+                    .parse::<i64>()
+                    .ok()
+            })
             .max()
             .unwrap_or(0);
         // a concurrent first use may have created the row meanwhile
@@ -363,7 +372,10 @@ pub fn add_consultation(
 
 fn bump_paper(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
     diesel::update(papers::table.find(id))
-        .set((papers::version.eq(papers::version + 1), papers::updated_at.eq(now())))
+        .set((
+            papers::version.eq(papers::version + 1),
+            papers::updated_at.eq(now()),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -397,7 +409,10 @@ pub fn remove_consultation(
             entity_id: c.id,
             meeting_id: None,
             paper_id: Some(paper.id),
-            summary: format!("{}: Beratungsschritt {} entfernt", paper.reference, c.position),
+            summary: format!(
+                "{}: Beratungsschritt {} entfernt",
+                paper.reference, c.position
+            ),
             before: Some(json!({"Gremium": c.organization_id, "Rolle": c.role})),
             after: None,
         },

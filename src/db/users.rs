@@ -199,8 +199,10 @@ pub fn record_attempt(
         .execute(conn)?;
     }
     // keep the table small: attempts older than a day are irrelevant
-    diesel::delete(login_attempts::table.filter(login_attempts::attempted_at.lt(now - Duration::days(1))))
-        .execute(conn)?;
+    diesel::delete(
+        login_attempts::table.filter(login_attempts::attempted_at.lt(now - Duration::days(1))),
+    )
+    .execute(conn)?;
     diesel::insert_into(login_attempts::table)
         .values((
             login_attempts::email.eq(email),

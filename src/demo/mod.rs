@@ -65,9 +65,27 @@ pub fn load_demo_accounts(conn: &mut DbConnection) -> anyhow::Result<bool> {
             .optional()?
     };
     let accounts = [
-        ("admin@gremium.example", "Administration (Demo)", UserRole::Admin, None, None),
-        ("sitzungsdienst@kamen.example", "Sitzungsdienst Kamen (Demo)", UserRole::Clerk, Some(kamen.id), None),
-        ("ratsmitglied@kamen.example", "Ratsmitglied Kamen (Demo)", UserRole::Member, None, member),
+        (
+            "admin@gremium.example",
+            "Administration (Demo)",
+            UserRole::Admin,
+            None,
+            None,
+        ),
+        (
+            "sitzungsdienst@kamen.example",
+            "Sitzungsdienst Kamen (Demo)",
+            UserRole::Clerk,
+            Some(kamen.id),
+            None,
+        ),
+        (
+            "ratsmitglied@kamen.example",
+            "Ratsmitglied Kamen (Demo)",
+            UserRole::Member,
+            None,
+            member,
+        ),
     ];
     for (email, name, role, body_id, person_id) in accounts {
         if role == UserRole::Member && person_id.is_none() {

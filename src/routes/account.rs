@@ -64,7 +64,11 @@ pub async fn login_page(
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.weiter.as_deref());
     if viewer.user().is_some() {
-        let target = if next.is_empty() { "/konto".to_string() } else { next };
+        let target = if next.is_empty() {
+            "/konto".to_string()
+        } else {
+            next
+        };
         return Ok(redirect(&target));
     }
     login_form(
@@ -134,7 +138,9 @@ pub async fn login(
         .map(|s| s.chars().take(200).collect::<String>());
     let token = auth::random_token();
     let token_hash = auth::token_hash(&token);
-    let old_cookie = req.cookie(auth::SESSION_COOKIE).map(|c| auth::token_hash(c.value()));
+    let old_cookie = req
+        .cookie(auth::SESSION_COOKIE)
+        .map(|c| auth::token_hash(c.value()));
     enum Outcome {
         Throttled,
         Wrong,
@@ -205,7 +211,9 @@ pub async fn logout(state: web::Data<AppState>, form: Form) -> Result<HttpRespon
     let hash = form.user.token_hash.clone();
     state
         .db(move |conn| {
-            crate::db::write_transaction(conn, |c| users::delete_session(c, &hash).map_err(AppError::from))
+            crate::db::write_transaction(conn, |c| {
+                users::delete_session(c, &hash).map_err(AppError::from)
+            })
         })
         .await?;
     let mut resp = redirect("/");
@@ -221,10 +229,7 @@ struct AccountPage {
     error: Option<String>,
 }
 
-pub async fn account(
-    state: web::Data<AppState>,
-    me: SignedIn,
-) -> Result<HttpResponse, AppError> {
+pub async fn account(state: web::Data<AppState>, me: SignedIn) -> Result<HttpResponse, AppError> {
     account_page(&state, me.0, StatusCode::OK, None, None).await
 }
 
@@ -285,8 +290,8 @@ pub async fn change_password(
             crate::db::write_transaction(conn, |c| -> Result<(), AppError> {
                 users::set_password(c, uid, &hash)?;
                 // sign out everywhere else
-                use diesel::prelude::*;
                 use crate::db::schema::sessions;
+                use diesel::prelude::*;
                 diesel::delete(
                     sessions::table
                         .filter(sessions::user_id.eq(uid))
@@ -299,8 +304,22 @@ pub async fn change_password(
         })
         .await?;
     if changed {
-        account_page(&state, me, StatusCode::OK, Some("Das Passwort wurde geändert. Andere Sitzungen wurden abgemeldet.".into()), None).await
+        account_page(
+            &state,
+            me,
+            StatusCode::OK,
+            Some("Das Passwort wurde geändert. Andere Sitzungen wurden abgemeldet.".into()),
+            None,
+        )
+        .await
     } else {
-        account_page(&state, me, StatusCode::UNPROCESSABLE_ENTITY, None, Some("Das bisherige Passwort ist falsch.".into())).await
+        account_page(
+            &state,
+            me,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some("Das bisherige Passwort ist falsch.".into()),
+        )
+        .await
     }
 }

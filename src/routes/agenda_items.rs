@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::parse_id;
 use crate::access::Audience;
+use crate::auth::Viewer;
 use crate::db;
 use crate::domain::Vote;
-use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::views::{self, agenda, meetings::MeetingCard};

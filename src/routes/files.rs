@@ -11,7 +11,11 @@ use crate::error::AppError;
 use crate::routes::parse_id;
 use crate::state::AppState;
 
-pub async fn download(state: web::Data<AppState>, viewer: Viewer, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+pub async fn download(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path.0)?;
     let v = viewer.clone();
     let file = state
@@ -56,7 +60,10 @@ pub async fn download(state: web::Data<AppState>, viewer: Viewer, path: web::Pat
     let inline = file.mime_type == "application/pdf" || file.mime_type.starts_with("image/");
     let mut resp = HttpResponse::Ok();
     resp.insert_header((header::CONTENT_TYPE, file.mime_type.clone()))
-        .insert_header((header::CONTENT_DISPOSITION, crate::storage::content_disposition(&file.file_name, inline)))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            crate::storage::content_disposition(&file.file_name, inline),
+        ))
         .insert_header(("X-Content-Type-Options", "nosniff"));
     if viewer.user().is_some() || !file.public {
         resp.insert_header((header::CACHE_CONTROL, "private, no-store"));

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{parse_date, parse_id, parse_opt_id, parse_page, query_string, shorten};
 use crate::access::Audience;
-use crate::db::{self, meetings::MeetingFilter};
 use crate::auth::Viewer;
+use crate::db::{self, meetings::MeetingFilter};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::views::{self, agenda, meetings::MeetingCard};

@@ -6,9 +6,9 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::{parse_id, parse_page, query_string, shorten};
+use crate::auth::Viewer;
 use crate::db::{self, papers::PaperFilter};
 use crate::domain::{ConsultationRole, Outcome, PaperRelationKind, PaperType};
-use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::views::{self, agenda};

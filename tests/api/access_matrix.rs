@@ -44,17 +44,35 @@ const ROUTES: &[(&str, &str)] = &[
 
 #[test]
 fn the_matrix_lists_every_back_office_route() {
-    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes/admin/mod.rs")).expect("source");
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/routes/admin/mod.rs"
+    ))
+    .expect("source");
     let mut found = Vec::new();
-    for line in src.lines().map(str::trim).filter(|l| l.starts_with(".route(\"")) {
+    for line in src
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with(".route(\""))
+    {
         let path = line.split('"').nth(1).expect("path").to_string();
-        let method = if line.contains("web::post()") { "POST" } else { "GET" };
+        let method = if line.contains("web::post()") {
+            "POST"
+        } else {
+            "GET"
+        };
         found.push((method.to_string(), path));
     }
-    let mut listed: Vec<(String, String)> = ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    let mut listed: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
     found.sort();
     listed.sort();
-    assert_eq!(found, listed, "update ROUTES when back-office routes change");
+    assert_eq!(
+        found, listed,
+        "update ROUTES when back-office routes change"
+    );
 }
 
 struct Ids {
@@ -68,7 +86,10 @@ struct Ids {
 
 fn ids(app: &TestApp, user: i64) -> Ids {
     let c = &mut app.conn();
-    let body = gremium::db::bodies::find_by_key(c, "stadt-kamen").expect("q").expect("body").id;
+    let body = gremium::db::bodies::find_by_key(c, "stadt-kamen")
+        .expect("q")
+        .expect("body")
+        .id;
     let (item, meeting): (i64, i64) = agenda_items::table
         .inner_join(meetings::table)
         .filter(meetings::body_id.eq(body))
@@ -81,13 +102,29 @@ fn ids(app: &TestApp, user: i64) -> Ids {
         .select((consultations::id, consultations::paper_id))
         .first(c)
         .expect("consultation");
-    Ids { meeting, paper, item, consultation, user, body }
+    Ids {
+        meeting,
+        paper,
+        item,
+        consultation,
+        user,
+        body,
+    }
 }
 
 fn concrete(pattern: &str, ids: &Ids) -> String {
     let p = format!("/verwaltung{pattern}");
-    let p = if p.starts_with("/verwaltung/benutzer") || p.starts_with("/verwaltung/koerperschaften") {
-        p.replace("{id}", &if p.contains("benutzer") { ids.user } else { ids.body }.to_string())
+    let p = if p.starts_with("/verwaltung/benutzer") || p.starts_with("/verwaltung/koerperschaften")
+    {
+        p.replace(
+            "{id}",
+            &if p.contains("benutzer") {
+                ids.user
+            } else {
+                ids.body
+            }
+            .to_string(),
+        )
     } else if p.starts_with("/verwaltung/vorlagen") {
         p.replace("{id}", &ids.paper.to_string())
     } else if p.starts_with("/verwaltung/sitzungen") {
@@ -99,7 +136,16 @@ fn concrete(pattern: &str, ids: &Ids) -> String {
     };
     p.replace("{cid}", &ids.consultation.to_string())
         .replace("{tid}", &ids.item.to_string())
-        .replace("{aktion}", if p.contains("benutzer") { "sperren" } else if p.contains("/tops/") { "entfernen" } else { "hoch" })
+        .replace(
+            "{aktion}",
+            if p.contains("benutzer") {
+                "sperren"
+            } else if p.contains("/tops/") {
+                "entfernen"
+            } else {
+                "hoch"
+            },
+        )
 }
 
 fn version(app: &TestApp) -> i64 {
@@ -118,19 +164,45 @@ async fn anonymous_visitors_are_sent_to_the_login_page() {
         let url = format!("{}{}", app.address, path);
         let r = match *method {
             "GET" => c.get(&url).send().await,
-            _ => c.post(&url).header("Origin", &app.address).form(&[("titel", "x"), ("_csrf", "x")]).send().await,
+            _ => {
+                c.post(&url)
+                    .header("Origin", &app.address)
+                    .form(&[("titel", "x"), ("_csrf", "x")])
+                    .send()
+                    .await
+            }
         }
         .expect("request");
         assert_eq!(r.status().as_u16(), 303, "{method} {path}");
-        let loc = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("");
-        assert!(loc.starts_with("/anmelden?weiter="), "{method} {path} -> {loc}");
+        let loc = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            loc.starts_with("/anmelden?weiter="),
+            "{method} {path} -> {loc}"
+        );
     }
     assert_eq!(version(&app), before, "nothing was written");
     // the login page brings the visitor back afterwards
-    let r = c.get(format!("{}/verwaltung/sitzungen/{}", app.address, ids.meeting)).send().await.expect("get");
+    let r = c
+        .get(format!(
+            "{}/verwaltung/sitzungen/{}",
+            app.address, ids.meeting
+        ))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(
         r.headers().get("location").and_then(|v| v.to_str().ok()),
-        Some(format!("/anmelden?weiter=%2Fverwaltung%2Fsitzungen%2F{}", ids.meeting).as_str())
+        Some(
+            format!(
+                "/anmelden?weiter=%2Fverwaltung%2Fsitzungen%2F{}",
+                ids.meeting
+            )
+            .as_str()
+        )
     );
 }
 
@@ -138,10 +210,31 @@ async fn anonymous_visitors_are_sent_to_the_login_page() {
 async fn members_and_clerks_of_other_bodies_get_403_and_change_nothing() {
     let app = spawn_demo_app().await;
     let admin = add_user(&app, "admin@example.org", UserRole::Admin, None, None);
-    let person: i64 = persons::table.select(persons::id).first(&mut app.conn()).expect("person");
-    add_user(&app, "ratsmitglied@example.org", UserRole::Member, None, Some(person));
-    add_user(&app, "clerk@bergkamen.example", UserRole::Clerk, Some("stadt-bergkamen"), None);
-    add_user(&app, "clerk@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    let person: i64 = persons::table
+        .select(persons::id)
+        .first(&mut app.conn())
+        .expect("person");
+    add_user(
+        &app,
+        "ratsmitglied@example.org",
+        UserRole::Member,
+        None,
+        Some(person),
+    );
+    add_user(
+        &app,
+        "clerk@bergkamen.example",
+        UserRole::Clerk,
+        Some("stadt-bergkamen"),
+        None,
+    );
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
     let ids = ids(&app, admin);
     let member = Session::login(&app, "ratsmitglied@example.org").await;
     let other_clerk = Session::login(&app, "clerk@bergkamen.example").await;
@@ -154,8 +247,13 @@ async fn members_and_clerks_of_other_bodies_get_403_and_change_nothing() {
             _ => member.post(&path, &[("titel", "x")]).await,
         };
         assert_eq!(p.status, 403, "member: {method} {path}");
-        assert!(p.body.contains("Kein Zugriff"), "German 403 page for {path}");
-        let admin_only = pattern.starts_with("/benutzer") || pattern.starts_with("/koerperschaften") || *pattern == "/protokoll";
+        assert!(
+            p.body.contains("Kein Zugriff"),
+            "German 403 page for {path}"
+        );
+        let admin_only = pattern.starts_with("/benutzer")
+            || pattern.starts_with("/koerperschaften")
+            || *pattern == "/protokoll";
         let body_specific = pattern.contains("{id}") || admin_only;
         if body_specific && !pattern.starts_with("/dateien") {
             let p = match *method {
@@ -178,20 +276,39 @@ async fn members_and_clerks_of_other_bodies_get_403_and_change_nothing() {
 #[tokio::test]
 async fn forms_without_the_token_or_from_another_site_are_refused() {
     let app = spawn_demo_app().await;
-    add_user(&app, "clerk@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
     let s = Session::login(&app, "clerk@kamen.example").await;
     let body = crate::backoffice_flow::kamen(&app);
-    let fields = [("koerperschaft", body.to_string()), ("typ", "antrag".into()), ("betreff", "Fremdantrag".into()), ("datum", "2026-11-21".into())];
+    let fields = [
+        ("koerperschaft", body.to_string()),
+        ("typ", "antrag".into()),
+        ("betreff", "Fremdantrag".into()),
+        ("datum", "2026-11-21".into()),
+    ];
     let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let before = version(&app);
     // no token
-    let p = s.post_raw("/verwaltung/vorlagen", &f, Some(&s.address)).await;
+    let p = s
+        .post_raw("/verwaltung/vorlagen", &f, Some(&s.address))
+        .await;
     assert_eq!(p.status, 403);
     assert!(p.body.contains("Sicherheitsprüfung"));
     // right token, but posted from another site
     let mut with_token = f.clone();
     with_token.push(("_csrf", &s.csrf));
-    let p = s.post_raw("/verwaltung/vorlagen", &with_token, Some("https://boese.example")).await;
+    let p = s
+        .post_raw(
+            "/verwaltung/vorlagen",
+            &with_token,
+            Some("https://boese.example"),
+        )
+        .await;
     assert_eq!(p.status, 403);
     assert!(p.body.contains("nicht von einer Seite dieses Portals"));
     // no Origin and no Referer at all
@@ -199,6 +316,8 @@ async fn forms_without_the_token_or_from_another_site_are_refused() {
     assert_eq!(p.status, 403);
     assert_eq!(version(&app), before);
     // the same form from the portal itself works
-    let p = s.post_raw("/verwaltung/vorlagen", &with_token, Some(&s.address)).await;
+    let p = s
+        .post_raw("/verwaltung/vorlagen", &with_token, Some(&s.address))
+        .await;
     assert_eq!(p.status, 303);
 }

@@ -10,18 +10,30 @@ async fn login_sets_a_safe_cookie_and_logout_ends_the_session_server_side() {
     let app = spawn_app().await;
     add_user(&app, "admin@example.org", UserRole::Admin, None, None);
     let c = client();
-    let form = c.get(format!("{}/anmelden", app.address)).send().await.expect("get");
+    let form = c
+        .get(format!("{}/anmelden", app.address))
+        .send()
+        .await
+        .expect("get");
     let html = form.text().await.expect("html");
     let token = csrf_of(&html).expect("token");
     let r = c
         .post(format!("{}/anmelden", app.address))
         .header("Origin", &app.address)
-        .form(&[("email", "Admin@Example.org"), ("passwort", PASSWORD), ("_csrf", &token), ("weiter", "/verwaltung/vorlagen")])
+        .form(&[
+            ("email", "Admin@Example.org"),
+            ("passwort", PASSWORD),
+            ("_csrf", &token),
+            ("weiter", "/verwaltung/vorlagen"),
+        ])
         .send()
         .await
         .expect("post");
     assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some("/verwaltung/vorlagen"));
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/verwaltung/vorlagen")
+    );
     let cookie = r
         .headers()
         .get_all("set-cookie")
@@ -32,37 +44,68 @@ async fn login_sets_a_safe_cookie_and_logout_ends_the_session_server_side() {
         .to_string();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http in tests: no Secure flag");
-    let token_value = cookie.split(';').next().expect("pair").trim_start_matches("gremium_sitzung=").to_string();
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http in tests: no Secure flag"
+    );
+    let token_value = cookie
+        .split(';')
+        .next()
+        .expect("pair")
+        .trim_start_matches("gremium_sitzung=")
+        .to_string();
     // the database keeps only a hash of the token
     let stored: Vec<String> = {
         use diesel::prelude::*;
         use gremium::db::schema::sessions;
-        sessions::table.select(sessions::token_hash).load(&mut app.conn()).expect("sessions")
+        sessions::table
+            .select(sessions::token_hash)
+            .load(&mut app.conn())
+            .expect("sessions")
     };
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], token_value);
     // signed in: the back office opens
-    let p = c.get(format!("{}/verwaltung", app.address)).send().await.expect("get");
+    let p = c
+        .get(format!("{}/verwaltung", app.address))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(p.status().as_u16(), 200);
     let html = p.text().await.expect("html");
     let csrf = csrf_of(&html).expect("logout form token");
     // logout purges the session row; the old cookie is worthless
-    let r = c.post(format!("{}/abmelden", app.address)).header("Origin", &app.address).form(&[("_csrf", csrf.as_str())]).send().await.expect("logout");
+    let r = c
+        .post(format!("{}/abmelden", app.address))
+        .header("Origin", &app.address)
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("logout");
     assert_eq!(r.status().as_u16(), 303);
     let left: i64 = {
         use diesel::prelude::*;
-        gremium::db::schema::sessions::table.count().get_result(&mut app.conn()).expect("count")
+        gremium::db::schema::sessions::table
+            .count()
+            .get_result(&mut app.conn())
+            .expect("count")
     };
     assert_eq!(left, 0);
-    let replay = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let r = replay
         .get(format!("{}/verwaltung", app.address))
         .header("Cookie", format!("gremium_sitzung={token_value}"))
         .send()
         .await
         .expect("replay");
-    assert_eq!(r.status().as_u16(), 303, "a logged-out token does not open the back office");
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "a logged-out token does not open the back office"
+    );
 }
 
 #[tokio::test]
@@ -70,17 +113,25 @@ async fn wrong_passwords_are_throttled_per_account() {
     let app = spawn_app().await;
     add_user(&app, "clerk@example.org", UserRole::Clerk, None, None);
     for _ in 0..gremium::routes::account::MAX_FAILURES_PER_ACCOUNT {
-        let p = Session::try_login(&app, "clerk@example.org", "falsch-falsch").await.err().expect("fails");
+        let p = Session::try_login(&app, "clerk@example.org", "falsch-falsch")
+            .await
+            .err()
+            .expect("fails");
         assert_eq!(p.status, 401);
         assert!(p.body.contains("E-Mail-Adresse oder Passwort ist falsch"));
     }
     // now even the right password waits
-    let p = Session::try_login(&app, "clerk@example.org", PASSWORD).await.err().expect("throttled");
+    let p = Session::try_login(&app, "clerk@example.org", PASSWORD)
+        .await
+        .err()
+        .expect("throttled");
     assert_eq!(p.status, 429);
     assert!(p.body.contains("Zu viele fehlgeschlagene Anmeldeversuche"));
     // another account from the same address is not locked by this one
     add_user(&app, "other@example.org", UserRole::Clerk, None, None);
-    assert!(Session::try_login(&app, "other@example.org", PASSWORD).await.is_ok());
+    assert!(Session::try_login(&app, "other@example.org", PASSWORD)
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
@@ -90,12 +141,19 @@ async fn login_form_needs_its_own_token_and_unknown_accounts_get_the_same_answer
     let r = c
         .post(format!("{}/anmelden", app.address))
         .header("Origin", &app.address)
-        .form(&[("email", "x@example.org"), ("passwort", "whatever12345"), ("_csrf", "forged")])
+        .form(&[
+            ("email", "x@example.org"),
+            ("passwort", "whatever12345"),
+            ("_csrf", "forged"),
+        ])
         .send()
         .await
         .expect("post");
     assert_eq!(r.status().as_u16(), 403);
-    let p = Session::try_login(&app, "niemand@example.org", "irgendwas-123").await.err().expect("fails");
+    let p = Session::try_login(&app, "niemand@example.org", "irgendwas-123")
+        .await
+        .err()
+        .expect("fails");
     assert_eq!(p.status, 401);
     assert!(p.body.contains("E-Mail-Adresse oder Passwort ist falsch"));
 }
@@ -106,16 +164,45 @@ async fn admins_create_and_lock_accounts_and_locking_ends_sessions() {
     add_user(&app, "admin@example.org", UserRole::Admin, None, None);
     let admin = Session::login(&app, "admin@example.org").await;
     // bad input comes back with messages and the values kept
-    let p = admin.post("/verwaltung/benutzer", &[("email", "kein-at-zeichen"), ("name", "Erika Muster"), ("rolle", "clerk"), ("passwort", "kurz")]).await;
+    let p = admin
+        .post(
+            "/verwaltung/benutzer",
+            &[
+                ("email", "kein-at-zeichen"),
+                ("name", "Erika Muster"),
+                ("rolle", "clerk"),
+                ("passwort", "kurz"),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 422);
     assert!(p.body.contains("gültige E-Mail-Adresse"));
     assert!(p.body.contains("mindestens 10 Zeichen"));
     assert!(p.body.contains("Erika Muster"));
-    let p = admin.post("/verwaltung/benutzer", &[("email", "mitglied@example.org"), ("rolle", "member"), ("passwort", PASSWORD)]).await;
+    let p = admin
+        .post(
+            "/verwaltung/benutzer",
+            &[
+                ("email", "mitglied@example.org"),
+                ("rolle", "member"),
+                ("passwort", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 422);
     assert!(p.body.contains("mit einer Person verknüpft"));
     // a clerk account
-    admin.post_ok("/verwaltung/benutzer", &[("email", "neu@kamen.example"), ("name", "Neue Kollegin"), ("rolle", "clerk"), ("passwort", PASSWORD)]).await;
+    admin
+        .post_ok(
+            "/verwaltung/benutzer",
+            &[
+                ("email", "neu@kamen.example"),
+                ("name", "Neue Kollegin"),
+                ("rolle", "clerk"),
+                ("passwort", PASSWORD),
+            ],
+        )
+        .await;
     let clerk = Session::login(&app, "neu@kamen.example").await;
     assert_eq!(clerk.get("/verwaltung").await.status, 200);
     let list = admin.page("/verwaltung/benutzer").await;
@@ -123,10 +210,18 @@ async fn admins_create_and_lock_accounts_and_locking_ends_sessions() {
     let id: i64 = {
         use diesel::prelude::*;
         use gremium::db::schema::users;
-        users::table.filter(users::email.eq("neu@kamen.example")).select(users::id).first(&mut app.conn()).expect("user")
+        users::table
+            .filter(users::email.eq("neu@kamen.example"))
+            .select(users::id)
+            .first(&mut app.conn())
+            .expect("user")
     };
-    admin.post_ok(&format!("/verwaltung/benutzer/{id}/sperren"), &[]).await;
+    admin
+        .post_ok(&format!("/verwaltung/benutzer/{id}/sperren"), &[])
+        .await;
     // the open session is gone at once, and signing in is refused
     assert_eq!(clerk.get("/verwaltung").await.status, 303);
-    assert!(Session::try_login(&app, "neu@kamen.example", PASSWORD).await.is_err());
+    assert!(Session::try_login(&app, "neu@kamen.example", PASSWORD)
+        .await
+        .is_err());
 }

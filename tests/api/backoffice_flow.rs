@@ -50,19 +50,33 @@ pub fn items_of_meeting(app: &TestApp, meeting: i64) -> Vec<(i64, String, Option
         .filter(agenda_items::meeting_id.eq(meeting))
         .filter(agenda_items::deleted_at.is_null())
         .order(agenda_items::id)
-        .select((agenda_items::id, agenda_items::title, agenda_items::continues_agenda_item_id))
+        .select((
+            agenda_items::id,
+            agenda_items::title,
+            agenda_items::continues_agenda_item_id,
+        ))
         .load(&mut app.conn())
         .expect("items")
 }
 
 /// A date `days` from today as the form expects it.
 pub fn day(days: i64) -> String {
-    (chrono::Local::now().date_naive() + chrono::Duration::days(days)).format("%Y-%m-%d").to_string()
+    (chrono::Local::now().date_naive() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 pub async fn create_meeting(s: &Session, org: i64, date: &str) -> i64 {
     let loc = s
-        .post_ok("/verwaltung/sitzungen", &[("gremium", &org.to_string()), ("datum", date), ("beginn", "17:00"), ("ende", "19:30")])
+        .post_ok(
+            "/verwaltung/sitzungen",
+            &[
+                ("gremium", &org.to_string()),
+                ("datum", date),
+                ("beginn", "17:00"),
+                ("ende", "19:30"),
+            ],
+        )
         .await;
     id_in(&loc)
 }
@@ -70,7 +84,10 @@ pub async fn create_meeting(s: &Session, org: i64, date: &str) -> i64 {
 pub async fn set_state(s: &Session, app: &TestApp, meeting: i64, action: &str) {
     s.post_ok(
         &format!("/verwaltung/sitzungen/{meeting}/status"),
-        &[("aktion", action), ("version", &meeting_version(app, meeting))],
+        &[
+            ("aktion", action),
+            ("version", &meeting_version(app, meeting)),
+        ],
     )
     .await;
 }
@@ -81,8 +98,15 @@ pub async fn create_paper(s: &Session, body: i64, title: &str, public: bool) -> 
         ("typ", "beschlussvorlage".to_string()),
         ("betreff", title.to_string()),
         ("datum", day(0)),
-        ("beschlussvorschlag", "Der Rat beschließt das Konzept „Integration vor Ort“ in der vorgelegten Fassung.".to_string()),
-        ("begruendung", "Das Konzept bündelt die Handlungsfelder Sprache, Bildung und Arbeit.".to_string()),
+        (
+            "beschlussvorschlag",
+            "Der Rat beschließt das Konzept „Integration vor Ort“ in der vorgelegten Fassung."
+                .to_string(),
+        ),
+        (
+            "begruendung",
+            "Das Konzept bündelt die Handlungsfelder Sprache, Bildung und Arbeit.".to_string(),
+        ),
     ];
     if public {
         fields.push(("oeffentlich", "1".into()));
@@ -92,52 +116,117 @@ pub async fn create_paper(s: &Session, body: i64, title: &str, public: bool) -> 
 }
 
 pub fn kamen(app: &TestApp) -> i64 {
-    gremium::db::bodies::find_by_key(&mut app.conn(), "stadt-kamen").expect("q").expect("Kamen").id
+    gremium::db::bodies::find_by_key(&mut app.conn(), "stadt-kamen")
+        .expect("q")
+        .expect("Kamen")
+        .id
 }
 
 #[tokio::test]
 async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
     let app = spawn_demo_app().await;
-    add_user(&app, "sd@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    add_user(
+        &app,
+        "sd@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
     let s = Session::login(&app, "sd@kamen.example").await;
     let body = kamen(&app);
-    let soz = org_id(&app, "Sozial-, Teilhabe-, Generationen- und Familienausschuss");
+    let soz = org_id(
+        &app,
+        "Sozial-, Teilhabe-, Generationen- und Familienausschuss",
+    );
     let rat = org_id(&app, "Rat der Stadt Kamen");
 
     // 1. the paper, numbered automatically
     let paper = create_paper(&s, body, "Integrationskonzept „Integration vor Ort“", true).await;
     let edit = s.page(&format!("/verwaltung/vorlagen/{paper}")).await;
     let year = chrono::Local::now().format("%Y").to_string();
-    let reference: String = papers::table.find(paper).select(papers::reference).first(&mut app.conn()).expect("paper");
-    assert!(reference.starts_with(&format!("{year}/")) && reference.len() == 9, "reference {reference}");
+    let reference: String = papers::table
+        .find(paper)
+        .select(papers::reference)
+        .first(&mut app.conn())
+        .expect("paper");
+    assert!(
+        reference.starts_with(&format!("{year}/")) && reference.len() == 9,
+        "reference {reference}"
+    );
     assert!(edit.contains(&reference));
 
     // 2. Beratungsfolge: Vorberatung in the committee, decision in the council
-    s.post_ok(&format!("/verwaltung/vorlagen/{paper}/beratungsfolge"), &[("gremium", &soz.to_string()), ("rolle", "vorberatung")]).await;
-    s.post_ok(&format!("/verwaltung/vorlagen/{paper}/beratungsfolge"), &[("gremium", &rat.to_string()), ("rolle", "entscheidung")]).await;
+    s.post_ok(
+        &format!("/verwaltung/vorlagen/{paper}/beratungsfolge"),
+        &[("gremium", &soz.to_string()), ("rolle", "vorberatung")],
+    )
+    .await;
+    s.post_ok(
+        &format!("/verwaltung/vorlagen/{paper}/beratungsfolge"),
+        &[("gremium", &rat.to_string()), ("rolle", "entscheidung")],
+    )
+    .await;
 
     // 3. committee meeting far ahead, agenda from the waiting paper
     let m1 = create_meeting(&s, soz, &day(400)).await;
     let ws = s.page(&format!("/verwaltung/sitzungen/{m1}")).await;
-    assert!(ws.contains(&reference), "the waiting paper is offered: {}", error_text(&ws));
+    assert!(
+        ws.contains(&reference),
+        "the waiting paper is offered: {}",
+        error_text(&ws)
+    );
     let c1 = waiting_consultation(&app, paper, soz);
-    s.post_ok(&format!("/verwaltung/sitzungen/{m1}/tops"), &[("beratung", &c1.to_string()), ("version", &meeting_version(&app, m1))]).await;
-    s.post_ok(&format!("/verwaltung/sitzungen/{m1}/tops"), &[("titel", "Mitteilungen der Verwaltung"), ("teil", "oe"), ("version", &meeting_version(&app, m1))]).await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m1}/tops"),
+        &[
+            ("beratung", &c1.to_string()),
+            ("version", &meeting_version(&app, m1)),
+        ],
+    )
+    .await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m1}/tops"),
+        &[
+            ("titel", "Mitteilungen der Verwaltung"),
+            ("teil", "oe"),
+            ("version", &meeting_version(&app, m1)),
+        ],
+    )
+    .await;
     let items1 = items_of_meeting(&app, m1);
     assert_eq!(items1.len(), 2);
     let top1 = items1[0].0;
     set_state(&s, &app, m1, "einladen").await;
     // an item added after the invitation is a supplement (Nachtrag)
-    s.post_ok(&format!("/verwaltung/sitzungen/{m1}/tops"), &[("titel", "Anfrage zu Sprachkursen"), ("teil", "oe"), ("version", &meeting_version(&app, m1))]).await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m1}/tops"),
+        &[
+            ("titel", "Anfrage zu Sprachkursen"),
+            ("teil", "oe"),
+            ("version", &meeting_version(&app, m1)),
+        ],
+    )
+    .await;
     let ws = s.page(&format!("/verwaltung/sitzungen/{m1}")).await;
     assert!(ws.contains("Nachtrag"));
     set_state(&s, &app, m1, "durchfuehren").await;
 
     // 4. deferred to "the next meeting", which does not exist yet
-    s.post_ok(&format!("/verwaltung/tops/{top1}"), &[
-        ("titel", "Integrationskonzept „Integration vor Ort“"), ("oeffentlich", "1"), ("ergebnis", "vertagt"), ("vertagung", "naechste"),
-        ("protokoll", "Der Ausschuss möchte zuvor den Integrationsrat beteiligen."), ("version", &item_version(&app, top1)),
-    ]).await;
+    s.post_ok(
+        &format!("/verwaltung/tops/{top1}"),
+        &[
+            ("titel", "Integrationskonzept „Integration vor Ort“"),
+            ("oeffentlich", "1"),
+            ("ergebnis", "vertagt"),
+            ("vertagung", "naechste"),
+            (
+                "protokoll",
+                "Der Ausschuss möchte zuvor den Integrationsrat beteiligen.",
+            ),
+            ("version", &item_version(&app, top1)),
+        ],
+    )
+    .await;
     let public_m1 = app.page(&format!("/sitzungen/{m1}")).await;
     assert!(public_m1.contains("vertagt"));
 
@@ -150,18 +239,37 @@ async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
     assert!(title2.contains("vertagt aus der Sitzung vom"), "{title2}");
     // linked both ways on the public pages
     let public_m1 = app.page(&format!("/sitzungen/{m1}")).await;
-    assert!(public_m1.contains(&format!("/tagesordnungspunkte/{top2}")), "deferral links forward");
+    assert!(
+        public_m1.contains(&format!("/tagesordnungspunkte/{top2}")),
+        "deferral links forward"
+    );
     set_state(&s, &app, m2, "einladen").await;
     set_state(&s, &app, m2, "durchfuehren").await;
-    s.post_ok(&format!("/verwaltung/tops/{top2}"), &[
-        ("titel", &title2), ("oeffentlich", "1"), ("ergebnis", "empfohlen"), ("ja", "11"), ("nein", "2"), ("enthaltung", "1"),
-        ("version", &item_version(&app, top2)),
-    ]).await;
+    s.post_ok(
+        &format!("/verwaltung/tops/{top2}"),
+        &[
+            ("titel", &title2),
+            ("oeffentlich", "1"),
+            ("ergebnis", "empfohlen"),
+            ("ja", "11"),
+            ("nein", "2"),
+            ("enthaltung", "1"),
+            ("version", &item_version(&app, top2)),
+        ],
+    )
+    .await;
 
     // 6. the council decides
     let m3 = create_meeting(&s, rat, &day(450)).await;
     let c3 = waiting_consultation(&app, paper, rat);
-    s.post_ok(&format!("/verwaltung/sitzungen/{m3}/tops"), &[("beratung", &c3.to_string()), ("version", &meeting_version(&app, m3))]).await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m3}/tops"),
+        &[
+            ("beratung", &c3.to_string()),
+            ("version", &meeting_version(&app, m3)),
+        ],
+    )
+    .await;
     let top3 = items_of_meeting(&app, m3)[0].0;
     // the resolution text starts as the proposal
     let form = s.page(&format!("/verwaltung/tops/{top3}")).await;
@@ -177,7 +285,12 @@ async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
     ]).await;
 
     // minutes are not public before publication
-    assert_eq!(app.get(&format!("/sitzungen/{m3}/niederschrift")).await.status, 404);
+    assert_eq!(
+        app.get(&format!("/sitzungen/{m3}/niederschrift"))
+            .await
+            .status,
+        404
+    );
     let draft = s.page(&format!("/sitzungen/{m3}/niederschrift")).await;
     assert!(draft.contains("Entwurf"));
     set_state(&s, &app, m3, "niederschrift_genehmigen").await;
@@ -194,7 +307,9 @@ async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
     assert!(!minutes.contains("Entwurf"));
 
     // 8. the audit log names who did what
-    let log = s.page(&format!("/verwaltung/protokoll?vorlage={paper}")).await;
+    let log = s
+        .page(&format!("/verwaltung/protokoll?vorlage={paper}"))
+        .await;
     assert!(log.contains("sd@kamen.example"));
     assert!(log.contains("Beratungsfolge ergänzt"));
     assert!(log.contains("mehrheitlich beschlossen"));
@@ -206,26 +321,66 @@ async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
 #[tokio::test]
 async fn referral_adds_a_consultation_and_a_fixed_deferral_target_links_at_once() {
     let app = spawn_demo_app().await;
-    add_user(&app, "clerk@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
     let s = Session::login(&app, "clerk@kamen.example").await;
     let body = kamen(&app);
-    let soz = org_id(&app, "Sozial-, Teilhabe-, Generationen- und Familienausschuss");
+    let soz = org_id(
+        &app,
+        "Sozial-, Teilhabe-, Generationen- und Familienausschuss",
+    );
     let rat = org_id(&app, "Rat der Stadt Kamen");
     let paper = create_paper(&s, body, "Sprachkursangebote für Neuzugewanderte", true).await;
-    s.post_ok(&format!("/verwaltung/vorlagen/{paper}/beratungsfolge"), &[("gremium", &rat.to_string()), ("rolle", "entscheidung")]).await;
+    s.post_ok(
+        &format!("/verwaltung/vorlagen/{paper}/beratungsfolge"),
+        &[("gremium", &rat.to_string()), ("rolle", "entscheidung")],
+    )
+    .await;
     let m1 = create_meeting(&s, rat, &day(500)).await;
     let m2 = create_meeting(&s, rat, &day(530)).await;
     let c = waiting_consultation(&app, paper, rat);
-    s.post_ok(&format!("/verwaltung/sitzungen/{m1}/tops"), &[("beratung", &c.to_string()), ("version", &meeting_version(&app, m1))]).await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m1}/tops"),
+        &[
+            ("beratung", &c.to_string()),
+            ("version", &meeting_version(&app, m1)),
+        ],
+    )
+    .await;
     let top = items_of_meeting(&app, m1)[0].0;
     // deferral onto a chosen meeting: carried immediately
-    s.post_ok(&format!("/verwaltung/tops/{top}"), &[("titel", "Sprachkursangebote"), ("oeffentlich", "1"), ("ergebnis", "vertagt"), ("vertagung", &m2.to_string()), ("version", &item_version(&app, top))]).await;
+    s.post_ok(
+        &format!("/verwaltung/tops/{top}"),
+        &[
+            ("titel", "Sprachkursangebote"),
+            ("oeffentlich", "1"),
+            ("ergebnis", "vertagt"),
+            ("vertagung", &m2.to_string()),
+            ("version", &item_version(&app, top)),
+        ],
+    )
+    .await;
     let carried = items_of_meeting(&app, m2);
     assert_eq!(carried.len(), 1);
     assert_eq!(carried[0].2, Some(top));
     // referral to the committee adds a consultation there
     let top2 = carried[0].0;
-    s.post_ok(&format!("/verwaltung/tops/{top2}"), &[("titel", "Sprachkursangebote"), ("oeffentlich", "1"), ("ergebnis", "verwiesen"), ("verwiesen_an", &soz.to_string()), ("version", &item_version(&app, top2))]).await;
+    s.post_ok(
+        &format!("/verwaltung/tops/{top2}"),
+        &[
+            ("titel", "Sprachkursangebote"),
+            ("oeffentlich", "1"),
+            ("ergebnis", "verwiesen"),
+            ("verwiesen_an", &soz.to_string()),
+            ("version", &item_version(&app, top2)),
+        ],
+    )
+    .await;
     waiting_consultation(&app, paper, soz);
     let p = app.page(&format!("/vorlagen/{paper}")).await;
     assert!(p.contains("Sozial-, Teilhabe-, Generationen- und Familienausschuss"));

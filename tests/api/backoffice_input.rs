@@ -6,7 +6,10 @@ use diesel::prelude::*;
 use gremium::db::schema::*;
 use gremium::domain::UserRole;
 
-use crate::backoffice_flow::{create_meeting, create_paper, day, item_version, items_of_meeting, kamen, meeting_version, org_id, waiting_consultation};
+use crate::backoffice_flow::{
+    create_meeting, create_paper, day, item_version, items_of_meeting, kamen, meeting_version,
+    org_id, waiting_consultation,
+};
 use crate::helpers::spawn_demo_app;
 use crate::session::{add_user, Session};
 
@@ -15,48 +18,134 @@ const SOZ: &str = "Sozial-, Teilhabe-, Generationen- und Familienausschuss";
 #[tokio::test]
 async fn invalid_forms_answer_with_messages_and_keep_the_input() {
     let app = spawn_demo_app().await;
-    add_user(&app, "clerk@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
     let s = Session::login(&app, "clerk@kamen.example").await;
     let body = kamen(&app).to_string();
     let papers_before = crate::helpers::find::count(&mut app.conn(), "papers");
 
     // paper without title, with a bad date and an unknown related paper
-    let p = s.post("/verwaltung/vorlagen", &[("koerperschaft", &body), ("typ", "antrag"), ("betreff", ""), ("datum", "31.02.2026"), ("begruendung", "Mein langer Text, der nicht verloren gehen darf."), ("bezuege", "1999/9999")]).await;
+    let p = s
+        .post(
+            "/verwaltung/vorlagen",
+            &[
+                ("koerperschaft", &body),
+                ("typ", "antrag"),
+                ("betreff", ""),
+                ("datum", "31.02.2026"),
+                (
+                    "begruendung",
+                    "Mein langer Text, der nicht verloren gehen darf.",
+                ),
+                ("bezuege", "1999/9999"),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 422);
     assert!(p.body.contains("Bitte einen Betreff angeben."));
     assert!(p.body.contains("kein gültiges Datum"));
-    assert!(p.body.contains("Diese Vorlagennummern gibt es nicht: 1999/9999"));
-    assert!(p.body.contains("Mein langer Text, der nicht verloren gehen darf."));
-    assert_eq!(crate::helpers::find::count(&mut app.conn(), "papers"), papers_before);
+    assert!(p
+        .body
+        .contains("Diese Vorlagennummern gibt es nicht: 1999/9999"));
+    assert!(p
+        .body
+        .contains("Mein langer Text, der nicht verloren gehen darf."));
+    assert_eq!(
+        crate::helpers::find::count(&mut app.conn(), "papers"),
+        papers_before
+    );
 
     // meeting ending before it starts
     let soz = org_id(&app, SOZ).to_string();
-    let p = s.post("/verwaltung/sitzungen", &[("gremium", &soz), ("datum", &day(60)), ("beginn", "18:00"), ("ende", "17:00"), ("bezeichnung", "Sondersitzung Integration")]).await;
+    let p = s
+        .post(
+            "/verwaltung/sitzungen",
+            &[
+                ("gremium", &soz),
+                ("datum", &day(60)),
+                ("beginn", "18:00"),
+                ("ende", "17:00"),
+                ("bezeichnung", "Sondersitzung Integration"),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 422);
     assert!(p.body.contains("Das Ende muss nach dem Beginn liegen."));
     assert!(p.body.contains("Sondersitzung Integration"));
-    let p = s.post("/verwaltung/sitzungen", &[("gremium", &soz), ("datum", &day(60)), ("beginn", "25:99")]).await;
+    let p = s
+        .post(
+            "/verwaltung/sitzungen",
+            &[("gremium", &soz), ("datum", &day(60)), ("beginn", "25:99")],
+        )
+        .await;
     assert_eq!(p.status, 422);
     assert!(p.body.contains("keine gültige Uhrzeit"));
 
     // a TOP: tally larger than the members present, deferral into the past
     let paper = create_paper(&s, kamen(&app), "Tally-Test", true).await;
-    s.post_ok(&format!("/verwaltung/vorlagen/{paper}/beratungsfolge"), &[("gremium", &soz), ("rolle", "entscheidung")]).await;
+    s.post_ok(
+        &format!("/verwaltung/vorlagen/{paper}/beratungsfolge"),
+        &[("gremium", &soz), ("rolle", "entscheidung")],
+    )
+    .await;
     let m = create_meeting(&s, soz.parse().expect("id"), &day(700)).await;
     let c = waiting_consultation(&app, paper, soz.parse().expect("id"));
-    s.post_ok(&format!("/verwaltung/sitzungen/{m}/tops"), &[("beratung", &c.to_string()), ("version", &meeting_version(&app, m))]).await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m}/tops"),
+        &[
+            ("beratung", &c.to_string()),
+            ("version", &meeting_version(&app, m)),
+        ],
+    )
+    .await;
     let top = items_of_meeting(&app, m)[0].0;
     // record attendance: three members present
     let ws = s.page(&format!("/verwaltung/sitzungen/{m}")).await;
-    let people: Vec<String> = ws.match_indices("name=\"status_").map(|(i, _)| ws[i + 13..].split('"').next().unwrap_or("").to_string()).collect();
+    let people: Vec<String> = ws
+        .match_indices("name=\"status_")
+        .map(|(i, _)| ws[i + 13..].split('"').next().unwrap_or("").to_string())
+        .collect();
     assert!(people.len() >= 3, "the committee has members to record");
-    let mut att: Vec<(String, &str)> = people.iter().take(3).map(|p| (format!("status_{p}"), "anwesend")).collect();
-    att.extend(people.iter().skip(3).map(|p| (format!("status_{p}"), "entschuldigt")));
+    let mut att: Vec<(String, &str)> = people
+        .iter()
+        .take(3)
+        .map(|p| (format!("status_{p}"), "anwesend"))
+        .collect();
+    att.extend(
+        people
+            .iter()
+            .skip(3)
+            .map(|p| (format!("status_{p}"), "entschuldigt")),
+    );
     let att_ref: Vec<(&str, &str)> = att.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    s.post_ok(&format!("/verwaltung/sitzungen/{m}/anwesenheit"), &att_ref).await;
-    let p = s.post(&format!("/verwaltung/tops/{top}"), &[("titel", "Tally-Test"), ("oeffentlich", "1"), ("ergebnis", "beschlossen"), ("ja", "5"), ("nein", "1"), ("protokoll", "Protokollnotiz bleibt erhalten"), ("version", &item_version(&app, top))]).await;
+    s.post_ok(&format!("/verwaltung/sitzungen/{m}/anwesenheit"), &att_ref)
+        .await;
+    let p = s
+        .post(
+            &format!("/verwaltung/tops/{top}"),
+            &[
+                ("titel", "Tally-Test"),
+                ("oeffentlich", "1"),
+                ("ergebnis", "beschlossen"),
+                ("ja", "5"),
+                ("nein", "1"),
+                ("protokoll", "Protokollnotiz bleibt erhalten"),
+                ("version", &item_version(&app, top)),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 422);
-    assert!(p.body.contains("6 Stimmen eingetragen, aber nur 3 Mitglieder"), "{}", crate::session::error_text(&p.body));
+    assert!(
+        p.body
+            .contains("6 Stimmen eingetragen, aber nur 3 Mitglieder"),
+        "{}",
+        crate::session::error_text(&p.body)
+    );
     assert!(p.body.contains("Protokollnotiz bleibt erhalten"));
     let past: i64 = meetings::table
         .filter(meetings::organization_id.eq(soz.parse::<i64>().expect("id")))
@@ -64,17 +153,50 @@ async fn invalid_forms_answer_with_messages_and_keep_the_input() {
         .select(meetings::id)
         .first(&mut app.conn())
         .expect("a past meeting of the committee");
-    let p = s.post(&format!("/verwaltung/tops/{top}"), &[("titel", "Tally-Test"), ("ergebnis", "vertagt"), ("vertagung", &past.to_string()), ("version", &item_version(&app, top))]).await;
+    let p = s
+        .post(
+            &format!("/verwaltung/tops/{top}"),
+            &[
+                ("titel", "Tally-Test"),
+                ("ergebnis", "vertagt"),
+                ("vertagung", &past.to_string()),
+                ("version", &item_version(&app, top)),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 422);
     assert!(p.body.contains("liegt in der Vergangenheit"));
-    let p = s.post(&format!("/verwaltung/tops/{top}"), &[("titel", "Tally-Test"), ("ergebnis", "vertagt"), ("version", &item_version(&app, top))]).await;
+    let p = s
+        .post(
+            &format!("/verwaltung/tops/{top}"),
+            &[
+                ("titel", "Tally-Test"),
+                ("ergebnis", "vertagt"),
+                ("version", &item_version(&app, top)),
+            ],
+        )
+        .await;
     assert!(p.body.contains("auf welche Sitzung vertagt wird"));
-    let outcome: Option<String> = agenda_items::table.find(top).select(agenda_items::outcome).first(&mut app.conn()).expect("item");
+    let outcome: Option<String> = agenda_items::table
+        .find(top)
+        .select(agenda_items::outcome)
+        .first(&mut app.conn())
+        .expect("item");
     assert_eq!(outcome, None, "nothing stored");
     // and the lifecycle refuses impossible steps
-    let p = s.post(&format!("/verwaltung/sitzungen/{m}/status"), &[("aktion", "niederschrift_veroeffentlichen"), ("version", &meeting_version(&app, m))]).await;
+    let p = s
+        .post(
+            &format!("/verwaltung/sitzungen/{m}/status"),
+            &[
+                ("aktion", "niederschrift_veroeffentlichen"),
+                ("version", &meeting_version(&app, m)),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 422);
-    assert!(p.body.contains("Veröffentlicht werden kann nur eine genehmigte"));
+    assert!(p
+        .body
+        .contains("Veröffentlicht werden kann nur eine genehmigte"));
     // garbage ids in URLs are 400/404, not 500
     assert_eq!(s.get("/verwaltung/vorlagen/abc").await.status, 400);
     assert_eq!(s.get("/verwaltung/tops/999999").await.status, 404);
@@ -83,60 +205,172 @@ async fn invalid_forms_answer_with_messages_and_keep_the_input() {
 #[tokio::test]
 async fn the_second_of_two_concurrent_saves_is_refused_and_shows_what_changed() {
     let app = spawn_demo_app().await;
-    add_user(&app, "anna@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
-    add_user(&app, "bernd@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    add_user(
+        &app,
+        "anna@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    add_user(
+        &app,
+        "bernd@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
     let anna = Session::login(&app, "anna@kamen.example").await;
     let bernd = Session::login(&app, "bernd@kamen.example").await;
     let body = kamen(&app).to_string();
     let paper = create_paper(&anna, kamen(&app), "Konzept Quartiersarbeit", true).await;
-    let v = papers::table.find(paper).select(papers::version).first::<i32>(&mut app.conn()).expect("v").to_string();
+    let v = papers::table
+        .find(paper)
+        .select(papers::version)
+        .first::<i32>(&mut app.conn())
+        .expect("v")
+        .to_string();
     // both opened the form at version v
-    let base = |title: &'static str| vec![("koerperschaft", body.clone()), ("typ", "beschlussvorlage".to_string()), ("betreff", title.to_string()), ("datum", day(0)), ("oeffentlich", "1".to_string()), ("version", v.clone())];
+    let base = |title: &'static str| {
+        vec![
+            ("koerperschaft", body.clone()),
+            ("typ", "beschlussvorlage".to_string()),
+            ("betreff", title.to_string()),
+            ("datum", day(0)),
+            ("oeffentlich", "1".to_string()),
+            ("version", v.clone()),
+        ]
+    };
     let a = base("Konzept Quartiersarbeit (Fassung Anna)");
     let a: Vec<(&str, &str)> = a.iter().map(|(k, x)| (*k, x.as_str())).collect();
-    anna.post_ok(&format!("/verwaltung/vorlagen/{paper}"), &a).await;
+    anna.post_ok(&format!("/verwaltung/vorlagen/{paper}"), &a)
+        .await;
     let b = base("Konzept Quartiersarbeit (Fassung Bernd)");
     let b: Vec<(&str, &str)> = b.iter().map(|(k, x)| (*k, x.as_str())).collect();
-    let p = bernd.post(&format!("/verwaltung/vorlagen/{paper}"), &b).await;
+    let p = bernd
+        .post(&format!("/verwaltung/vorlagen/{paper}"), &b)
+        .await;
     assert_eq!(p.status, 409);
     assert!(p.body.contains("inzwischen geändert"));
-    assert!(p.body.contains("anna@kamen.example"), "names who changed it");
-    assert!(p.body.contains("Fassung Anna") && p.body.contains("Fassung Bernd"), "shows both values");
-    let title: String = papers::table.find(paper).select(papers::title).first(&mut app.conn()).expect("t");
-    assert_eq!(title, "Konzept Quartiersarbeit (Fassung Anna)", "nothing silently overwritten");
+    assert!(
+        p.body.contains("anna@kamen.example"),
+        "names who changed it"
+    );
+    assert!(
+        p.body.contains("Fassung Anna") && p.body.contains("Fassung Bernd"),
+        "shows both values"
+    );
+    let title: String = papers::table
+        .find(paper)
+        .select(papers::title)
+        .first(&mut app.conn())
+        .expect("t");
+    assert_eq!(
+        title, "Konzept Quartiersarbeit (Fassung Anna)",
+        "nothing silently overwritten"
+    );
 
     // the same on a TOP and on the agenda
     let soz = org_id(&app, SOZ);
     let m = create_meeting(&anna, soz, &day(720)).await;
     let mv = meeting_version(&app, m);
-    anna.post_ok(&format!("/verwaltung/sitzungen/{m}/tops"), &[("titel", "Bericht Integrationsrat"), ("teil", "oe"), ("version", &mv)]).await;
-    let p = bernd.post(&format!("/verwaltung/sitzungen/{m}/tops"), &[("titel", "Bericht Kita-Ausbau"), ("teil", "oe"), ("version", &mv)]).await;
+    anna.post_ok(
+        &format!("/verwaltung/sitzungen/{m}/tops"),
+        &[
+            ("titel", "Bericht Integrationsrat"),
+            ("teil", "oe"),
+            ("version", &mv),
+        ],
+    )
+    .await;
+    let p = bernd
+        .post(
+            &format!("/verwaltung/sitzungen/{m}/tops"),
+            &[
+                ("titel", "Bericht Kita-Ausbau"),
+                ("teil", "oe"),
+                ("version", &mv),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 409);
     assert!(p.body.contains("Bericht Integrationsrat"));
     assert_eq!(items_of_meeting(&app, m).len(), 1);
     let top = items_of_meeting(&app, m)[0].0;
     let iv = item_version(&app, top);
-    anna.post_ok(&format!("/verwaltung/tops/{top}"), &[("titel", "Bericht Integrationsrat"), ("oeffentlich", "1"), ("ergebnis", "zur_kenntnis_genommen"), ("version", &iv)]).await;
-    let p = bernd.post(&format!("/verwaltung/tops/{top}"), &[("titel", "Bericht Integrationsrat"), ("oeffentlich", "1"), ("ergebnis", "abgelehnt"), ("version", &iv)]).await;
+    anna.post_ok(
+        &format!("/verwaltung/tops/{top}"),
+        &[
+            ("titel", "Bericht Integrationsrat"),
+            ("oeffentlich", "1"),
+            ("ergebnis", "zur_kenntnis_genommen"),
+            ("version", &iv),
+        ],
+    )
+    .await;
+    let p = bernd
+        .post(
+            &format!("/verwaltung/tops/{top}"),
+            &[
+                ("titel", "Bericht Integrationsrat"),
+                ("oeffentlich", "1"),
+                ("ergebnis", "abgelehnt"),
+                ("version", &iv),
+            ],
+        )
+        .await;
     assert_eq!(p.status, 409);
     assert!(p.body.contains("zur Kenntnis genommen") && p.body.contains("abgelehnt"));
-    let outcome: Option<String> = agenda_items::table.find(top).select(agenda_items::outcome).first(&mut app.conn()).expect("o");
+    let outcome: Option<String> = agenda_items::table
+        .find(top)
+        .select(agenda_items::outcome)
+        .first(&mut app.conn())
+        .expect("o");
     assert_eq!(outcome.as_deref(), Some("zur_kenntnis_genommen"));
 }
 
 #[tokio::test]
 async fn agenda_order_and_parts_are_built_without_javascript() {
     let app = spawn_demo_app().await;
-    add_user(&app, "clerk@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
     let s = Session::login(&app, "clerk@kamen.example").await;
     let soz = org_id(&app, SOZ);
     let m = create_meeting(&s, soz, &day(750)).await;
-    for (t, part) in [("Eröffnung", "oe"), ("Bericht", "oe"), ("Personalangelegenheit", "n")] {
-        s.post_ok(&format!("/verwaltung/sitzungen/{m}/tops"), &[("titel", t), ("teil", part), ("version", &meeting_version(&app, m))]).await;
+    for (t, part) in [
+        ("Eröffnung", "oe"),
+        ("Bericht", "oe"),
+        ("Personalangelegenheit", "n"),
+    ] {
+        s.post_ok(
+            &format!("/verwaltung/sitzungen/{m}/tops"),
+            &[
+                ("titel", t),
+                ("teil", part),
+                ("version", &meeting_version(&app, m)),
+            ],
+        )
+        .await;
     }
     let bericht = items_of_meeting(&app, m)[1].0;
-    s.post_ok(&format!("/verwaltung/sitzungen/{m}/tops"), &[("titel", "Sprachkurse"), ("unterpunkt_von", &bericht.to_string()), ("version", &meeting_version(&app, m))]).await;
-    s.post_ok(&format!("/verwaltung/sitzungen/{m}/tops/{bericht}/hoch"), &[("version", &meeting_version(&app, m))]).await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m}/tops"),
+        &[
+            ("titel", "Sprachkurse"),
+            ("unterpunkt_von", &bericht.to_string()),
+            ("version", &meeting_version(&app, m)),
+        ],
+    )
+    .await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m}/tops/{bericht}/hoch"),
+        &[("version", &meeting_version(&app, m))],
+    )
+    .await;
     let ws = s.page(&format!("/verwaltung/sitzungen/{m}")).await;
     let pos = |t: &str| ws.find(t).unwrap_or_else(|| panic!("{t} on page"));
     assert!(pos("Bericht") < pos("Eröffnung"), "moved up");
@@ -146,10 +380,33 @@ async fn agenda_order_and_parts_are_built_without_javascript() {
     let public = app.page(&format!("/sitzungen/{m}")).await;
     assert!(public.contains("Sprachkurse") && !public.contains("Personalangelegenheit"));
     // cancel and reschedule keep the meeting and bump its change counter
-    let seq0: i32 = meetings::table.find(m).select(meetings::sequence).first(&mut app.conn()).expect("seq");
-    s.post_ok(&format!("/verwaltung/sitzungen/{m}"), &[("datum", &day(751)), ("beginn", "16:00"), ("version", &meeting_version(&app, m))]).await;
-    s.post_ok(&format!("/verwaltung/sitzungen/{m}/status"), &[("aktion", "absagen"), ("version", &meeting_version(&app, m))]).await;
-    let seq1: i32 = meetings::table.find(m).select(meetings::sequence).first(&mut app.conn()).expect("seq");
+    let seq0: i32 = meetings::table
+        .find(m)
+        .select(meetings::sequence)
+        .first(&mut app.conn())
+        .expect("seq");
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m}"),
+        &[
+            ("datum", &day(751)),
+            ("beginn", "16:00"),
+            ("version", &meeting_version(&app, m)),
+        ],
+    )
+    .await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m}/status"),
+        &[
+            ("aktion", "absagen"),
+            ("version", &meeting_version(&app, m)),
+        ],
+    )
+    .await;
+    let seq1: i32 = meetings::table
+        .find(m)
+        .select(meetings::sequence)
+        .first(&mut app.conn())
+        .expect("seq");
     assert_eq!(seq1, seq0 + 2);
     let public = app.page(&format!("/sitzungen/{m}")).await;
     assert!(public.contains("Diese Sitzung wurde abgesagt."));

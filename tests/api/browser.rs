@@ -26,11 +26,17 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 fn find(bin: &[&str]) -> Option<String> {
-    bin.iter().find(|p| std::path::Path::new(p).exists()).map(|p| p.to_string())
+    bin.iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(|p| p.to_string())
 }
 
 impl Driver {
@@ -69,14 +75,34 @@ impl Driver {
                          "--no-first-run", "--disable-quic", "--window-size=1280,1800", "--lang=de-DE"]
             }
         }}});
-        let r: Value = http.post(format!("{base}/session")).json(&caps).send().await.expect("new session").json().await.expect("json");
-        let session = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {r}")).to_string();
-        Some(Driver { child, base, session, http })
+        let r: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .expect("new session")
+            .json()
+            .await
+            .expect("json");
+        let session = r["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no WebDriver session: {r}"))
+            .to_string();
+        Some(Driver {
+            child,
+            base,
+            session,
+            http,
+        })
     }
 
     async fn cmd(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
         let url = format!("{}/session/{}{}", self.base, self.session, path);
-        let r = self.http.request(method, url).json(&body).send().await.expect("webdriver");
+        let mut rb = self.http.request(method, url);
+        if !body.is_null() {
+            rb = rb.json(&body);
+        }
+        let r = rb.send().await.expect("webdriver");
         let v: Value = r.json().await.expect("json");
         if v["value"].get("error").is_some() {
             panic!("WebDriver {path}: {}", v["value"]);
@@ -85,22 +111,43 @@ impl Driver {
     }
 
     async fn goto(&self, url: &str) {
-        self.cmd(reqwest::Method::POST, "/url", json!({"url": url})).await;
+        self.cmd(reqwest::Method::POST, "/url", json!({"url": url}))
+            .await;
     }
 
     async fn el(&self, css: &str) -> String {
-        let v = self.cmd(reqwest::Method::POST, "/element", json!({"using": "css selector", "value": css})).await;
-        v.as_object().and_then(|o| o.values().next()).and_then(|x| x.as_str()).expect("element id").to_string()
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            )
+            .await;
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|x| x.as_str())
+            .expect("element id")
+            .to_string()
     }
 
     async fn type_into(&self, css: &str, text: &str) {
         let id = self.el(css).await;
-        self.cmd(reqwest::Method::POST, &format!("/element/{id}/value"), json!({"text": text})).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            json!({"text": text}),
+        )
+        .await;
     }
 
     async fn click(&self, css: &str) {
         let id = self.el(css).await;
-        self.cmd(reqwest::Method::POST, &format!("/element/{id}/click"), json!({})).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            json!({}),
+        )
+        .await;
     }
 
     async fn set_value(&self, css: &str, value: &str) {
@@ -113,15 +160,25 @@ impl Driver {
     }
 
     async fn source(&self) -> String {
-        self.cmd(reqwest::Method::GET, "/source", Value::Null).await.as_str().unwrap_or("").to_string()
+        self.cmd(reqwest::Method::GET, "/source", Value::Null)
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     async fn url(&self) -> String {
-        self.cmd(reqwest::Method::GET, "/url", Value::Null).await.as_str().unwrap_or("").to_string()
+        self.cmd(reqwest::Method::GET, "/url", Value::Null)
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     async fn screenshot(&self, name: &str) {
-        let v = self.cmd(reqwest::Method::GET, "/screenshot", Value::Null).await;
+        let v = self
+            .cmd(reqwest::Method::GET, "/screenshot", Value::Null)
+            .await;
         if let Some(b64) = v.as_str() {
             let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
             let _ = std::fs::write(dir.join(format!("{name}.png.b64")), b64);
@@ -136,22 +193,39 @@ async fn a_clerk_signs_in_and_builds_an_agenda_in_chromium() {
         return;
     };
     // sign in with the demo clerk account
-    d.goto(&format!("{}/verwaltung/sitzungen/neu", app.address)).await;
-    assert!(d.url().await.contains("/anmelden?weiter="), "sent to the login page");
+    d.goto(&format!("{}/verwaltung/sitzungen/neu", app.address))
+        .await;
+    assert!(
+        d.url().await.contains("/anmelden?weiter="),
+        "sent to the login page"
+    );
     d.type_into("#email", "sitzungsdienst@kamen.example").await;
     d.type_into("#passwort", gremium::demo::DEMO_PASSWORD).await;
-    d.click("form[action='/anmelden'] button[type=submit]").await;
-    assert!(d.url().await.ends_with("/verwaltung/sitzungen/neu"), "back where the clerk wanted to go");
+    d.click("form[action='/anmelden'] button[type=submit]")
+        .await;
+    assert!(
+        d.url().await.ends_with("/verwaltung/sitzungen/neu"),
+        "back where the clerk wanted to go"
+    );
 
     // a new meeting of the social committee
-    let soz = org_id(&app, "Sozial-, Teilhabe-, Generationen- und Familienausschuss");
+    let soz = org_id(
+        &app,
+        "Sozial-, Teilhabe-, Generationen- und Familienausschuss",
+    );
     d.click(&format!("#f-gremium option[value='{soz}']")).await;
     d.set_value("#f-datum", &day(900)).await;
     d.set_value("#f-beginn", "17:00").await;
-    d.type_into("#f-bezeichnung", "Sondersitzung Integrationskonzept").await;
-    d.click("form[action='/verwaltung/sitzungen'] button[type=submit]").await;
+    d.type_into("#f-bezeichnung", "Sondersitzung Integrationskonzept")
+        .await;
+    d.click("form[action='/verwaltung/sitzungen'] button[type=submit]")
+        .await;
     let url = d.url().await;
-    let meeting: i64 = url.rsplit('/').next().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("meeting page, got {url}"));
+    let meeting: i64 = url
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("meeting page, got {url}"));
 
     // two items, the second moved to the top, all without JavaScript
     for title in ["Eröffnung und Begrüßung", "Bericht des Integrationsrates"] {
@@ -161,7 +235,9 @@ async fn a_clerk_signs_in_and_builds_an_agenda_in_chromium() {
     d.click("button[aria-label='Ö 2 nach oben']").await;
     let html = d.source().await;
     d.screenshot("agenda").await;
-    let first = html.find("Bericht des Integrationsrates").expect("item on page");
+    let first = html
+        .find("Bericht des Integrationsrates")
+        .expect("item on page");
     let second = html.find("Eröffnung und Begrüßung").expect("item on page");
     assert!(first < second, "moved up");
     let items = items_of_meeting(&app, meeting);

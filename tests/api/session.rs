@@ -16,7 +16,13 @@ pub struct Session {
 }
 
 /// Create an account directly in the database.
-pub fn add_user(app: &TestApp, email: &str, role: UserRole, body_key: Option<&str>, person: Option<i64>) -> i64 {
+pub fn add_user(
+    app: &TestApp,
+    email: &str,
+    role: UserRole,
+    body_key: Option<&str>,
+    person: Option<i64>,
+) -> i64 {
     let c = &mut app.conn();
     let body_id = body_key.map(|k| {
         gremium::db::bodies::find_by_key(c, k)
@@ -55,19 +61,33 @@ pub fn client() -> reqwest::Client {
 impl Session {
     /// Sign in through the login form; panics unless it succeeds.
     pub async fn login(app: &TestApp, email: &str) -> Session {
-        Session::try_login(app, email, PASSWORD).await.expect("login succeeds")
+        Session::try_login(app, email, PASSWORD)
+            .await
+            .expect("login succeeds")
     }
 
     /// Sign in; returns the login page answer on failure.
     pub async fn try_login(app: &TestApp, email: &str, password: &str) -> Result<Session, Page> {
         let client = client();
-        let form = Page::from(client.get(format!("{}/anmelden", app.address)).send().await.expect("GET /anmelden")).await;
+        let form = Page::from(
+            client
+                .get(format!("{}/anmelden", app.address))
+                .send()
+                .await
+                .expect("GET /anmelden"),
+        )
+        .await;
         assert_eq!(form.status, 200);
         let token = csrf_of(&form.body).expect("login form has a token");
         let r = client
             .post(format!("{}/anmelden", app.address))
             .header("Origin", &app.address)
-            .form(&[("email", email), ("passwort", password), ("_csrf", &token), ("weiter", "")])
+            .form(&[
+                ("email", email),
+                ("passwort", password),
+                ("_csrf", &token),
+                ("weiter", ""),
+            ])
             .send()
             .await
             .expect("POST /anmelden");
@@ -75,7 +95,11 @@ impl Session {
         if p.status != 303 {
             return Err(p);
         }
-        let mut s = Session { address: app.address.clone(), client, csrf: String::new() };
+        let mut s = Session {
+            address: app.address.clone(),
+            client,
+            csrf: String::new(),
+        };
         let account = s.get("/konto").await;
         assert_eq!(account.status, 200, "{}", snippet(&account.body));
         s.csrf = csrf_of(&account.body).expect("account page has a token");
@@ -83,13 +107,26 @@ impl Session {
     }
 
     pub async fn get(&self, path: &str) -> Page {
-        Page::from(self.client.get(format!("{}{}", self.address, path)).send().await.expect("GET")).await
+        Page::from(
+            self.client
+                .get(format!("{}{}", self.address, path))
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await
     }
 
     /// GET and require 200.
     pub async fn page(&self, path: &str) -> String {
         let p = self.get(path).await;
-        assert_eq!(p.status, 200, "GET {path} -> {}: {}", p.status, snippet(&p.body));
+        assert_eq!(
+            p.status,
+            200,
+            "GET {path} -> {}: {}",
+            p.status,
+            snippet(&p.body)
+        );
         p.body
     }
 
@@ -101,8 +138,16 @@ impl Session {
     }
 
     /// POST exactly these fields with the given Origin header.
-    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)], origin: Option<&str>) -> Page {
-        let mut rb = self.client.post(format!("{}{}", self.address, path)).form(fields);
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        origin: Option<&str>,
+    ) -> Page {
+        let mut rb = self
+            .client
+            .post(format!("{}{}", self.address, path))
+            .form(fields);
         if let Some(o) = origin {
             rb = rb.header("Origin", o);
         }
@@ -112,7 +157,13 @@ impl Session {
     /// POST and require a redirect (the usual answer of a successful save).
     pub async fn post_ok(&self, path: &str, fields: &[(&str, &str)]) -> String {
         let p = self.post(path, fields).await;
-        assert_eq!(p.status, 303, "POST {path} -> {}: {}", p.status, error_text(&p.body));
+        assert_eq!(
+            p.status,
+            303,
+            "POST {path} -> {}: {}",
+            p.status,
+            error_text(&p.body)
+        );
         p.location.expect("redirect target")
     }
 
@@ -124,7 +175,10 @@ impl Session {
         if public {
             form = form.text("oeffentlich", "1");
         }
-        form = form.part("datei", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()));
+        form = form.part(
+            "datei",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+        );
         let r = self
             .client
             .post(format!("{}{}", self.address, path))
@@ -140,7 +194,13 @@ impl Session {
 /// The German messages of a form page, for assertion output.
 pub fn error_text(html: &str) -> String {
     let mut out = Vec::new();
-    for marker in ["class=\"field-error\"", "class=\"form-error\"", "class=\"conflict\"", "<h1>", "<p>"] {
+    for marker in [
+        "class=\"field-error\"",
+        "class=\"form-error\"",
+        "class=\"conflict\"",
+        "<h1>",
+        "<p>",
+    ] {
         let mut rest = html;
         while let Some(i) = rest.find(marker) {
             let tail = &rest[i..];
@@ -158,5 +218,8 @@ pub fn error_text(html: &str) -> String {
 /// The id at the end of a redirect target like `/verwaltung/vorlagen/17?…`.
 pub fn id_in(location: &str) -> i64 {
     let path = location.split(['?', '#']).next().unwrap_or(location);
-    path.rsplit('/').next().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no id in {location}"))
+    path.rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {location}"))
 }

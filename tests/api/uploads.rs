@@ -16,8 +16,15 @@ fn file_rows(app: &crate::helpers::TestApp) -> Vec<(i64, String, String, String,
     use gremium::db::schema::files;
     files::table
         .filter(files::deleted_at.is_null())
+        .filter(files::sha256.is_not_null())
         .order(files::id.desc())
-        .select((files::id, files::file_name, files::mime_type, files::sha256.assume_not_null(), files::public))
+        .select((
+            files::id,
+            files::file_name,
+            files::mime_type,
+            files::sha256.assume_not_null(),
+            files::public,
+        ))
         .load(&mut app.conn())
         .expect("files")
 }
@@ -25,11 +32,24 @@ fn file_rows(app: &crate::helpers::TestApp) -> Vec<(i64, String, String, String,
 #[tokio::test]
 async fn a_pdf_is_stored_by_hash_and_downloaded_with_its_headers() {
     let app = spawn_demo_app().await;
-    add_user(&app, "clerk@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
     let s = Session::login(&app, "clerk@kamen.example").await;
     let paper = create_paper(&s, kamen(&app), "Vorlage mit Anlage", true).await;
     let bytes = pdf("Konzept");
-    let p = s.upload(&format!("/verwaltung/vorlagen/{paper}/dateien"), "../../Integrationskonzept Entwurf (final).pdf", bytes.clone(), true).await;
+    let p = s
+        .upload(
+            &format!("/verwaltung/vorlagen/{paper}/dateien"),
+            "../../Integrationskonzept Entwurf (final).pdf",
+            bytes.clone(),
+            true,
+        )
+        .await;
     assert_eq!(p.status, 303, "{}", crate::session::error_text(&p.body));
     let (id, name, mime, sha, public) = file_rows(&app).remove(0);
     assert_eq!(name, "Integrationskonzept Entwurf _final_.pdf");
@@ -43,38 +63,85 @@ async fn a_pdf_is_stored_by_hash_and_downloaded_with_its_headers() {
     let page = app.page(&format!("/vorlagen/{paper}")).await;
     let link = format!("/dateien/{id}/");
     assert!(page.contains(&link));
-    let r = app.client.get(format!("{}/dateien/{id}/{name}", app.address)).send().await.expect("download");
+    let r = app
+        .client
+        .get(format!("{}/dateien/{id}/{name}", app.address))
+        .send()
+        .await
+        .expect("download");
     assert_eq!(r.status().as_u16(), 200);
-    assert_eq!(r.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/pdf"));
-    let cd = r.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    assert!(cd.starts_with("inline; filename=\"Integrationskonzept_Entwurf__final_.pdf\""), "{cd}");
-    assert!(cd.contains("filename*=UTF-8''Integrationskonzept%20Entwurf%20_final_.pdf"), "{cd}");
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let cd = r
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        cd.starts_with("inline; filename=\"Integrationskonzept_Entwurf__final_.pdf\""),
+        "{cd}"
+    );
+    assert!(
+        cd.contains("filename*=UTF-8''Integrationskonzept%20Entwurf%20_final_.pdf"),
+        "{cd}"
+    );
     assert_eq!(r.bytes().await.expect("bytes").to_vec(), bytes);
 }
 
 #[tokio::test]
 async fn forbidden_types_and_non_public_files_stay_out() {
     let app = spawn_demo_app().await;
-    add_user(&app, "clerk@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
     let s = Session::login(&app, "clerk@kamen.example").await;
     let paper = create_paper(&s, kamen(&app), "Vorlage mit Anlagen", true).await;
     // an executable named .pdf is refused by its bytes
-    let p = s.upload(&format!("/verwaltung/vorlagen/{paper}/dateien"), "rechnung.pdf", b"MZ\x90\x00\x03\x00\x00\x00binary".to_vec(), true).await;
+    let p = s
+        .upload(
+            &format!("/verwaltung/vorlagen/{paper}/dateien"),
+            "rechnung.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00binary".to_vec(),
+            true,
+        )
+        .await;
     assert_eq!(p.status, 415);
     assert!(p.body.contains("Dieser Dateityp ist nicht erlaubt"));
     assert!(file_rows(&app).is_empty(), "nothing stored");
     // a non-public attachment of a public paper
-    let p = s.upload(&format!("/verwaltung/vorlagen/{paper}/dateien"), "Vertragsentwurf.pdf", pdf("GEHEIM-VERTRAG"), false).await;
+    let p = s
+        .upload(
+            &format!("/verwaltung/vorlagen/{paper}/dateien"),
+            "Vertragsentwurf.pdf",
+            pdf("GEHEIM-VERTRAG"),
+            false,
+        )
+        .await;
     assert_eq!(p.status, 303);
     let (id, name, ..) = file_rows(&app).remove(0);
-    assert!(!app.page(&format!("/vorlagen/{paper}")).await.contains("Vertragsentwurf"));
+    assert!(!app
+        .page(&format!("/vorlagen/{paper}"))
+        .await
+        .contains("Vertragsentwurf"));
     assert_eq!(app.get(&format!("/dateien/{id}/{name}")).await.status, 404);
     // the clerk can open it
     assert_eq!(s.get(&format!("/dateien/{id}/{name}")).await.status, 200);
     // making it public is one click, audited
-    s.post_ok(&format!("/verwaltung/dateien/{id}/oeffentlich"), &[]).await;
+    s.post_ok(&format!("/verwaltung/dateien/{id}/oeffentlich"), &[])
+        .await;
     assert_eq!(app.get(&format!("/dateien/{id}/{name}")).await.status, 200);
-    let log = s.page(&format!("/verwaltung/protokoll?vorlage={paper}")).await;
+    let log = s
+        .page(&format!("/verwaltung/protokoll?vorlage={paper}"))
+        .await;
     assert!(log.contains("ist jetzt öffentlich"));
 }
 
@@ -82,12 +149,25 @@ async fn forbidden_types_and_non_public_files_stay_out() {
 async fn uploads_above_the_limit_are_refused_with_a_message() {
     let db = TestDb::new();
     let app = spawn_with(db, true, |s| s.upload_limit_mb = 1).await;
-    add_user(&app, "clerk@kamen.example", UserRole::Clerk, Some("stadt-kamen"), None);
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
     let s = Session::login(&app, "clerk@kamen.example").await;
     let paper = create_paper(&s, kamen(&app), "Vorlage mit großer Anlage", true).await;
     let mut big = pdf("groß");
     big.resize(1024 * 1024 + 10, b' ');
-    let p = s.upload(&format!("/verwaltung/vorlagen/{paper}/dateien"), "gross.pdf", big, true).await;
+    let p = s
+        .upload(
+            &format!("/verwaltung/vorlagen/{paper}/dateien"),
+            "gross.pdf",
+            big,
+            true,
+        )
+        .await;
     assert_eq!(p.status, 413);
     assert!(p.body.contains("höchstens 1 MB"));
     assert!(file_rows(&app).is_empty());

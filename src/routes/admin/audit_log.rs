@@ -16,7 +16,11 @@ pub struct Q {
     vorlage: Option<String>,
 }
 
-pub async fn show(state: web::Data<AppState>, me: Staff, q: web::Query<Q>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    me: Staff,
+    q: web::Query<Q>,
+) -> Result<HttpResponse, AppError> {
     let me = me.0;
     let meeting = parse_opt_id("sitzung", &q.sitzung)?;
     let paper = parse_opt_id("vorlage", &q.vorlage)?;
@@ -32,8 +36,14 @@ pub async fn show(state: web::Data<AppState>, me: Staff, q: web::Query<Q>) -> Re
                 Ok((format!("Änderungsprotokoll: Vorlage {}", p.reference), db::audit::for_paper(c, id)?))
             }
             _ if m2.is_admin() => Ok(("Änderungsprotokoll (neueste 200)".to_string(), db::audit::recent(c, 200)?)),
-            _ => Err(AppError::bad_request("Bitte eine Sitzung (?sitzung=…) oder Vorlage (?vorlage=…) angeben.")),
+            _ => Err(AppError::Forbidden(
+                "Das gesamte Änderungsprotokoll ist der Administration vorbehalten. Das Protokoll einer Sitzung oder Vorlage finden Sie auf deren Bearbeitungsseite.".into(),
+            )),
         })
         .await?;
-    state.render_for(&Viewer(Some(me)), "admin/audit.html", &serde_json::json!({"title": title, "entries": audit_views(entries)}))
+    state.render_for(
+        &Viewer(Some(me)),
+        "admin/audit.html",
+        &serde_json::json!({"title": title, "entries": audit_views(entries)}),
+    )
 }

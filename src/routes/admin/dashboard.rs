@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use super::{audit_views, editable_bodies};
 use crate::auth::{Staff, Viewer};
-use crate::db::models::Meeting;
 use crate::db;
+use crate::db::models::Meeting;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -33,9 +33,21 @@ pub async fn show(state: web::Data<AppState>, me: Staff) -> Result<HttpResponse,
                 .filter(consultations::meeting_id.is_null())
                 .count()
                 .get_result(c)?;
-            let audit = if m2.is_admin() { db::audit::recent(c, 20)? } else { Vec::new() };
-            Ok((crate::views::meetings::cards(c, &up)?, waiting, audit_views(audit)))
+            let audit = if m2.is_admin() {
+                db::audit::recent(c, 20)?
+            } else {
+                Vec::new()
+            };
+            Ok((
+                crate::views::meetings::cards(c, &up)?,
+                waiting,
+                audit_views(audit),
+            ))
         })
         .await?;
-    state.render_for(&Viewer(Some(me)), "admin/dashboard.html", &serde_json::json!({"upcoming": upcoming, "waiting": waiting, "audit": audit}))
+    state.render_for(
+        &Viewer(Some(me)),
+        "admin/dashboard.html",
+        &serde_json::json!({"upcoming": upcoming, "waiting": waiting, "audit": audit}),
+    )
 }

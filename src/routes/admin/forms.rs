@@ -15,7 +15,10 @@ pub fn required(f: &Fields, name: &str, label: &str, max: usize, errors: &mut Er
     if v.is_empty() {
         errors.insert(name.into(), format!("Bitte {label} angeben."));
     } else if v.chars().count() > max {
-        errors.insert(name.into(), format!("{label} darf höchstens {max} Zeichen lang sein."));
+        errors.insert(
+            name.into(),
+            format!("{label} darf höchstens {max} Zeichen lang sein."),
+        );
     }
     v
 }
@@ -74,12 +77,24 @@ pub fn date(f: &Fields, name: &str, label: &str, errors: &mut Errors) -> Option<
         .ok()
         .filter(|d| (1990..=2100).contains(&chrono::Datelike::year(d)));
     if d.is_none() {
-        errors.insert(name.into(), format!("„{}“ ist kein gültiges Datum (TT.MM.JJJJ).", crate::routes::shorten(s)));
+        errors.insert(
+            name.into(),
+            format!(
+                "„{}“ ist kein gültiges Datum (TT.MM.JJJJ).",
+                crate::routes::shorten(s)
+            ),
+        );
     }
     d
 }
 
-pub fn time(f: &Fields, name: &str, label: &str, required: bool, errors: &mut Errors) -> Option<NaiveTime> {
+pub fn time(
+    f: &Fields,
+    name: &str,
+    label: &str,
+    required: bool,
+    errors: &mut Errors,
+) -> Option<NaiveTime> {
     let s = f.get(name);
     if s.is_empty() {
         if required {
@@ -87,18 +102,34 @@ pub fn time(f: &Fields, name: &str, label: &str, required: bool, errors: &mut Er
         }
         return None;
     }
-    let t = NaiveTime::parse_from_str(s, "%H:%M").or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S")).ok();
+    let t = NaiveTime::parse_from_str(s, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
+        .ok();
     if t.is_none() {
-        errors.insert(name.into(), format!("„{}“ ist keine gültige Uhrzeit (SS:MM).", crate::routes::shorten(s)));
+        errors.insert(
+            name.into(),
+            format!(
+                "„{}“ ist keine gültige Uhrzeit (SS:MM).",
+                crate::routes::shorten(s)
+            ),
+        );
     }
     t
 }
 
 /// Berlin wall time → UTC; the gap hour of the DST change is an error.
-pub fn berlin(d: NaiveDate, t: NaiveTime, name: &str, errors: &mut Errors) -> Option<NaiveDateTime> {
+pub fn berlin(
+    d: NaiveDate,
+    t: NaiveTime,
+    name: &str,
+    errors: &mut Errors,
+) -> Option<NaiveDateTime> {
     let utc = crate::views::berlin_to_utc(d.and_time(t));
     if utc.is_none() {
-        errors.insert(name.into(), "Diese Uhrzeit gibt es an diesem Tag nicht (Zeitumstellung).".into());
+        errors.insert(
+            name.into(),
+            "Diese Uhrzeit gibt es an diesem Tag nicht (Zeitumstellung).".into(),
+        );
     }
     utc
 }
@@ -109,7 +140,10 @@ pub fn count(f: &Fields, name: &str, errors: &mut Errors) -> Option<i32> {
         s => match s.parse::<i32>() {
             Ok(n) if (0..=10_000).contains(&n) => Some(n),
             _ => {
-                errors.insert(name.into(), format!("„{}“ ist keine gültige Anzahl.", crate::routes::shorten(s)));
+                errors.insert(
+                    name.into(),
+                    format!("„{}“ ist keine gültige Anzahl.", crate::routes::shorten(s)),
+                );
                 None
             }
         },

@@ -54,14 +54,25 @@ struct Page {
     continuation: Option<(i64, i64)>,
 }
 
-fn item_for(c: &mut DbConnection, me: &SessionUser, id: i64) -> Result<(AgendaItem, Meeting), AppError> {
-    let a = db::agenda_items::find(c, id)?.ok_or_else(|| AppError::not_found("Der Tagesordnungspunkt"))?;
-    let m = db::meetings::find(c, a.meeting_id)?.ok_or_else(|| AppError::not_found("Die Sitzung"))?;
+fn item_for(
+    c: &mut DbConnection,
+    me: &SessionUser,
+    id: i64,
+) -> Result<(AgendaItem, Meeting), AppError> {
+    let a = db::agenda_items::find(c, id)?
+        .ok_or_else(|| AppError::not_found("Der Tagesordnungspunkt"))?;
+    let m =
+        db::meetings::find(c, a.meeting_id)?.ok_or_else(|| AppError::not_found("Die Sitzung"))?;
     me.require_body(m.body_id)?;
     Ok((a, m))
 }
 
-fn values_of(a: &AgendaItem, paper: Option<&Paper>, factions: &[db::models::FactionVote], named: &[db::models::PersonVote]) -> serde_json::Value {
+fn values_of(
+    a: &AgendaItem,
+    paper: Option<&Paper>,
+    factions: &[db::models::FactionVote],
+    named: &[db::models::PersonVote],
+) -> serde_json::Value {
     let mut v = serde_json::json!({
         "titel": a.title,
         "oeffentlich": if a.public { "1" } else { "" },
@@ -79,9 +90,18 @@ fn values_of(a: &AgendaItem, paper: Option<&Paper>, factions: &[db::models::Fact
     });
     if let Some(obj) = v.as_object_mut() {
         for f in factions {
-            obj.insert(format!("fv_{}_ja", f.faction_id), f.votes_yes.to_string().into());
-            obj.insert(format!("fv_{}_nein", f.faction_id), f.votes_no.to_string().into());
-            obj.insert(format!("fv_{}_enthaltung", f.faction_id), f.votes_abstain.to_string().into());
+            obj.insert(
+                format!("fv_{}_ja", f.faction_id),
+                f.votes_yes.to_string().into(),
+            );
+            obj.insert(
+                format!("fv_{}_nein", f.faction_id),
+                f.votes_no.to_string().into(),
+            );
+            obj.insert(
+                format!("fv_{}_enthaltung", f.faction_id),
+                f.votes_abstain.to_string().into(),
+            );
         }
         for p in named {
             obj.insert(format!("nv_{}", p.person_id), p.vote.clone().into());
@@ -110,14 +130,28 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
             .load(c)?
     };
     let orgs = super::organizations_of(c, &[m.body_id])?;
-    let gremien = orgs.iter().filter(|o| OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()) && o.id != m.organization_id).cloned().collect();
-    let factions = orgs.iter().filter(|o| o.kind == OrganizationKind::Faction.key()).cloned().collect();
+    let gremien = orgs
+        .iter()
+        .filter(|o| {
+            OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium())
+                && o.id != m.organization_id
+        })
+        .cloned()
+        .collect();
+    let factions = orgs
+        .iter()
+        .filter(|o| o.kind == OrganizationKind::Faction.key())
+        .cloned()
+        .collect();
     let day = views::berlin(m.start_at).date_naive();
     let mut seen = std::collections::HashSet::new();
     let members = db::persons::members_of(c, m.organization_id, day)?
         .into_iter()
         .filter(|(p, ..)| seen.insert(p.id))
-        .map(|(p, ..)| Named { person_id: p.id, name: format!("{} {}", p.given_name, p.family_name) })
+        .map(|(p, ..)| Named {
+            person_id: p.id,
+            name: format!("{} {}", p.given_name, p.family_name),
+        })
         .collect();
     let fvotes = db::agenda_items::faction_votes(c, &[a.id])?;
     let pvotes = db::agenda_items::person_votes(c, a.id)?;
@@ -131,7 +165,10 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
         follow_ups::table
             .filter(follow_ups::origin_agenda_item_id.eq(a.id))
             .order(follow_ups::id)
-            .select((follow_ups::description, follow_ups::answered_by_agenda_item_id.is_not_null()))
+            .select((
+                follow_ups::description,
+                follow_ups::answered_by_agenda_item_id.is_not_null(),
+            ))
             .load(c)?
     };
     let files = db::files::of_agenda_item(c, a.id)?
@@ -149,7 +186,20 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
         paper,
         outcomes: choices(Outcome::ALL, Outcome::key, Outcome::label),
         votes: choices(Vote::ALL, Vote::key, Vote::label),
-        later_meetings: later.iter().map(|x| (x.id, format!("{}, {} Uhr – {}", views::date_short(x.start_at), views::time(x.start_at), x.name))).collect(),
+        later_meetings: later
+            .iter()
+            .map(|x| {
+                (
+                    x.id,
+                    format!(
+                        "{}, {} Uhr – {}",
+                        views::date_short(x.start_at),
+                        views::time(x.start_at),
+                        x.name
+                    ),
+                )
+            })
+            .collect(),
         gremien,
         factions,
         members,
@@ -167,7 +217,12 @@ pub struct EditQuery {
     gespeichert: Option<String>,
 }
 
-pub async fn edit(state: web::Data<AppState>, me: Staff, path: web::Path<String>, q: web::Query<EditQuery>) -> Result<HttpResponse, AppError> {
+pub async fn edit(
+    state: web::Data<AppState>,
+    me: Staff,
+    path: web::Path<String>,
+    q: web::Query<EditQuery>,
+) -> Result<HttpResponse, AppError> {
     let me = me.0;
     let id = parse_id(&path)?;
     let m2 = me.clone();
@@ -184,7 +239,12 @@ pub async fn edit(state: web::Data<AppState>, me: Staff, path: web::Path<String>
     state.render_for(&Viewer(Some(me)), "admin/items/edit.html", &p)
 }
 
-fn validate(c: &mut DbConnection, a: &AgendaItem, m: &Meeting, f: &Fields) -> Result<(Option<ResultInput>, Errors), AppError> {
+fn validate(
+    c: &mut DbConnection,
+    a: &AgendaItem,
+    m: &Meeting,
+    f: &Fields,
+) -> Result<(Option<ResultInput>, Errors), AppError> {
     let mut e = Errors::new();
     let title = forms::required(f, "titel", "einen Titel", 500, &mut e);
     let outcome = match f.get("ergebnis") {
@@ -215,21 +275,42 @@ fn validate(c: &mut DbConnection, a: &AgendaItem, m: &Meeting, f: &Fields) -> Re
     let target = f.get("vertagung");
     let deferral = match (outcome, target) {
         (Some(Outcome::Deferred), "") => {
-            e.insert("vertagung".into(), "Bitte angeben, auf welche Sitzung vertagt wird.".into());
+            e.insert(
+                "vertagung".into(),
+                "Bitte angeben, auf welche Sitzung vertagt wird.".into(),
+            );
             Deferral::None
         }
         (Some(Outcome::Deferred), "naechste") => Deferral::ToNext,
-        (Some(Outcome::Deferred), s) => match s.parse::<i64>().ok().map(|id| db::meetings::find(c, id)).transpose()?.flatten() {
+        (Some(Outcome::Deferred), s) => match s
+            .parse::<i64>()
+            .ok()
+            .map(|id| db::meetings::find(c, id))
+            .transpose()?
+            .flatten()
+        {
             Some(t) if t.organization_id != m.organization_id => {
-                e.insert("vertagung".into(), "Vertagt werden kann nur auf eine Sitzung desselben Gremiums.".into());
+                e.insert(
+                    "vertagung".into(),
+                    "Vertagt werden kann nur auf eine Sitzung desselben Gremiums.".into(),
+                );
                 Deferral::None
             }
             Some(t) if t.start_at <= m.start_at || t.start_at <= db::now() => {
-                e.insert("vertagung".into(), format!("Die gewählte Sitzung ({}) liegt in der Vergangenheit.", views::date_short(t.start_at)));
+                e.insert(
+                    "vertagung".into(),
+                    format!(
+                        "Die gewählte Sitzung ({}) liegt in der Vergangenheit.",
+                        views::date_short(t.start_at)
+                    ),
+                );
                 Deferral::None
             }
             Some(t) if t.state == MeetingState::Cancelled.key() => {
-                e.insert("vertagung".into(), "Die gewählte Sitzung ist abgesagt.".into());
+                e.insert(
+                    "vertagung".into(),
+                    "Die gewählte Sitzung ist abgesagt.".into(),
+                );
                 Deferral::None
             }
             Some(t) => Deferral::ToMeeting(t.id),
@@ -240,31 +321,49 @@ fn validate(c: &mut DbConnection, a: &AgendaItem, m: &Meeting, f: &Fields) -> Re
         },
         (_, "") => Deferral::None,
         (_, _) => {
-            e.insert("vertagung".into(), "Ein Vertagungsziel gibt es nur beim Ergebnis „vertagt“.".into());
+            e.insert(
+                "vertagung".into(),
+                "Ein Vertagungsziel gibt es nur beim Ergebnis „vertagt“.".into(),
+            );
             Deferral::None
         }
     };
     let referred = match (outcome, forms::opt_id(f, "verwiesen_an", &mut e)) {
         (Some(Outcome::Referred), None) => {
-            e.insert("verwiesen_an".into(), "Bitte das Gremium angeben, an das verwiesen wird.".into());
+            e.insert(
+                "verwiesen_an".into(),
+                "Bitte das Gremium angeben, an das verwiesen wird.".into(),
+            );
             None
         }
         (Some(Outcome::Referred), Some(o)) => match db::organizations::find(c, o)? {
-            Some(org) if org.body_id == m.body_id && org.id != m.organization_id => Some((org.id, org.name)),
+            Some(org) if org.body_id == m.body_id && org.id != m.organization_id => {
+                Some((org.id, org.name))
+            }
             _ => {
-                e.insert("verwiesen_an".into(), "Bitte ein anderes Gremium dieser Körperschaft wählen.".into());
+                e.insert(
+                    "verwiesen_an".into(),
+                    "Bitte ein anderes Gremium dieser Körperschaft wählen.".into(),
+                );
                 None
             }
         },
         (_, Some(_)) => {
-            e.insert("verwiesen_an".into(), "Ein Gremium wird nur beim Ergebnis „verwiesen“ angegeben.".into());
+            e.insert(
+                "verwiesen_an".into(),
+                "Ein Gremium wird nur beim Ergebnis „verwiesen“ angegeben.".into(),
+            );
             None
         }
         (_, None) => None,
     };
     // per-faction tallies
     let mut faction_votes = Vec::new();
-    let faction_ids: Vec<i64> = super::organizations_of(c, &[m.body_id])?.into_iter().filter(|o| o.kind == OrganizationKind::Faction.key()).map(|o| o.id).collect();
+    let faction_ids: Vec<i64> = super::organizations_of(c, &[m.body_id])?
+        .into_iter()
+        .filter(|o| o.kind == OrganizationKind::Faction.key())
+        .map(|o| o.id)
+        .collect();
     for fid in faction_ids {
         let y = forms::count(f, &format!("fv_{fid}_ja"), &mut e);
         let n = forms::count(f, &format!("fv_{fid}_nein"), &mut e);
@@ -283,15 +382,24 @@ fn validate(c: &mut DbConnection, a: &AgendaItem, m: &Meeting, f: &Fields) -> Re
             match Vote::from_key(v) {
                 Some(vote) if member_ids.contains(&pid) => person_votes.push((pid, vote)),
                 _ => {
-                    e.insert("namentlich".into(), "Ungültige namentliche Abstimmung.".into());
+                    e.insert(
+                        "namentlich".into(),
+                        "Ungültige namentliche Abstimmung.".into(),
+                    );
                 }
             }
         }
     }
     let answers = forms::ids(f, "beantwortet", &mut e);
-    let open: Vec<i64> = item_edit::open_follow_ups(c, m.organization_id)?.iter().map(|x| x.id).collect();
+    let open: Vec<i64> = item_edit::open_follow_ups(c, m.organization_id)?
+        .iter()
+        .map(|x| x.id)
+        .collect();
     if answers.iter().any(|x| !open.contains(x)) {
-        e.insert("beantwortet".into(), "Diese Nachfrage ist nicht (mehr) offen.".into());
+        e.insert(
+            "beantwortet".into(),
+            "Diese Nachfrage ist nicht (mehr) offen.".into(),
+        );
     }
     let _ = a;
     if !e.is_empty() {
@@ -318,7 +426,12 @@ fn validate(c: &mut DbConnection, a: &AgendaItem, m: &Meeting, f: &Fields) -> Re
     ))
 }
 
-pub async fn save(state: web::Data<AppState>, _staff: Staff, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn save(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
     let m2 = me.clone();
@@ -384,11 +497,18 @@ pub async fn save(state: web::Data<AppState>, _staff: Staff, path: web::Path<Str
         .await?;
     match outcome {
         Ok(()) => Ok(redirect(&format!("/verwaltung/tops/{id}?gespeichert=1"))),
-        Err((status, p)) => state.render_status(status, &Viewer(Some(me)), "admin/items/edit.html", &p),
+        Err((status, p)) => {
+            state.render_status(status, &Viewer(Some(me)), "admin/items/edit.html", &p)
+        }
     }
 }
 
-pub async fn add_follow_up(state: web::Data<AppState>, _staff: Staff, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn add_follow_up(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
     let m2 = me.clone();
@@ -401,9 +521,13 @@ pub async fn add_follow_up(state: web::Data<AppState>, _staff: Staff, path: web:
             let due = forms::opt_id(&fields, "faellig_in", &mut e);
             if let Some(d) = due {
                 match db::meetings::find(c, d)? {
-                    Some(t) if t.organization_id == m.organization_id && t.start_at > m.start_at => {}
+                    Some(t)
+                        if t.organization_id == m.organization_id && t.start_at > m.start_at => {}
                     _ => {
-                        e.insert("faellig_in".into(), "Bitte eine spätere Sitzung desselben Gremiums wählen.".into());
+                        e.insert(
+                            "faellig_in".into(),
+                            "Bitte eine spätere Sitzung desselben Gremiums wählen.".into(),
+                        );
                     }
                 }
             }
@@ -414,12 +538,21 @@ pub async fn add_follow_up(state: web::Data<AppState>, _staff: Staff, path: web:
                 return Ok(Err(p));
             }
             let actor = m2.actor();
-            db::write_transaction(c, |c| item_edit::add_follow_up(c, &actor, &a, &m, &text, due).map_err(AppError::from))?;
+            db::write_transaction(c, |c| {
+                item_edit::add_follow_up(c, &actor, &a, &m, &text, due).map_err(AppError::from)
+            })?;
             Ok(Ok(()))
         })
         .await?;
     match outcome {
-        Ok(()) => Ok(redirect(&format!("/verwaltung/tops/{id}?gespeichert=1#nachfragen"))),
-        Err(p) => state.render_status(StatusCode::UNPROCESSABLE_ENTITY, &Viewer(Some(me)), "admin/items/edit.html", &p),
+        Ok(()) => Ok(redirect(&format!(
+            "/verwaltung/tops/{id}?gespeichert=1#nachfragen"
+        ))),
+        Err(p) => state.render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &Viewer(Some(me)),
+            "admin/items/edit.html",
+            &p,
+        ),
     }
 }

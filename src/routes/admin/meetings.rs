@@ -36,20 +36,42 @@ pub async fn list(state: web::Data<AppState>, me: Staff) -> Result<HttpResponse,
             use db::schema::meetings;
             let bodies: Vec<i64> = editable_bodies(c, &m2)?.iter().map(|b| b.id).collect();
             let now = db::now();
-            let base = || meetings::table.filter(meetings::deleted_at.is_null()).filter(meetings::body_id.eq_any(bodies.clone()));
-            let up: Vec<Meeting> = base().filter(meetings::start_at.ge(now - chrono::Duration::hours(12))).order(meetings::start_at).limit(100).select(Meeting::as_select()).load(c)?;
-            let past: Vec<Meeting> = base().filter(meetings::start_at.lt(now - chrono::Duration::hours(12))).order(meetings::start_at.desc()).limit(50).select(Meeting::as_select()).load(c)?;
-            let wrap = |c: &mut DbConnection, ms: Vec<Meeting>| -> diesel::QueryResult<Vec<ListRow>> {
-                Ok(views::meetings::cards(c, &ms)?
-                    .into_iter()
-                    .zip(ms.iter())
-                    .map(|(card, m)| ListRow { card, invited: m.invited_at.is_some() })
-                    .collect())
+            let base = || {
+                meetings::table
+                    .filter(meetings::deleted_at.is_null())
+                    .filter(meetings::body_id.eq_any(bodies.clone()))
             };
+            let up: Vec<Meeting> = base()
+                .filter(meetings::start_at.ge(now - chrono::Duration::hours(12)))
+                .order(meetings::start_at)
+                .limit(100)
+                .select(Meeting::as_select())
+                .load(c)?;
+            let past: Vec<Meeting> = base()
+                .filter(meetings::start_at.lt(now - chrono::Duration::hours(12)))
+                .order(meetings::start_at.desc())
+                .limit(50)
+                .select(Meeting::as_select())
+                .load(c)?;
+            let wrap =
+                |c: &mut DbConnection, ms: Vec<Meeting>| -> diesel::QueryResult<Vec<ListRow>> {
+                    Ok(views::meetings::cards(c, &ms)?
+                        .into_iter()
+                        .zip(ms.iter())
+                        .map(|(card, m)| ListRow {
+                            card,
+                            invited: m.invited_at.is_some(),
+                        })
+                        .collect())
+                };
             Ok((wrap(c, up)?, wrap(c, past)?))
         })
         .await?;
-    state.render_for(&Viewer(Some(me)), "admin/meetings/list.html", &serde_json::json!({"upcoming": upcoming, "past": past}))
+    state.render_for(
+        &Viewer(Some(me)),
+        "admin/meetings/list.html",
+        &serde_json::json!({"upcoming": upcoming, "past": past}),
+    )
 }
 
 #[derive(Serialize, Default)]
@@ -60,7 +82,10 @@ struct NewPage {
     locations: Vec<Location>,
 }
 
-fn gremien_and_locations(c: &mut DbConnection, me: &SessionUser) -> Result<(Vec<Organization>, Vec<Location>), AppError> {
+fn gremien_and_locations(
+    c: &mut DbConnection,
+    me: &SessionUser,
+) -> Result<(Vec<Organization>, Vec<Location>), AppError> {
     use db::schema::locations;
     let bodies: Vec<i64> = editable_bodies(c, me)?.iter().map(|b| b.id).collect();
     let gremien = organizations_of(c, &bodies)?
@@ -82,21 +107,43 @@ pub async fn new_form(state: web::Data<AppState>, me: Staff) -> Result<HttpRespo
     let page = state
         .db(move |c| {
             let (gremien, locations) = gremien_and_locations(c, &m2)?;
-            Ok(NewPage { values: serde_json::json!({"beginn": "17:00"}), gremien, locations, ..Default::default() })
+            Ok(NewPage {
+                values: serde_json::json!({"beginn": "17:00"}),
+                gremien,
+                locations,
+                ..Default::default()
+            })
         })
         .await?;
     state.render_for(&Viewer(Some(me)), "admin/meetings/new.html", &page)
 }
 
 /// Validate the meeting details form.
-fn validate(c: &mut DbConnection, me: &SessionUser, f: &Fields, fixed_org: Option<&Organization>) -> Result<(Option<MeetingInput>, Errors), AppError> {
+fn validate(
+    c: &mut DbConnection,
+    me: &SessionUser,
+    f: &Fields,
+    fixed_org: Option<&Organization>,
+) -> Result<(Option<MeetingInput>, Errors), AppError> {
     let mut e = Errors::new();
     let org = match fixed_org {
         Some(o) => Some(o.clone()),
-        None => match forms::opt_id(f, "gremium", &mut e).map(|o| db::organizations::find(c, o)).transpose()?.flatten() {
-            Some(o) if me.may_edit_body(o.body_id) && OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()) => Some(o),
+        None => match forms::opt_id(f, "gremium", &mut e)
+            .map(|o| db::organizations::find(c, o))
+            .transpose()?
+            .flatten()
+        {
+            Some(o)
+                if me.may_edit_body(o.body_id)
+                    && OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()) =>
+            {
+                Some(o)
+            }
             _ => {
-                e.insert("gremium".into(), "Bitte ein Gremium wählen, für das Sie zuständig sind.".into());
+                e.insert(
+                    "gremium".into(),
+                    "Bitte ein Gremium wählen, für das Sie zuständig sind.".into(),
+                );
                 None
             }
         },
@@ -111,7 +158,10 @@ fn validate(c: &mut DbConnection, me: &SessionUser, f: &Fields, fixed_org: Optio
         match db::bodies::find_location(c, l)? {
             Some(loc) if loc.body_id == o.body_id => {}
             _ => {
-                e.insert("ort".into(), "Dieser Sitzungsort gehört nicht zur Körperschaft des Gremiums.".into());
+                e.insert(
+                    "ort".into(),
+                    "Dieser Sitzungsort gehört nicht zur Körperschaft des Gremiums.".into(),
+                );
             }
         }
     }
@@ -125,7 +175,10 @@ fn validate(c: &mut DbConnection, me: &SessionUser, f: &Fields, fixed_org: Optio
     };
     if let (Some(s), Some(en)) = (start_at, end_at) {
         if en <= s {
-            e.insert("ende".into(), "Das Ende muss nach dem Beginn liegen.".into());
+            e.insert(
+                "ende".into(),
+                "Das Ende muss nach dem Beginn liegen.".into(),
+            );
         }
     }
     if !e.is_empty() {
@@ -148,7 +201,11 @@ fn validate(c: &mut DbConnection, me: &SessionUser, f: &Fields, fixed_org: Optio
     }
 }
 
-pub async fn create(state: web::Data<AppState>, _staff: Staff, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let Form { user: me, fields } = form;
     let m2 = me.clone();
     let result = state
@@ -156,16 +213,28 @@ pub async fn create(state: web::Data<AppState>, _staff: Staff, form: Form) -> Re
             let (input, errors) = validate(c, &m2, &fields, None)?;
             let Some(input) = input else {
                 let (gremien, locations) = gremien_and_locations(c, &m2)?;
-                return Ok(Err(NewPage { values: fields.to_json(), errors, gremien, locations }));
+                return Ok(Err(NewPage {
+                    values: fields.to_json(),
+                    errors,
+                    gremien,
+                    locations,
+                }));
             };
             let actor = m2.actor();
-            let (id, _) = db::write_transaction(c, |c| meeting_edit::create(c, &actor, &input).map_err(AppError::from))?;
+            let (id, _) = db::write_transaction(c, |c| {
+                meeting_edit::create(c, &actor, &input).map_err(AppError::from)
+            })?;
             Ok(Ok(id))
         })
         .await?;
     match result {
         Ok(id) => Ok(redirect(&format!("/verwaltung/sitzungen/{id}"))),
-        Err(page) => state.render_status(StatusCode::UNPROCESSABLE_ENTITY, &Viewer(Some(me)), "admin/meetings/new.html", &page),
+        Err(page) => state.render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &Viewer(Some(me)),
+            "admin/meetings/new.html",
+            &page,
+        ),
     }
 }
 
@@ -237,7 +306,11 @@ fn details_values(m: &Meeting) -> serde_json::Value {
 fn workspace(c: &mut DbConnection, me: &SessionUser, m: &Meeting) -> Result<Workspace, AppError> {
     let items = db::agenda_items::for_meeting(c, m.id)?;
     let (rows, _) = agenda::load_rows(c, &items, &|_| true, Audience::Full)?;
-    let top_level = rows.iter().filter(|r| r.depth == 0).map(|r| (r.id, format!("{} {}", r.number, r.title))).collect();
+    let top_level = rows
+        .iter()
+        .filter(|r| r.depth == 0)
+        .map(|r| (r.id, format!("{} {}", r.number, r.title)))
+        .collect();
     let mut org_ids = db::meetings::joint_organization_ids(c, m.id)?;
     org_ids.push(m.organization_id);
     let waiting = {
@@ -249,14 +322,22 @@ fn workspace(c: &mut DbConnection, me: &SessionUser, m: &Meeting) -> Result<Work
             .filter(consultations::deleted_at.is_null())
             .filter(papers::deleted_at.is_null())
             .order((papers::date, papers::id))
-            .select((consultations::id, papers::reference, papers::title, papers::public, consultations::role))
+            .select((
+                consultations::id,
+                papers::reference,
+                papers::title,
+                papers::public,
+                consultations::role,
+            ))
             .load(c)?;
         rows.into_iter()
             .map(|(id, r, t, public, role)| Waiting {
                 consultation_id: id,
                 label: format!(
                     "{r} – {t} ({}{})",
-                    crate::domain::ConsultationRole::from_key(&role).map(|x| x.label()).unwrap_or(""),
+                    crate::domain::ConsultationRole::from_key(&role)
+                        .map(|x| x.label())
+                        .unwrap_or(""),
                     if public { "" } else { ", nichtöffentlich" }
                 ),
                 public,
@@ -264,20 +345,50 @@ fn workspace(c: &mut DbConnection, me: &SessionUser, m: &Meeting) -> Result<Work
             .collect()
     };
     let steps = [
-        (Transition::Invite, "einladen", "Einladung veröffentlichen", false),
-        (Transition::Hold, "durchfuehren", "Als durchgeführt markieren", false),
+        (
+            Transition::Invite,
+            "einladen",
+            "Einladung veröffentlichen",
+            false,
+        ),
+        (
+            Transition::Hold,
+            "durchfuehren",
+            "Als durchgeführt markieren",
+            false,
+        ),
         (Transition::Cancel, "absagen", "Sitzung absagen", true),
-        (Transition::Reinstate, "wieder_ansetzen", "Absage zurücknehmen", false),
-        (Transition::ApproveMinutes, "niederschrift_genehmigen", "Niederschrift genehmigen", false),
-        (Transition::PublishMinutes, "niederschrift_veroeffentlichen", "Niederschrift veröffentlichen", false),
+        (
+            Transition::Reinstate,
+            "wieder_ansetzen",
+            "Absage zurücknehmen",
+            false,
+        ),
+        (
+            Transition::ApproveMinutes,
+            "niederschrift_genehmigen",
+            "Niederschrift genehmigen",
+            false,
+        ),
+        (
+            Transition::PublishMinutes,
+            "niederschrift_veroeffentlichen",
+            "Niederschrift veröffentlichen",
+            false,
+        ),
     ]
     .into_iter()
     .filter(|(t, ..)| t.refusal(m).is_none())
-    .map(|(_, key, label, confirm)| Step { key, label, confirm })
+    .map(|(_, key, label, confirm)| Step {
+        key,
+        label,
+        confirm,
+    })
     .collect();
     let day = views::berlin(m.start_at).date_naive();
     let members = db::persons::members_of(c, m.organization_id, day)?;
-    let recorded: std::collections::HashMap<i64, String> = meeting_edit::attendance(c, m.id)?.into_iter().collect();
+    let recorded: std::collections::HashMap<i64, String> =
+        meeting_edit::attendance(c, m.id)?.into_iter().collect();
     let mut seen = std::collections::HashSet::new();
     let attendance = members
         .into_iter()
@@ -285,7 +396,10 @@ fn workspace(c: &mut DbConnection, me: &SessionUser, m: &Meeting) -> Result<Work
         .map(|(p, role, _)| AttendanceRow {
             person_id: p.id,
             name: format!("{} {}", p.given_name, p.family_name),
-            role: crate::domain::MembershipRole::from_key(&role).map(|r| r.label()).unwrap_or("").to_string(),
+            role: crate::domain::MembershipRole::from_key(&role)
+                .map(|r| r.label())
+                .unwrap_or("")
+                .to_string(),
             status: recorded.get(&p.id).cloned().unwrap_or_default(),
         })
         .collect();
@@ -304,8 +418,15 @@ fn workspace(c: &mut DbConnection, me: &SessionUser, m: &Meeting) -> Result<Work
         waiting,
         steps,
         attendance,
-        statuses: super::choices(AttendanceStatus::ALL, AttendanceStatus::key, AttendanceStatus::label),
-        locations: locations.into_iter().filter(|l| l.body_id == m.body_id).collect(),
+        statuses: super::choices(
+            AttendanceStatus::ALL,
+            AttendanceStatus::key,
+            AttendanceStatus::label,
+        ),
+        locations: locations
+            .into_iter()
+            .filter(|l| l.body_id == m.body_id)
+            .collect(),
         files,
         audit: audit_views(db::audit::for_meeting(c, m.id)?),
         has_minutes: m.state == MeetingState::Held.key(),
@@ -318,7 +439,12 @@ pub struct EditQuery {
     hinweis: Option<String>,
 }
 
-pub async fn edit(state: web::Data<AppState>, me: Staff, path: web::Path<String>, query: web::Query<EditQuery>) -> Result<HttpResponse, AppError> {
+pub async fn edit(
+    state: web::Data<AppState>,
+    me: Staff,
+    path: web::Path<String>,
+    query: web::Query<EditQuery>,
+) -> Result<HttpResponse, AppError> {
     let me = me.0;
     let id = parse_id(&path)?;
     let m2 = me.clone();
@@ -339,7 +465,13 @@ pub async fn edit(state: web::Data<AppState>, me: Staff, path: web::Path<String>
 }
 
 /// Render the workspace again with messages (4xx).
-async fn again(state: &AppState, me: SessionUser, id: i64, status: StatusCode, f: impl FnOnce(&mut Workspace, &mut DbConnection) -> Result<(), AppError> + Send + 'static) -> Result<HttpResponse, AppError> {
+async fn again(
+    state: &AppState,
+    me: SessionUser,
+    id: i64,
+    status: StatusCode,
+    f: impl FnOnce(&mut Workspace, &mut DbConnection) -> Result<(), AppError> + Send + 'static,
+) -> Result<HttpResponse, AppError> {
     let m2 = me.clone();
     let mut page = state
         .db(move |c| {
@@ -356,38 +488,66 @@ async fn again(state: &AppState, me: SessionUser, id: i64, status: StatusCode, f
 fn conflict_for(c: &mut DbConnection, id: i64) -> Result<Conflict, AppError> {
     let entries = db::audit::for_meeting(c, id)?;
     let changes = entries.first().map(|e| {
-        let parse = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or(serde_json::Value::Null);
+        let parse = |s: &Option<String>| {
+            s.as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or(serde_json::Value::Null)
+        };
         let mut d = db::audit::diff(&parse(&e.before_json), &parse(&e.after_json));
         if d.is_empty() {
             d.push(("Änderung".into(), String::new(), e.summary.clone()));
         }
         d
     });
-    Ok(Conflict { who: super::last_change(&entries), changes: changes.unwrap_or_default() })
+    Ok(Conflict {
+        who: super::last_change(&entries),
+        changes: changes.unwrap_or_default(),
+    })
 }
 
-pub async fn update(state: web::Data<AppState>, _staff: Staff, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
     let m2 = me.clone();
     let outcome = state
         .db(move |c| {
             let m = meeting_for(c, &m2, id)?;
-            let org = db::organizations::find(c, m.organization_id)?.ok_or_else(|| AppError::not_found("Das Gremium"))?;
+            let org = db::organizations::find(c, m.organization_id)?
+                .ok_or_else(|| AppError::not_found("Das Gremium"))?;
             let (input, errors) = validate(c, &m2, &fields, Some(&org))?;
             let Some(input) = input else {
-                return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, errors, None, fields)));
+                return Ok(Err((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    errors,
+                    None,
+                    fields,
+                )));
             };
             let actor = m2.actor();
-            let saved = db::write_transaction(c, |c| meeting_edit::update(c, &actor, &m, forms::version(&fields), &input).map_err(AppError::from))?;
+            let saved = db::write_transaction(c, |c| {
+                meeting_edit::update(c, &actor, &m, forms::version(&fields), &input)
+                    .map_err(AppError::from)
+            })?;
             match saved {
                 Saved::Ok => Ok(Ok(())),
-                Saved::Conflict => Ok(Err((StatusCode::CONFLICT, Errors::new(), Some(conflict_for(c, id)?), fields))),
+                Saved::Conflict => Ok(Err((
+                    StatusCode::CONFLICT,
+                    Errors::new(),
+                    Some(conflict_for(c, id)?),
+                    fields,
+                ))),
             }
         })
         .await?;
     match outcome {
-        Ok(()) => Ok(redirect(&format!("/verwaltung/sitzungen/{id}?hinweis=gespeichert"))),
+        Ok(()) => Ok(redirect(&format!(
+            "/verwaltung/sitzungen/{id}?hinweis=gespeichert"
+        ))),
         Err((status, errors, conflict, fields)) => {
             again(&state, me, id, status, move |p, _| {
                 let version = p.values.get("version").cloned();
@@ -406,7 +566,12 @@ pub async fn update(state: web::Data<AppState>, _staff: Staff, path: web::Path<S
     }
 }
 
-pub async fn transition(state: web::Data<AppState>, _staff: Staff, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn transition(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
     let m2 = me.clone();
@@ -417,17 +582,30 @@ pub async fn transition(state: web::Data<AppState>, _staff: Staff, path: web::Pa
                 return Err(AppError::bad_request("Unbekannter Arbeitsschritt."));
             };
             if let Some(why) = t.refusal(&m) {
-                return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, why.to_string(), None)));
+                return Ok(Err((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    why.to_string(),
+                    None,
+                )));
             }
             let actor = m2.actor();
-            match db::write_transaction(c, |c| meeting_edit::transition(c, &actor, &m, forms::version(&fields), t).map_err(AppError::from))? {
+            match db::write_transaction(c, |c| {
+                meeting_edit::transition(c, &actor, &m, forms::version(&fields), t)
+                    .map_err(AppError::from)
+            })? {
                 Saved::Ok => Ok(Ok(())),
-                Saved::Conflict => Ok(Err((StatusCode::CONFLICT, String::new(), Some(conflict_for(c, id)?)))),
+                Saved::Conflict => Ok(Err((
+                    StatusCode::CONFLICT,
+                    String::new(),
+                    Some(conflict_for(c, id)?),
+                ))),
             }
         })
         .await?;
     match outcome {
-        Ok(()) => Ok(redirect(&format!("/verwaltung/sitzungen/{id}?hinweis=status"))),
+        Ok(()) => Ok(redirect(&format!(
+            "/verwaltung/sitzungen/{id}?hinweis=status"
+        ))),
         Err((status, msg, conflict)) => {
             again(&state, me, id, status, move |p, _| {
                 if !msg.is_empty() {
@@ -441,7 +619,12 @@ pub async fn transition(state: web::Data<AppState>, _staff: Staff, path: web::Pa
     }
 }
 
-pub async fn add_item(state: web::Data<AppState>, _staff: Staff, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn add_item(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
     let m2 = me.clone();
@@ -507,14 +690,19 @@ pub async fn add_item(state: web::Data<AppState>, _staff: Staff, path: web::Path
         })
         .await?;
     match outcome {
-        Ok(()) => Ok(redirect(&format!("/verwaltung/sitzungen/{id}#tagesordnung"))),
+        Ok(()) => Ok(redirect(&format!(
+            "/verwaltung/sitzungen/{id}#tagesordnung"
+        ))),
         Err((status, errors, conflict, fields)) => {
             again(&state, me, id, status, move |p, _| {
                 p.item_errors = errors;
                 p.conflict = conflict;
                 if let Some(obj) = p.values.as_object_mut() {
                     for k in ["titel", "teil", "beratung", "unterpunkt_von"] {
-                        obj.insert(k.into(), serde_json::Value::String(fields.get(k).to_string()));
+                        obj.insert(
+                            k.into(),
+                            serde_json::Value::String(fields.get(k).to_string()),
+                        );
                     }
                 }
                 Ok(())
@@ -524,7 +712,12 @@ pub async fn add_item(state: web::Data<AppState>, _staff: Staff, path: web::Path
     }
 }
 
-pub async fn item_action(state: web::Data<AppState>, _staff: Staff, path: web::Path<(String, String, String)>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn item_action(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<(String, String, String)>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let (id, tid, action) = path.into_inner();
     let (id, tid) = (parse_id(&id)?, parse_id(&tid)?);
     let Form { user: me, fields } = form;
@@ -554,7 +747,9 @@ pub async fn item_action(state: web::Data<AppState>, _staff: Staff, path: web::P
         })
         .await?;
     match outcome {
-        Ok(()) => Ok(redirect(&format!("/verwaltung/sitzungen/{id}#tagesordnung"))),
+        Ok(()) => Ok(redirect(&format!(
+            "/verwaltung/sitzungen/{id}#tagesordnung"
+        ))),
         Err((status, msg, conflict)) => {
             again(&state, me, id, status, move |p, _| {
                 if !msg.is_empty() {
@@ -568,7 +763,12 @@ pub async fn item_action(state: web::Data<AppState>, _staff: Staff, path: web::P
     }
 }
 
-pub async fn save_attendance(state: web::Data<AppState>, _staff: Staff, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn save_attendance(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
     let m2 = me.clone();
@@ -576,7 +776,10 @@ pub async fn save_attendance(state: web::Data<AppState>, _staff: Staff, path: we
         .db(move |c| {
             let m = meeting_for(c, &m2, id)?;
             let day = views::berlin(m.start_at).date_naive();
-            let members: Vec<i64> = db::persons::members_of(c, m.organization_id, day)?.into_iter().map(|(p, ..)| p.id).collect();
+            let members: Vec<i64> = db::persons::members_of(c, m.organization_id, day)?
+                .into_iter()
+                .map(|(p, ..)| p.id)
+                .collect();
             let mut rows = Vec::new();
             for pid in members {
                 if rows.iter().any(|(p, _)| *p == pid) {
@@ -586,13 +789,19 @@ pub async fn save_attendance(state: web::Data<AppState>, _staff: Staff, path: we
                     "" => {}
                     s => match AttendanceStatus::from_key(s) {
                         Some(st) => rows.push((pid, st)),
-                        None => return Err(AppError::bad_request("Unbekannter Anwesenheitsstatus.")),
+                        None => {
+                            return Err(AppError::bad_request("Unbekannter Anwesenheitsstatus."))
+                        }
                     },
                 }
             }
             let actor = m2.actor();
-            db::write_transaction(c, |c| meeting_edit::set_attendance(c, &actor, m.id, &rows).map_err(AppError::from))
+            db::write_transaction(c, |c| {
+                meeting_edit::set_attendance(c, &actor, m.id, &rows).map_err(AppError::from)
+            })
         })
         .await?;
-    Ok(redirect(&format!("/verwaltung/sitzungen/{id}?hinweis=anwesenheit#anwesenheit")))
+    Ok(redirect(&format!(
+        "/verwaltung/sitzungen/{id}?hinweis=anwesenheit#anwesenheit"
+    )))
 }

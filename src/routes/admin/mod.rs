@@ -36,24 +36,54 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/vorlagen/neu", get().to(papers::new_form))
             .route("/vorlagen/{id}", get().to(papers::edit))
             .route("/vorlagen/{id}", web::post().to(papers::update))
-            .route("/vorlagen/{id}/beratungsfolge", web::post().to(papers::add_consultation))
-            .route("/vorlagen/{id}/beratungsfolge/{cid}/{aktion}", web::post().to(papers::consultation_action))
-            .route("/vorlagen/{id}/dateien", web::post().to(uploads::upload_to_paper))
+            .route(
+                "/vorlagen/{id}/beratungsfolge",
+                web::post().to(papers::add_consultation),
+            )
+            .route(
+                "/vorlagen/{id}/beratungsfolge/{cid}/{aktion}",
+                web::post().to(papers::consultation_action),
+            )
+            .route(
+                "/vorlagen/{id}/dateien",
+                web::post().to(uploads::upload_to_paper),
+            )
             .route("/sitzungen", get().to(meetings::list))
             .route("/sitzungen", web::post().to(meetings::create))
             .route("/sitzungen/neu", get().to(meetings::new_form))
             .route("/sitzungen/{id}", get().to(meetings::edit))
             .route("/sitzungen/{id}", web::post().to(meetings::update))
-            .route("/sitzungen/{id}/status", web::post().to(meetings::transition))
+            .route(
+                "/sitzungen/{id}/status",
+                web::post().to(meetings::transition),
+            )
             .route("/sitzungen/{id}/tops", web::post().to(meetings::add_item))
-            .route("/sitzungen/{id}/tops/{tid}/{aktion}", web::post().to(meetings::item_action))
-            .route("/sitzungen/{id}/anwesenheit", web::post().to(meetings::save_attendance))
-            .route("/sitzungen/{id}/dateien", web::post().to(uploads::upload_to_meeting))
+            .route(
+                "/sitzungen/{id}/tops/{tid}/{aktion}",
+                web::post().to(meetings::item_action),
+            )
+            .route(
+                "/sitzungen/{id}/anwesenheit",
+                web::post().to(meetings::save_attendance),
+            )
+            .route(
+                "/sitzungen/{id}/dateien",
+                web::post().to(uploads::upload_to_meeting),
+            )
             .route("/tops/{id}", get().to(items::edit))
             .route("/tops/{id}", web::post().to(items::save))
-            .route("/tops/{id}/nachfragen", web::post().to(items::add_follow_up))
-            .route("/tops/{id}/dateien", web::post().to(uploads::upload_to_item))
-            .route("/dateien/{id}/{aktion}", web::post().to(uploads::file_action)),
+            .route(
+                "/tops/{id}/nachfragen",
+                web::post().to(items::add_follow_up),
+            )
+            .route(
+                "/tops/{id}/dateien",
+                web::post().to(uploads::upload_to_item),
+            )
+            .route(
+                "/dateien/{id}/{aktion}",
+                web::post().to(uploads::file_action),
+            ),
     );
 }
 
@@ -85,7 +115,11 @@ pub fn audit_views(entries: Vec<AuditEntry>) -> Vec<AuditView> {
                 Vec::new()
             };
             AuditView {
-                at: format!("{}, {} Uhr", crate::views::date_short(e.at), crate::views::time(e.at)),
+                at: format!(
+                    "{}, {} Uhr",
+                    crate::views::date_short(e.at),
+                    crate::views::time(e.at)
+                ),
                 who: e.user_label,
                 action: e.action,
                 summary: e.summary,
@@ -96,7 +130,10 @@ pub fn audit_views(entries: Vec<AuditEntry>) -> Vec<AuditView> {
 }
 
 /// Bodies this user may edit.
-pub fn editable_bodies(conn: &mut DbConnection, me: &SessionUser) -> diesel::QueryResult<Vec<Body>> {
+pub fn editable_bodies(
+    conn: &mut DbConnection,
+    me: &SessionUser,
+) -> diesel::QueryResult<Vec<Body>> {
     Ok(crate::db::bodies::list(conn)?
         .into_iter()
         .filter(|b| me.may_edit_body(b.id))
@@ -104,7 +141,10 @@ pub fn editable_bodies(conn: &mut DbConnection, me: &SessionUser) -> diesel::Que
 }
 
 /// All organizations of the given bodies, by name.
-pub fn organizations_of(conn: &mut DbConnection, body_ids: &[i64]) -> diesel::QueryResult<Vec<Organization>> {
+pub fn organizations_of(
+    conn: &mut DbConnection,
+    body_ids: &[i64],
+) -> diesel::QueryResult<Vec<Organization>> {
     use crate::db::schema::organizations;
     use diesel::prelude::*;
     organizations::table
@@ -122,9 +162,16 @@ pub struct Choice {
     pub label: String,
 }
 
-pub fn choices<T: Copy>(all: &[T], key: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<Choice> {
+pub fn choices<T: Copy>(
+    all: &[T],
+    key: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<Choice> {
     all.iter()
-        .map(|v| Choice { value: key(*v).to_string(), label: label(*v).to_string() })
+        .map(|v| Choice {
+            value: key(*v).to_string(),
+            label: label(*v).to_string(),
+        })
         .collect()
 }
 
@@ -132,6 +179,13 @@ pub fn choices<T: Copy>(all: &[T], key: impl Fn(T) -> &'static str, label: impl 
 pub fn last_change(entries: &[AuditEntry]) -> String {
     entries
         .first()
-        .map(|e| format!("{} am {} um {} Uhr", e.user_label, crate::views::date_short(e.at), crate::views::time(e.at)))
+        .map(|e| {
+            format!(
+                "{} am {} um {} Uhr",
+                e.user_label,
+                crate::views::date_short(e.at),
+                crate::views::time(e.at)
+            )
+        })
         .unwrap_or_else(|| "einer anderen Person".into())
 }

@@ -33,7 +33,11 @@ struct Row {
     public: bool,
 }
 
-pub async fn list(state: web::Data<AppState>, me: Staff, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    me: Staff,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
     let me = me.0;
     let q = query.q.clone().unwrap_or_default().trim().to_string();
     let (m2, q2) = (me.clone(), q.clone());
@@ -47,7 +51,11 @@ pub async fn list(state: web::Data<AppState>, me: Staff, query: web::Query<ListQ
                 .into_boxed();
             if !q2.is_empty() {
                 let pattern = format!("%{}%", q2.replace('%', ""));
-                query = query.filter(papers::title.like(pattern.clone()).or(papers::reference.like(pattern)));
+                query = query.filter(
+                    papers::title
+                        .like(pattern.clone())
+                        .or(papers::reference.like(pattern)),
+                );
             }
             let list: Vec<Paper> = query
                 .order((papers::date.desc(), papers::id.desc()))
@@ -58,7 +66,9 @@ pub async fn list(state: web::Data<AppState>, me: Staff, query: web::Query<ListQ
                 .into_iter()
                 .map(|p| Row {
                     id: p.id,
-                    type_label: PaperType::from_key(&p.paper_type).map(|t| t.label()).unwrap_or(""),
+                    type_label: PaperType::from_key(&p.paper_type)
+                        .map(|t| t.label())
+                        .unwrap_or(""),
                     date: crate::views::date(p.date),
                     reference: p.reference,
                     title: p.title,
@@ -67,7 +77,11 @@ pub async fn list(state: web::Data<AppState>, me: Staff, query: web::Query<ListQ
                 .collect::<Vec<_>>())
         })
         .await?;
-    state.render_for(&Viewer(Some(me)), "admin/papers/list.html", &serde_json::json!({ "rows": rows, "q": q }))
+    state.render_for(
+        &Viewer(Some(me)),
+        "admin/papers/list.html",
+        &serde_json::json!({ "rows": rows, "q": q }),
+    )
 }
 
 #[derive(Serialize)]
@@ -124,7 +138,11 @@ pub fn human_size(bytes: i64) -> String {
     }
 }
 
-fn load_page(c: &mut DbConnection, me: &SessionUser, paper: Option<&Paper>) -> Result<FormPage, AppError> {
+fn load_page(
+    c: &mut DbConnection,
+    me: &SessionUser,
+    paper: Option<&Paper>,
+) -> Result<FormPage, AppError> {
     let bodies = editable_bodies(c, me)?;
     let body_ids: Vec<i64> = match paper {
         Some(p) => vec![p.body_id],
@@ -141,7 +159,11 @@ fn load_page(c: &mut DbConnection, me: &SessionUser, paper: Option<&Paper>) -> R
         organizations,
         gremien,
         types: choices(PaperType::ALL, PaperType::key, PaperType::label),
-        roles: choices(ConsultationRole::ALL, ConsultationRole::key, ConsultationRole::label),
+        roles: choices(
+            ConsultationRole::ALL,
+            ConsultationRole::key,
+            ConsultationRole::label,
+        ),
         ..Default::default()
     };
     if let Some(p) = paper {
@@ -157,9 +179,18 @@ fn load_page(c: &mut DbConnection, me: &SessionUser, paper: Option<&Paper>) -> R
             .map(|x| ConsultationRow {
                 id: x.id,
                 position: x.position,
-                organization: orgs.get(&x.organization_id).map(|o| o.name.clone()).unwrap_or_default(),
-                role: ConsultationRole::from_key(&x.role).map(|r| r.label()).unwrap_or(&x.role).to_string(),
-                meeting: x.meeting_id.and_then(|m| meetings.get(&m)).map(|m| (m.id, crate::views::date_short(m.start_at))),
+                organization: orgs
+                    .get(&x.organization_id)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default(),
+                role: ConsultationRole::from_key(&x.role)
+                    .map(|r| r.label())
+                    .unwrap_or(&x.role)
+                    .to_string(),
+                meeting: x
+                    .meeting_id
+                    .and_then(|m| meetings.get(&m))
+                    .map(|m| (m.id, crate::views::date_short(m.start_at))),
                 agenda_item: x.agenda_item_id,
                 outcome: x
                     .agenda_item_id
@@ -172,7 +203,13 @@ fn load_page(c: &mut DbConnection, me: &SessionUser, paper: Option<&Paper>) -> R
             .collect();
         page.files = db::papers::files_of_paper(c, p.id)?
             .into_iter()
-            .map(|f| FileRow { id: f.id, size: human_size(f.size), name: f.name, file_name: f.file_name, public: f.public })
+            .map(|f| FileRow {
+                id: f.id,
+                size: human_size(f.size),
+                name: f.name,
+                file_name: f.file_name,
+                public: f.public,
+            })
             .collect();
         page.audit = audit_views(db::audit::for_paper(c, p.id)?);
         page.paper = Some(p.clone());
@@ -180,10 +217,17 @@ fn load_page(c: &mut DbConnection, me: &SessionUser, paper: Option<&Paper>) -> R
     Ok(page)
 }
 
-fn values_of(c: &mut DbConnection, p: &Paper) -> Result<(serde_json::Value, Vec<String>), AppError> {
+fn values_of(
+    c: &mut DbConnection,
+    p: &Paper,
+) -> Result<(serde_json::Value, Vec<String>), AppError> {
     let (orgs, rel) = paper_edit::links(c, p.id)?;
     let related = db::papers::by_ids(c, &rel)?;
-    let refs: Vec<String> = rel.iter().filter_map(|r| related.get(r)).map(|p| p.reference.clone()).collect();
+    let refs: Vec<String> = rel
+        .iter()
+        .filter_map(|r| related.get(r))
+        .map(|p| p.reference.clone())
+        .collect();
     Ok((
         serde_json::json!({
             "koerperschaft": p.body_id.to_string(),
@@ -221,7 +265,12 @@ pub async fn new_form(state: web::Data<AppState>, me: Staff) -> Result<HttpRespo
 }
 
 /// Validate the paper form against the database (body rights, ids).
-fn validate(c: &mut DbConnection, me: &SessionUser, f: &Fields, fixed_body: Option<i64>) -> Result<(Option<PaperInput>, Errors), AppError> {
+fn validate(
+    c: &mut DbConnection,
+    me: &SessionUser,
+    f: &Fields,
+    fixed_body: Option<i64>,
+) -> Result<(Option<PaperInput>, Errors), AppError> {
     let mut e = Errors::new();
     let body_id = match fixed_body {
         Some(b) => Some(b),
@@ -230,7 +279,10 @@ fn validate(c: &mut DbConnection, me: &SessionUser, f: &Fields, fixed_body: Opti
     let body_id = match body_id {
         Some(b) if me.may_edit_body(b) && db::bodies::find(c, b)?.is_some() => Some(b),
         _ => {
-            e.insert("koerperschaft".into(), "Bitte eine Körperschaft wählen, für die Sie zuständig sind.".into());
+            e.insert(
+                "koerperschaft".into(),
+                "Bitte eine Körperschaft wählen, für die Sie zuständig sind.".into(),
+            );
             None
         }
     };
@@ -249,13 +301,24 @@ fn validate(c: &mut DbConnection, me: &SessionUser, f: &Fields, fixed_body: Opti
     if let Some(body) = body_id {
         let orgs: Vec<i64> = organizations_of(c, &[body])?.iter().map(|o| o.id).collect();
         if lead.is_some_and(|l| !orgs.contains(&l)) {
-            e.insert("federfuehrung".into(), "Diese Stelle gehört nicht zur gewählten Körperschaft.".into());
+            e.insert(
+                "federfuehrung".into(),
+                "Diese Stelle gehört nicht zur gewählten Körperschaft.".into(),
+            );
         }
         if originators.iter().any(|o| !orgs.contains(o)) {
-            e.insert("urheber".into(), "Mindestens ein Urheber gehört nicht zur gewählten Körperschaft.".into());
+            e.insert(
+                "urheber".into(),
+                "Mindestens ein Urheber gehört nicht zur gewählten Körperschaft.".into(),
+            );
         }
         let mut unknown = Vec::new();
-        for r in f.get("bezuege").split([',', ';', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+        for r in f
+            .get("bezuege")
+            .split([',', ';', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             use db::schema::papers;
             let found: Option<i64> = papers::table
                 .filter(papers::body_id.eq(body))
@@ -270,7 +333,13 @@ fn validate(c: &mut DbConnection, me: &SessionUser, f: &Fields, fixed_body: Opti
             }
         }
         if !unknown.is_empty() {
-            e.insert("bezuege".into(), format!("Diese Vorlagennummern gibt es nicht: {}", unknown.join(", ")));
+            e.insert(
+                "bezuege".into(),
+                format!(
+                    "Diese Vorlagennummern gibt es nicht: {}",
+                    unknown.join(", ")
+                ),
+            );
         }
     }
     if !e.is_empty() {
@@ -302,7 +371,11 @@ fn refill(page: &mut FormPage, f: &Fields) {
     page.selected_originators = f.all("urheber").iter().map(|s| s.to_string()).collect();
 }
 
-pub async fn create(state: web::Data<AppState>, _staff: Staff, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let Form { user: me, fields } = form;
     let default_pattern = state.settings.paper_reference_pattern.clone();
     let m2 = me.clone();
@@ -320,13 +393,22 @@ pub async fn create(state: web::Data<AppState>, _staff: Staff, form: Form) -> Re
                 .filter(|p| !p.trim().is_empty())
                 .unwrap_or(default_pattern);
             let actor = m2.actor();
-            let (id, _) = db::write_transaction(c, |c| paper_edit::create(c, &actor, &input, &pattern).map_err(AppError::from))?;
+            let (id, _) = db::write_transaction(c, |c| {
+                paper_edit::create(c, &actor, &input, &pattern).map_err(AppError::from)
+            })?;
             Ok(Ok(id))
         })
         .await?;
     match result {
-        Ok(id) => Ok(redirect(&format!("/verwaltung/vorlagen/{id}?gespeichert=1"))),
-        Err(page) => state.render_status(StatusCode::UNPROCESSABLE_ENTITY, &Viewer(Some(me)), "admin/papers/form.html", &page),
+        Ok(id) => Ok(redirect(&format!(
+            "/verwaltung/vorlagen/{id}?gespeichert=1"
+        ))),
+        Err(page) => state.render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &Viewer(Some(me)),
+            "admin/papers/form.html",
+            &page,
+        ),
     }
 }
 
@@ -342,7 +424,12 @@ pub fn paper_for(c: &mut DbConnection, me: &SessionUser, id: i64) -> Result<Pape
     Ok(p)
 }
 
-pub async fn edit(state: web::Data<AppState>, me: Staff, path: web::Path<String>, query: web::Query<EditQuery>) -> Result<HttpResponse, AppError> {
+pub async fn edit(
+    state: web::Data<AppState>,
+    me: Staff,
+    path: web::Path<String>,
+    query: web::Query<EditQuery>,
+) -> Result<HttpResponse, AppError> {
     let me = me.0;
     let id = parse_id(&path)?;
     let m2 = me.clone();
@@ -365,7 +452,12 @@ pub async fn edit(state: web::Data<AppState>, me: Staff, path: web::Path<String>
     state.render_for(&Viewer(Some(me)), "admin/papers/form.html", &page)
 }
 
-pub async fn update(state: web::Data<AppState>, _staff: Staff, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
     let m2 = me.clone();
@@ -374,7 +466,10 @@ pub async fn update(state: web::Data<AppState>, _staff: Staff, path: web::Path<S
         .db(move |c| {
             let p = paper_for(c, &m2, id)?;
             let (input, errors) = validate(c, &m2, &fields, Some(p.body_id))?;
-            let page_with = |c: &mut DbConnection, errors: Errors, conflict: Option<Conflict>| -> Result<FormPage, AppError> {
+            let page_with = |c: &mut DbConnection,
+                             errors: Errors,
+                             conflict: Option<Conflict>|
+             -> Result<FormPage, AppError> {
                 let current = db::papers::find(c, id)?.unwrap_or(p.clone());
                 let mut page = load_page(c, &m2, Some(&current))?;
                 refill(&mut page, &fields);
@@ -383,20 +478,29 @@ pub async fn update(state: web::Data<AppState>, _staff: Staff, path: web::Path<S
                 page.upload_limit_mb = limit;
                 if let (Some(obj), true) = (page.values.as_object_mut(), page.conflict.is_some()) {
                     // the next save is against what is stored now
-                    obj.insert("version".into(), serde_json::Value::String(current.version.to_string()));
+                    obj.insert(
+                        "version".into(),
+                        serde_json::Value::String(current.version.to_string()),
+                    );
                 }
                 Ok(page)
             };
             let Some(input) = input else {
-                return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, page_with(c, errors, None)?)));
+                return Ok(Err((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    page_with(c, errors, None)?,
+                )));
             };
             let actor = m2.actor();
             let version = forms::version(&fields);
-            let saved = db::write_transaction(c, |c| paper_edit::update(c, &actor, id, version, &input).map_err(AppError::from))?;
+            let saved = db::write_transaction(c, |c| {
+                paper_edit::update(c, &actor, id, version, &input).map_err(AppError::from)
+            })?;
             match saved {
                 Saved::Ok => Ok(Ok(())),
                 Saved::Conflict => {
-                    let current = db::papers::find(c, id)?.ok_or_else(|| AppError::not_found("Die Vorlage"))?;
+                    let current = db::papers::find(c, id)?
+                        .ok_or_else(|| AppError::not_found("Die Vorlage"))?;
                     let (orgs, rel) = paper_edit::links(c, id)?;
                     let stored = paper_edit::snapshot(&current, &orgs, &rel);
                     let mine = paper_edit::snapshot(
@@ -415,19 +519,34 @@ pub async fn update(state: web::Data<AppState>, _staff: Staff, path: web::Path<S
                         &input.related_ids,
                     );
                     let who = super::last_change(&db::audit::for_paper(c, id)?);
-                    let conflict = Conflict { who, changes: db::audit::diff(&stored, &mine) };
-                    Ok(Err((StatusCode::CONFLICT, page_with(c, Errors::new(), Some(conflict))?)))
+                    let conflict = Conflict {
+                        who,
+                        changes: db::audit::diff(&stored, &mine),
+                    };
+                    Ok(Err((
+                        StatusCode::CONFLICT,
+                        page_with(c, Errors::new(), Some(conflict))?,
+                    )))
                 }
             }
         })
         .await?;
     match result {
-        Ok(()) => Ok(redirect(&format!("/verwaltung/vorlagen/{id}?gespeichert=1"))),
-        Err((status, page)) => state.render_status(status, &Viewer(Some(me)), "admin/papers/form.html", &page),
+        Ok(()) => Ok(redirect(&format!(
+            "/verwaltung/vorlagen/{id}?gespeichert=1"
+        ))),
+        Err((status, page)) => {
+            state.render_status(status, &Viewer(Some(me)), "admin/papers/form.html", &page)
+        }
     }
 }
 
-pub async fn add_consultation(state: web::Data<AppState>, _staff: Staff, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn add_consultation(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
     let m2 = me.clone();
@@ -439,19 +558,32 @@ pub async fn add_consultation(state: web::Data<AppState>, _staff: Staff, path: w
             let org = forms::opt_id(&fields, "gremium", &mut e);
             let role = ConsultationRole::from_key(fields.get("rolle"));
             if role.is_none() {
-                e.insert("rolle".into(), "Bitte die Rolle des Gremiums wählen.".into());
+                e.insert(
+                    "rolle".into(),
+                    "Bitte die Rolle des Gremiums wählen.".into(),
+                );
             }
-            let org = match org.map(|o| db::organizations::find(c, o)).transpose()?.flatten() {
+            let org = match org
+                .map(|o| db::organizations::find(c, o))
+                .transpose()?
+                .flatten()
+            {
                 Some(o) if o.body_id == p.body_id => Some(o),
                 _ => {
-                    e.insert("gremium".into(), "Bitte ein Gremium dieser Körperschaft wählen.".into());
+                    e.insert(
+                        "gremium".into(),
+                        "Bitte ein Gremium dieser Körperschaft wählen.".into(),
+                    );
                     None
                 }
             };
             match (org, role, e.is_empty()) {
                 (Some(o), Some(r), true) => {
                     let actor = m2.actor();
-                    db::write_transaction(c, |c| paper_edit::add_consultation(c, &actor, &p, o.id, &o.name, r).map_err(AppError::from))?;
+                    db::write_transaction(c, |c| {
+                        paper_edit::add_consultation(c, &actor, &p, o.id, &o.name, r)
+                            .map_err(AppError::from)
+                    })?;
                     Ok(Ok(()))
                 }
                 _ => {
@@ -467,12 +599,24 @@ pub async fn add_consultation(state: web::Data<AppState>, _staff: Staff, path: w
         })
         .await?;
     match result {
-        Ok(()) => Ok(redirect(&format!("/verwaltung/vorlagen/{id}#beratungsfolge"))),
-        Err(page) => state.render_status(StatusCode::UNPROCESSABLE_ENTITY, &Viewer(Some(me)), "admin/papers/form.html", &page),
+        Ok(()) => Ok(redirect(&format!(
+            "/verwaltung/vorlagen/{id}#beratungsfolge"
+        ))),
+        Err(page) => state.render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &Viewer(Some(me)),
+            "admin/papers/form.html",
+            &page,
+        ),
     }
 }
 
-pub async fn consultation_action(state: web::Data<AppState>, _staff: Staff, path: web::Path<(String, String, String)>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn consultation_action(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<(String, String, String)>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let (id, cid, action) = path.into_inner();
     let (id, cid) = (parse_id(&id)?, parse_id(&cid)?);
     let me = form.user;
@@ -498,5 +642,7 @@ pub async fn consultation_action(state: web::Data<AppState>, _staff: Staff, path
             Ok(())
         })
         .await?;
-    Ok(redirect(&format!("/verwaltung/vorlagen/{id}#beratungsfolge")))
+    Ok(redirect(&format!(
+        "/verwaltung/vorlagen/{id}#beratungsfolge"
+    )))
 }

@@ -36,20 +36,47 @@ impl Target {
 }
 
 /// (body id, meeting id for the audit log) of the target; checks rights.
-fn resolve(c: &mut DbConnection, me: &SessionUser, t: Target) -> Result<(i64, Option<i64>), AppError> {
+fn resolve(
+    c: &mut DbConnection,
+    me: &SessionUser,
+    t: Target,
+) -> Result<(i64, Option<i64>), AppError> {
     let (body, meeting) = match t {
-        Target::Paper(id) => (db::papers::find(c, id)?.ok_or_else(|| AppError::not_found("Die Vorlage"))?.body_id, None),
-        Target::Meeting(id) => (db::meetings::find(c, id)?.ok_or_else(|| AppError::not_found("Die Sitzung"))?.body_id, Some(id)),
+        Target::Paper(id) => (
+            db::papers::find(c, id)?
+                .ok_or_else(|| AppError::not_found("Die Vorlage"))?
+                .body_id,
+            None,
+        ),
+        Target::Meeting(id) => (
+            db::meetings::find(c, id)?
+                .ok_or_else(|| AppError::not_found("Die Sitzung"))?
+                .body_id,
+            Some(id),
+        ),
         Target::Item(id) => {
-            let a = db::agenda_items::find(c, id)?.ok_or_else(|| AppError::not_found("Der Tagesordnungspunkt"))?;
-            (db::meetings::find(c, a.meeting_id)?.ok_or_else(|| AppError::not_found("Die Sitzung"))?.body_id, Some(a.meeting_id))
+            let a = db::agenda_items::find(c, id)?
+                .ok_or_else(|| AppError::not_found("Der Tagesordnungspunkt"))?;
+            (
+                db::meetings::find(c, a.meeting_id)?
+                    .ok_or_else(|| AppError::not_found("Die Sitzung"))?
+                    .body_id,
+                Some(a.meeting_id),
+            )
         }
     };
     me.require_body(body)?;
     Ok((body, meeting))
 }
 
-fn error_page(state: &AppState, me: SessionUser, status: StatusCode, t: Target, message: String, limit: u64) -> Result<HttpResponse, AppError> {
+fn error_page(
+    state: &AppState,
+    me: SessionUser,
+    status: StatusCode,
+    t: Target,
+    message: String,
+    limit: u64,
+) -> Result<HttpResponse, AppError> {
     state.render_status(
         status,
         &Viewer(Some(me)),
@@ -61,7 +88,8 @@ fn error_page(state: &AppState, me: SessionUser, status: StatusCode, t: Target, 
 async fn read_small(field: &mut actix_multipart::Field) -> Result<String, AppError> {
     let mut buf = Vec::new();
     while let Some(chunk) = field.next().await {
-        let chunk = chunk.map_err(|_| AppError::bad_request("Die Übertragung wurde unterbrochen."))?;
+        let chunk =
+            chunk.map_err(|_| AppError::bad_request("Die Übertragung wurde unterbrochen."))?;
         buf.extend_from_slice(&chunk);
         if buf.len() > 1000 {
             return Err(AppError::bad_request("Ein Formularfeld ist zu lang."));
@@ -70,7 +98,12 @@ async fn read_small(field: &mut actix_multipart::Field) -> Result<String, AppErr
     Ok(String::from_utf8_lossy(&buf).trim().to_string())
 }
 
-async fn upload(state: web::Data<AppState>, me: SessionUser, t: Target, mut mp: Multipart) -> Result<HttpResponse, AppError> {
+async fn upload(
+    state: web::Data<AppState>,
+    me: SessionUser,
+    t: Target,
+    mut mp: Multipart,
+) -> Result<HttpResponse, AppError> {
     let limit_mb = state.settings.upload_limit_mb;
     let limit = limit_mb.saturating_mul(1024 * 1024);
     let data_dir = state.settings.data_dir.clone();
@@ -82,7 +115,9 @@ async fn upload(state: web::Data<AppState>, me: SessionUser, t: Target, mut mp: 
     let mut upload: Option<(storage::Incoming, String)> = None;
     let mut too_large = false;
     while let Some(field) = mp.next().await {
-        let mut field = field.map_err(|_| AppError::bad_request("Das Formular wurde nicht vollständig übertragen."))?;
+        let mut field = field.map_err(|_| {
+            AppError::bad_request("Das Formular wurde nicht vollständig übertragen.")
+        })?;
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "_csrf" => {
@@ -101,17 +136,22 @@ async fn upload(state: web::Data<AppState>, me: SessionUser, t: Target, mut mp: 
                     .and_then(|cd| cd.get_filename())
                     .unwrap_or_default()
                     .to_string();
-                let mut incoming = storage::Incoming::new(&data_dir).map_err(|e| AppError::Internal(e.into()))?;
+                let mut incoming =
+                    storage::Incoming::new(&data_dir).map_err(|e| AppError::Internal(e.into()))?;
                 let mut seen: u64 = 0;
                 while let Some(chunk) = field.next().await {
-                    let chunk = chunk.map_err(|_| AppError::bad_request("Die Übertragung der Datei wurde unterbrochen."))?;
+                    let chunk = chunk.map_err(|_| {
+                        AppError::bad_request("Die Übertragung der Datei wurde unterbrochen.")
+                    })?;
                     seen += chunk.len() as u64;
                     if seen > limit {
                         // keep reading (and discarding) so the browser gets the answer
                         too_large = true;
                         continue;
                     }
-                    incoming.write(&chunk).map_err(|e| AppError::Internal(e.into()))?;
+                    incoming
+                        .write(&chunk)
+                        .map_err(|e| AppError::Internal(e.into()))?;
                 }
                 if !file_name.is_empty() || incoming.size > 0 {
                     upload = Some((incoming, file_name));
@@ -126,13 +166,34 @@ async fn upload(state: web::Data<AppState>, me: SessionUser, t: Target, mut mp: 
         me.check_csrf("")?;
     }
     if too_large {
-        return error_page(&state, me, StatusCode::PAYLOAD_TOO_LARGE, t, format!("Die Datei ist zu groß. Erlaubt sind höchstens {limit_mb} MB."), limit_mb);
+        return error_page(
+            &state,
+            me,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t,
+            format!("Die Datei ist zu groß. Erlaubt sind höchstens {limit_mb} MB."),
+            limit_mb,
+        );
     }
     let Some((incoming, raw_name)) = upload else {
-        return error_page(&state, me, StatusCode::UNPROCESSABLE_ENTITY, t, "Bitte eine Datei auswählen.".into(), limit_mb);
+        return error_page(
+            &state,
+            me,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t,
+            "Bitte eine Datei auswählen.".into(),
+            limit_mb,
+        );
     };
     if incoming.size == 0 {
-        return error_page(&state, me, StatusCode::UNPROCESSABLE_ENTITY, t, "Die Datei ist leer.".into(), limit_mb);
+        return error_page(
+            &state,
+            me,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t,
+            "Die Datei ist leer.".into(),
+            limit_mb,
+        );
     }
     let Some(kind) = storage::detect(&incoming.head, &raw_name) else {
         return error_page(
@@ -145,10 +206,16 @@ async fn upload(state: web::Data<AppState>, me: SessionUser, t: Target, mut mp: 
         );
     };
     let file_name = storage::sanitize_name(&raw_name, kind);
-    let title = if title.is_empty() { file_name.clone() } else { title.chars().take(300).collect() };
+    let title = if title.is_empty() {
+        file_name.clone()
+    } else {
+        title.chars().take(300).collect()
+    };
     let size = incoming.size as i64;
     let dd = data_dir.clone();
-    let hash = web::block(move || incoming.persist(&dd)).await?.map_err(|e| AppError::Internal(e.into()))?;
+    let hash = web::block(move || incoming.persist(&dd))
+        .await?
+        .map_err(|e| AppError::Internal(e.into()))?;
     let now = db::now();
     let row = NewFile {
         body_id,
@@ -160,32 +227,65 @@ async fn upload(state: web::Data<AppState>, me: SessionUser, t: Target, mut mp: 
         storage_path: Some(hash),
         text_content: None,
         public,
-        paper_id: match t { Target::Paper(id) => Some(id), _ => None },
-        meeting_id: match t { Target::Meeting(id) => Some(id), _ => None },
-        agenda_item_id: match t { Target::Item(id) => Some(id), _ => None },
+        paper_id: match t {
+            Target::Paper(id) => Some(id),
+            _ => None,
+        },
+        meeting_id: match t {
+            Target::Meeting(id) => Some(id),
+            _ => None,
+        },
+        agenda_item_id: match t {
+            Target::Item(id) => Some(id),
+            _ => None,
+        },
         created_at: now,
         updated_at: now,
     };
     let actor = me.actor();
     state
-        .db(move |c| db::write_transaction(c, |c| db::files::create(c, &actor, &row, meeting_id).map_err(AppError::from)))
+        .db(move |c| {
+            db::write_transaction(c, |c| {
+                db::files::create(c, &actor, &row, meeting_id).map_err(AppError::from)
+            })
+        })
         .await?;
     Ok(redirect(&format!("{}#dateien", t.back())))
 }
 
-pub async fn upload_to_paper(state: web::Data<AppState>, me: Staff, path: web::Path<String>, mp: Multipart) -> Result<HttpResponse, AppError> {
+pub async fn upload_to_paper(
+    state: web::Data<AppState>,
+    me: Staff,
+    path: web::Path<String>,
+    mp: Multipart,
+) -> Result<HttpResponse, AppError> {
     upload(state, me.0, Target::Paper(parse_id(&path)?), mp).await
 }
 
-pub async fn upload_to_meeting(state: web::Data<AppState>, me: Staff, path: web::Path<String>, mp: Multipart) -> Result<HttpResponse, AppError> {
+pub async fn upload_to_meeting(
+    state: web::Data<AppState>,
+    me: Staff,
+    path: web::Path<String>,
+    mp: Multipart,
+) -> Result<HttpResponse, AppError> {
     upload(state, me.0, Target::Meeting(parse_id(&path)?), mp).await
 }
 
-pub async fn upload_to_item(state: web::Data<AppState>, me: Staff, path: web::Path<String>, mp: Multipart) -> Result<HttpResponse, AppError> {
+pub async fn upload_to_item(
+    state: web::Data<AppState>,
+    me: Staff,
+    path: web::Path<String>,
+    mp: Multipart,
+) -> Result<HttpResponse, AppError> {
     upload(state, me.0, Target::Item(parse_id(&path)?), mp).await
 }
 
-pub async fn file_action(state: web::Data<AppState>, _staff: Staff, path: web::Path<(String, String)>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn file_action(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<(String, String)>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
     let id = parse_id(&id)?;
     let me = form.user;
@@ -202,10 +302,13 @@ pub async fn file_action(state: web::Data<AppState>, _staff: Staff, path: web::P
             me.require_body(body)?;
             let actor = me.actor();
             match action.as_str() {
-                "oeffentlich" | "nichtoeffentlich" => {
-                    db::write_transaction(c, |c| db::files::set_public(c, &actor, &f, action == "oeffentlich", meeting_id).map_err(AppError::from))?
-                }
-                "entfernen" => db::write_transaction(c, |c| db::files::delete(c, &actor, &f, meeting_id).map_err(AppError::from))?,
+                "oeffentlich" | "nichtoeffentlich" => db::write_transaction(c, |c| {
+                    db::files::set_public(c, &actor, &f, action == "oeffentlich", meeting_id)
+                        .map_err(AppError::from)
+                })?,
+                "entfernen" => db::write_transaction(c, |c| {
+                    db::files::delete(c, &actor, &f, meeting_id).map_err(AppError::from)
+                })?,
                 _ => return Err(AppError::not_found("Diese Aktion")),
             }
             Ok(target.back())

@@ -49,18 +49,31 @@ fn page(c: &mut DbConnection) -> Result<Page, AppError> {
             .select(Person::as_select())
             .load(c)?
     };
-    let counts: std::collections::HashMap<i64, i64> = users::session_counts(c)?.into_iter().collect();
+    let counts: std::collections::HashMap<i64, i64> =
+        users::session_counts(c)?.into_iter().collect();
     let users = users::list(c)?
         .into_iter()
         .map(|u| UserRow {
             role_label: UserRole::from_key(&u.role).map(|r| r.label()).unwrap_or(""),
-            body: u.body_id.and_then(|b| bodies.iter().find(|x| x.id == b)).map(|b| b.name.clone()),
-            person: u.person_id.and_then(|p| persons.iter().find(|x| x.id == p)).map(|p| format!("{} {}", p.given_name, p.family_name)),
+            body: u
+                .body_id
+                .and_then(|b| bodies.iter().find(|x| x.id == b))
+                .map(|b| b.name.clone()),
+            person: u
+                .person_id
+                .and_then(|p| persons.iter().find(|x| x.id == p))
+                .map(|p| format!("{} {}", p.given_name, p.family_name)),
             sessions: counts.get(&u.id).copied().unwrap_or(0),
             user: u,
         })
         .collect();
-    Ok(Page { users, roles: choices(UserRole::ALL, UserRole::key, UserRole::label), bodies, persons, ..Default::default() })
+    Ok(Page {
+        users,
+        roles: choices(UserRole::ALL, UserRole::key, UserRole::label),
+        bodies,
+        persons,
+        ..Default::default()
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -68,7 +81,11 @@ pub struct Q {
     hinweis: Option<String>,
 }
 
-pub async fn list(state: web::Data<AppState>, me: Admin, q: web::Query<Q>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    me: Admin,
+    q: web::Query<Q>,
+) -> Result<HttpResponse, AppError> {
     let mut p = state.db(page).await?;
     p.values = serde_json::json!({"rolle": "clerk"});
     p.message = q.hinweis.as_deref().map(|h| match h {
@@ -78,7 +95,11 @@ pub async fn list(state: web::Data<AppState>, me: Admin, q: web::Query<Q>) -> Re
     state.render_for(&Viewer(Some(me.0)), "admin/users.html", &p)
 }
 
-pub async fn create(state: web::Data<AppState>, _admin: Admin, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let Form { user: me, fields } = form;
     let mut e = Errors::new();
     let role = UserRole::from_key(fields.get("rolle"));
@@ -101,16 +122,24 @@ pub async fn create(state: web::Data<AppState>, _admin: Admin, form: Form) -> Re
             if errors.is_empty() {
                 let id = insert_account(c, &input)?;
                 db::write_transaction(c, |c| {
-                    db::audit::record(c, &actor, db::audit::Change {
-                        action: "Konto angelegt",
-                        entity_type: "Konto",
-                        entity_id: id,
-                        meeting_id: None,
-                        paper_id: None,
-                        summary: format!("Konto {} ({}) angelegt", input.email, input.role.label()),
-                        before: None,
-                        after: None,
-                    })
+                    db::audit::record(
+                        c,
+                        &actor,
+                        db::audit::Change {
+                            action: "Konto angelegt",
+                            entity_type: "Konto",
+                            entity_id: id,
+                            meeting_id: None,
+                            paper_id: None,
+                            summary: format!(
+                                "Konto {} ({}) angelegt",
+                                input.email,
+                                input.role.label()
+                            ),
+                            before: None,
+                            after: None,
+                        },
+                    )
                     .map_err(AppError::from)
                 })?;
                 return Ok(Ok(()));
@@ -126,16 +155,28 @@ pub async fn create(state: web::Data<AppState>, _admin: Admin, form: Form) -> Re
         .await?;
     match result {
         Ok(()) => Ok(redirect("/verwaltung/benutzer?hinweis=angelegt")),
-        Err(p) => state.render_status(StatusCode::UNPROCESSABLE_ENTITY, &Viewer(Some(me)), "admin/users.html", &p),
+        Err(p) => state.render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &Viewer(Some(me)),
+            "admin/users.html",
+            &p,
+        ),
     }
 }
 
-pub async fn action(state: web::Data<AppState>, _admin: Admin, path: web::Path<(String, String)>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn action(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    path: web::Path<(String, String)>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
     let id = parse_id(&id)?;
     let me: SessionUser = form.user;
     if id == me.user_id && action == "sperren" {
-        return Err(AppError::bad_request("Sie können Ihr eigenes Konto nicht sperren."));
+        return Err(AppError::bad_request(
+            "Sie können Ihr eigenes Konto nicht sperren.",
+        ));
     }
     let actor = me.actor();
     state
@@ -143,22 +184,41 @@ pub async fn action(state: web::Data<AppState>, _admin: Admin, path: web::Path<(
             let u = users::find(c, id)?.ok_or_else(|| AppError::not_found("Das Konto"))?;
             let summary = match action.as_str() {
                 "sperren" => {
-                    db::write_transaction(c, |c| users::set_active(c, id, false).map_err(AppError::from))?;
+                    db::write_transaction(c, |c| {
+                        users::set_active(c, id, false).map_err(AppError::from)
+                    })?;
                     format!("Konto {} gesperrt, Sitzungen beendet", u.email)
                 }
                 "entsperren" => {
-                    db::write_transaction(c, |c| users::set_active(c, id, true).map_err(AppError::from))?;
+                    db::write_transaction(c, |c| {
+                        users::set_active(c, id, true).map_err(AppError::from)
+                    })?;
                     format!("Konto {} entsperrt", u.email)
                 }
                 "abmelden" => {
-                    db::write_transaction(c, |c| users::delete_sessions_of(c, id).map_err(AppError::from))?;
+                    db::write_transaction(c, |c| {
+                        users::delete_sessions_of(c, id).map_err(AppError::from)
+                    })?;
                     format!("Alle Sitzungen von {} beendet", u.email)
                 }
                 _ => return Err(AppError::not_found("Diese Aktion")),
             };
             db::write_transaction(c, |c| {
-                db::audit::record(c, &actor, db::audit::Change { action: "Konto geändert", entity_type: "Konto", entity_id: id, meeting_id: None, paper_id: None, summary, before: None, after: None })
-                    .map_err(AppError::from)
+                db::audit::record(
+                    c,
+                    &actor,
+                    db::audit::Change {
+                        action: "Konto geändert",
+                        entity_type: "Konto",
+                        entity_id: id,
+                        meeting_id: None,
+                        paper_id: None,
+                        summary,
+                        before: None,
+                        after: None,
+                    },
+                )
+                .map_err(AppError::from)
             })
         })
         .await?;
@@ -180,16 +240,35 @@ pub async fn bodies(state: web::Data<AppState>, me: Admin) -> Result<HttpRespons
             Ok(db::bodies::list(c)?
                 .into_iter()
                 .map(|b| {
-                    let pattern = b.paper_reference_pattern.clone().unwrap_or_else(|| default.clone());
-                    BodyRow { example: db::paper_edit::format_reference(&pattern, crate::views::today(), 42), body: b }
+                    let pattern = b
+                        .paper_reference_pattern
+                        .clone()
+                        .unwrap_or_else(|| default.clone());
+                    BodyRow {
+                        example: db::paper_edit::format_reference(
+                            &pattern,
+                            crate::views::today(),
+                            42,
+                        ),
+                        body: b,
+                    }
                 })
                 .collect::<Vec<_>>())
         })
         .await?;
-    state.render_for(&Viewer(Some(me.0)), "admin/bodies.html", &serde_json::json!({"rows": rows, "default": state.settings.paper_reference_pattern}))
+    state.render_for(
+        &Viewer(Some(me.0)),
+        "admin/bodies.html",
+        &serde_json::json!({"rows": rows, "default": state.settings.paper_reference_pattern}),
+    )
 }
 
-pub async fn save_body(state: web::Data<AppState>, _admin: Admin, path: web::Path<String>, form: Form) -> Result<HttpResponse, AppError> {
+pub async fn save_body(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
     let pattern = fields.get("muster").to_string();
@@ -201,22 +280,29 @@ pub async fn save_body(state: web::Data<AppState>, _admin: Admin, path: web::Pat
     let actor = me.actor();
     state
         .db(move |c| {
-            let b = db::bodies::find(c, id)?.ok_or_else(|| AppError::not_found("Die Körperschaft"))?;
+            let b =
+                db::bodies::find(c, id)?.ok_or_else(|| AppError::not_found("Die Körperschaft"))?;
             db::write_transaction(c, |c| -> Result<(), AppError> {
                 use db::schema::bodies;
                 use diesel::prelude::*;
                 let value = Some(pattern.clone()).filter(|p| !p.is_empty());
-                diesel::update(bodies::table.find(id)).set(bodies::paper_reference_pattern.eq(&value)).execute(c)?;
-                db::audit::record(c, &actor, db::audit::Change {
-                    action: "Nummernmuster geändert",
-                    entity_type: "Körperschaft",
-                    entity_id: id,
-                    meeting_id: None,
-                    paper_id: None,
-                    summary: format!("{}: Muster für Vorlagennummern „{}“", b.name, pattern),
-                    before: Some(serde_json::json!({"Muster": b.paper_reference_pattern})),
-                    after: Some(serde_json::json!({"Muster": value})),
-                })?;
+                diesel::update(bodies::table.find(id))
+                    .set(bodies::paper_reference_pattern.eq(&value))
+                    .execute(c)?;
+                db::audit::record(
+                    c,
+                    &actor,
+                    db::audit::Change {
+                        action: "Nummernmuster geändert",
+                        entity_type: "Körperschaft",
+                        entity_id: id,
+                        meeting_id: None,
+                        paper_id: None,
+                        summary: format!("{}: Muster für Vorlagennummern „{}“", b.name, pattern),
+                        before: Some(serde_json::json!({"Muster": b.paper_reference_pattern})),
+                        after: Some(serde_json::json!({"Muster": value})),
+                    },
+                )?;
                 Ok(())
             })
         })
