@@ -88,6 +88,19 @@ fn cacheable(req: &ServiceRequest) -> bool {
         && req.path() != "/health"
 }
 
+/// Only plain pages are stored: the cache keeps the body and content type,
+/// so anything whose other headers matter (cookies, downloads) or that is
+/// marked private passes through.
+fn storable(headers: &header::HeaderMap) -> bool {
+    let private = headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store") || v.contains("private"));
+    !private
+        && !headers.contains_key(header::SET_COOKIE)
+        && !headers.contains_key(header::CONTENT_DISPOSITION)
+}
+
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -111,7 +124,7 @@ pub async fn middleware(
         return Ok(req.into_response(res));
     }
     let res = next.call(req).await?;
-    if res.status() != StatusCode::OK {
+    if res.status() != StatusCode::OK || !storable(res.headers()) {
         return Ok(res.map_into_boxed_body());
     }
     let Some(content_type) = res.headers().get(header::CONTENT_TYPE).cloned() else {

@@ -225,3 +225,27 @@ async fn admins_create_and_lock_accounts_and_locking_ends_sessions() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn every_visitor_gets_their_own_login_form_token() {
+    // nothing is written between the two visits, so a page cache could
+    // serve the first visitor's form to the second
+    let app = spawn_app().await;
+    add_user(&app, "clerk@example.org", UserRole::Clerk, None, None);
+    let (a, b) = (client(), client());
+    let first = a.get(format!("{}/anmelden", app.address)).send().await.expect("get");
+    assert!(first.headers().get("set-cookie").is_some());
+    let first = csrf_of(&first.text().await.expect("html")).expect("token");
+    let second = b.get(format!("{}/anmelden", app.address)).send().await.expect("get");
+    assert!(second.headers().get("set-cookie").is_some(), "the second visitor gets a cookie too");
+    let second = csrf_of(&second.text().await.expect("html")).expect("token");
+    assert_ne!(first, second);
+    let r = b
+        .post(format!("{}/anmelden", app.address))
+        .header("Origin", &app.address)
+        .form(&[("email", "clerk@example.org"), ("passwort", PASSWORD), ("_csrf", second.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 303);
+}

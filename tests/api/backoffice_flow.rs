@@ -276,13 +276,33 @@ async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
     assert!(form.contains("Der Rat beschließt das Konzept „Integration vor Ort“"));
     set_state(&s, &app, m3, "einladen").await;
     set_state(&s, &app, m3, "durchfuehren").await;
+    // tallies per faction and a roll call of two members
+    let spd = org_id(&app, "SPD-Fraktion im Rat der Stadt Kamen").to_string();
+    let cdu = org_id(&app, "CDU-Fraktion im Rat der Stadt Kamen").to_string();
+    let roll: Vec<(i64, String)> = memberships::table
+        .inner_join(persons::table)
+        .filter(memberships::organization_id.eq(rat))
+        .filter(memberships::end_date.is_null())
+        .order(persons::family_name)
+        .select((persons::id, persons::family_name))
+        .limit(2)
+        .load(&mut app.conn())
+        .expect("council members");
+    assert_eq!(roll.len(), 2);
+    let (nv1, nv2) = (format!("nv_{}", roll[0].0), format!("nv_{}", roll[1].0));
+    let (s_ja, s_nein, c_ja, c_enth) = (format!("fv_{spd}_ja"), format!("fv_{spd}_nein"), format!("fv_{cdu}_ja"), format!("fv_{cdu}_enthaltung"));
     s.post_ok(&format!("/verwaltung/tops/{top3}"), &[
         ("titel", "Integrationskonzept „Integration vor Ort“"), ("oeffentlich", "1"), ("ergebnis", "mehrheitlich_beschlossen"),
         ("ja", "30"), ("nein", "6"), ("enthaltung", "2"),
         ("beschlusstext", "Der Rat beschließt das Konzept „Integration vor Ort“ mit der Ergänzung des Integrationsrates."),
         ("protokoll", "Aussprache: Die Fraktionen begrüßen die Beteiligung des Integrationsrates."),
+        (&s_ja, "17"), (&s_nein, "1"), (&c_ja, "13"), (&c_enth, "2"),
+        (&nv1, "ja"), (&nv2, "nein"),
         ("version", &item_version(&app, top3)),
     ]).await;
+    let top_page = app.page(&format!("/tagesordnungspunkte/{top3}")).await;
+    assert!(top_page.contains(&roll[0].1) && top_page.contains(&roll[1].1), "named votes shown");
+    assert!(top_page.contains("SPD") && top_page.contains("17"), "faction tally shown");
 
     // minutes are not public before publication
     assert_eq!(
