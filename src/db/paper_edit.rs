@@ -85,9 +85,11 @@ pub fn check_pattern(pattern: &str) -> Result<(), String> {
         let width = spec.trim_start_matches(':');
         match width.parse::<usize>() {
             Ok(1..=10) if spec.starts_with(':') => {}
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "„{{nr{spec}}}“ ist kein gültiger Platzhalter; erlaubt ist {{nr}} oder {{nr:4}}."
-            )),
+            ))
+            }
         }
     }
     Ok(())

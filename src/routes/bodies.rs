@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use crate::auth::Viewer;
 use crate::db::{self, meetings::MeetingFilter, papers::PaperFilter};
 use crate::domain::{BodyKind, OrganizationKind};
 use crate::error::AppError;
@@ -26,7 +27,7 @@ fn kind_label(k: &str) -> &'static str {
     BodyKind::from_key(k).map(|k| k.label()).unwrap_or("")
 }
 
-pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn list(state: web::Data<AppState>, viewer: Viewer) -> Result<HttpResponse, AppError> {
     let ctx = state
         .db(|c| {
             let bodies = db::bodies::list(c)?;
@@ -46,7 +47,7 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
             })
         })
         .await?;
-    state.render("bodies/list.html", &ctx)
+    state.render_for(&viewer, "bodies/list.html", &ctx)
 }
 
 #[derive(Serialize)]
@@ -72,6 +73,7 @@ struct BodyPage {
 
 pub async fn show(
     state: web::Data<AppState>,
+    viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let key = path.into_inner();
@@ -146,5 +148,5 @@ pub async fn show(
             })
         })
         .await?;
-    state.render("bodies/show.html", &ctx)
+    state.render_for(&viewer, "bodies/show.html", &ctx)
 }

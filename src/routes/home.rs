@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use crate::auth::Viewer;
 use crate::db::{self, meetings::MeetingFilter};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -23,7 +24,10 @@ struct StartPage {
     bodies: Vec<BodyLink>,
 }
 
-pub async fn start_page(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn start_page(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> Result<HttpResponse, AppError> {
     let ctx = state
         .db(|c| {
             let now = db::now();
@@ -64,5 +68,5 @@ pub async fn start_page(state: web::Data<AppState>) -> Result<HttpResponse, AppE
             })
         })
         .await?;
-    state.render("home.html", &ctx)
+    state.render_for(&viewer, "home.html", &ctx)
 }

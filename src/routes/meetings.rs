@@ -99,6 +99,7 @@ struct ListPage {
 
 pub async fn list(
     state: web::Data<AppState>,
+    viewer: Viewer,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
@@ -180,7 +181,7 @@ pub async fn list(
             })
         })
         .await?;
-    state.render("meetings/list.html", &page_ctx)
+    state.render_for(&viewer, "meetings/list.html", &page_ctx)
 }
 
 #[derive(Debug, Deserialize)]
@@ -232,6 +233,7 @@ fn parse_month(raw: &Option<String>) -> Result<NaiveDate, AppError> {
 
 pub async fn calendar(
     state: web::Data<AppState>,
+    viewer: Viewer,
     q: web::Query<CalendarQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
@@ -304,7 +306,7 @@ pub async fn calendar(
             })
         })
         .await?;
-    state.render("meetings/calendar.html", &ctx)
+    state.render_for(&viewer, "meetings/calendar.html", &ctx)
 }
 
 #[derive(Serialize)]

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::parse_id;
+use crate::auth::Viewer;
 use crate::db::{self, meetings::MeetingFilter};
 use crate::domain::{MembershipRole, OrganizationKind};
 use crate::error::AppError;
@@ -36,6 +37,7 @@ struct ListPage {
 
 pub async fn list(
     state: web::Data<AppState>,
+    viewer: Viewer,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let body_key = q.into_inner().koerperschaft.unwrap_or_default();
@@ -67,7 +69,7 @@ pub async fn list(
             Ok(ListPage { groups })
         })
         .await?;
-    state.render("organizations/list.html", &ctx)
+    state.render_for(&viewer, "organizations/list.html", &ctx)
 }
 
 #[derive(Serialize)]
@@ -96,6 +98,7 @@ struct OrgPage {
 
 pub async fn show(
     state: web::Data<AppState>,
+    viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
@@ -172,5 +175,5 @@ pub async fn show(
             })
         })
         .await?;
-    state.render("organizations/show.html", &ctx)
+    state.render_for(&viewer, "organizations/show.html", &ctx)
 }

@@ -53,6 +53,7 @@ struct ListPage {
 
 pub async fn list(
     state: web::Data<AppState>,
+    viewer: Viewer,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
@@ -147,7 +148,7 @@ pub async fn list(
             })
         })
         .await?;
-    state.render("papers/list.html", &ctx)
+    state.render_for(&viewer, "papers/list.html", &ctx)
 }
 
 #[derive(Serialize)]

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::{parse_id, parse_page, query_string};
+use crate::auth::Viewer;
 use crate::db;
 use crate::domain::{MembershipRole, OrganizationKind};
 use crate::error::AppError;
@@ -43,6 +44,7 @@ struct ListPage {
 
 pub async fn list(
     state: web::Data<AppState>,
+    viewer: Viewer,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
@@ -80,7 +82,7 @@ pub async fn list(
             })
         })
         .await?;
-    state.render("persons/list.html", &ctx)
+    state.render_for(&viewer, "persons/list.html", &ctx)
 }
 
 #[derive(Serialize)]
@@ -105,6 +107,7 @@ struct PersonPage {
 
 pub async fn show(
     state: web::Data<AppState>,
+    viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
@@ -146,5 +149,5 @@ pub async fn show(
             })
         })
         .await?;
-    state.render("persons/show.html", &ctx)
+    state.render_for(&viewer, "persons/show.html", &ctx)
 }

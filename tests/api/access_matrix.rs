@@ -53,7 +53,11 @@ fn the_matrix_lists_every_back_office_route() {
     // each `.route(` call up to the next one: its path and its method
     for call in src.split(".route(").skip(1) {
         let path = call.split('"').nth(1).expect("path").to_string();
-        let method = if call.contains("web::post()") { "POST" } else { "GET" };
+        let method = if call.contains("web::post()") {
+            "POST"
+        } else {
+            "GET"
+        };
         found.push((method.to_string(), path));
     }
     let mut listed: Vec<(String, String)> = ROUTES

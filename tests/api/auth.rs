@@ -233,17 +233,32 @@ async fn every_visitor_gets_their_own_login_form_token() {
     let app = spawn_app().await;
     add_user(&app, "clerk@example.org", UserRole::Clerk, None, None);
     let (a, b) = (client(), client());
-    let first = a.get(format!("{}/anmelden", app.address)).send().await.expect("get");
+    let first = a
+        .get(format!("{}/anmelden", app.address))
+        .send()
+        .await
+        .expect("get");
     assert!(first.headers().get("set-cookie").is_some());
     let first = csrf_of(&first.text().await.expect("html")).expect("token");
-    let second = b.get(format!("{}/anmelden", app.address)).send().await.expect("get");
-    assert!(second.headers().get("set-cookie").is_some(), "the second visitor gets a cookie too");
+    let second = b
+        .get(format!("{}/anmelden", app.address))
+        .send()
+        .await
+        .expect("get");
+    assert!(
+        second.headers().get("set-cookie").is_some(),
+        "the second visitor gets a cookie too"
+    );
     let second = csrf_of(&second.text().await.expect("html")).expect("token");
     assert_ne!(first, second);
     let r = b
         .post(format!("{}/anmelden", app.address))
         .header("Origin", &app.address)
-        .form(&[("email", "clerk@example.org"), ("passwort", PASSWORD), ("_csrf", second.as_str())])
+        .form(&[
+            ("email", "clerk@example.org"),
+            ("passwort", PASSWORD),
+            ("_csrf", second.as_str()),
+        ])
         .send()
         .await
         .expect("post");

@@ -219,6 +219,11 @@ async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
             ("oeffentlich", "1"),
             ("ergebnis", "vertagt"),
             ("vertagung", "naechste"),
+            // the browser sends the pre-filled proposal back unchanged
+            (
+                "beschlusstext",
+                "Der Rat beschließt das Konzept „Integration vor Ort“ in der vorgelegten Fassung.",
+            ),
             (
                 "protokoll",
                 "Der Ausschuss möchte zuvor den Integrationsrat beteiligen.",
@@ -229,6 +234,12 @@ async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
     .await;
     let public_m1 = app.page(&format!("/sitzungen/{m1}")).await;
     assert!(public_m1.contains("vertagt"));
+    let stored: Option<String> = agenda_items::table
+        .find(top1)
+        .select(agenda_items::resolution_text)
+        .first(&mut app.conn())
+        .expect("item");
+    assert_eq!(stored, None, "a deferral stores no resolution text");
 
     // 5. the next committee meeting is created: the item lands on it
     let m2 = create_meeting(&s, soz, &day(430)).await;
@@ -290,7 +301,12 @@ async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
         .expect("council members");
     assert_eq!(roll.len(), 2);
     let (nv1, nv2) = (format!("nv_{}", roll[0].0), format!("nv_{}", roll[1].0));
-    let (s_ja, s_nein, c_ja, c_enth) = (format!("fv_{spd}_ja"), format!("fv_{spd}_nein"), format!("fv_{cdu}_ja"), format!("fv_{cdu}_enthaltung"));
+    let (s_ja, s_nein, c_ja, c_enth) = (
+        format!("fv_{spd}_ja"),
+        format!("fv_{spd}_nein"),
+        format!("fv_{cdu}_ja"),
+        format!("fv_{cdu}_enthaltung"),
+    );
     s.post_ok(&format!("/verwaltung/tops/{top3}"), &[
         ("titel", "Integrationskonzept „Integration vor Ort“"), ("oeffentlich", "1"), ("ergebnis", "mehrheitlich_beschlossen"),
         ("ja", "30"), ("nein", "6"), ("enthaltung", "2"),
@@ -301,8 +317,14 @@ async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
         ("version", &item_version(&app, top3)),
     ]).await;
     let top_page = app.page(&format!("/tagesordnungspunkte/{top3}")).await;
-    assert!(top_page.contains(&roll[0].1) && top_page.contains(&roll[1].1), "named votes shown");
-    assert!(top_page.contains("SPD") && top_page.contains("17"), "faction tally shown");
+    assert!(
+        top_page.contains(&roll[0].1) && top_page.contains(&roll[1].1),
+        "named votes shown"
+    );
+    assert!(
+        top_page.contains("SPD") && top_page.contains("17"),
+        "faction tally shown"
+    );
 
     // minutes are not public before publication
     assert_eq!(

@@ -175,6 +175,20 @@ impl Driver {
             .to_string()
     }
 
+    /// Poll until the page satisfies `ok(url, html)` (a click's navigation
+    /// may still be under way when the click command returns).
+    async fn wait_for(&self, what: &str, ok: impl Fn(&str, &str) -> bool) -> (String, String) {
+        let mut last = (String::new(), String::new());
+        for _ in 0..100 {
+            last = (self.url().await, self.source().await);
+            if ok(&last.0, &last.1) {
+                return last;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("waited in vain for: {what} (at {})", last.0);
+    }
+
     async fn screenshot(&self, name: &str) {
         let v = self
             .cmd(reqwest::Method::GET, "/screenshot", Value::Null)
@@ -195,18 +209,16 @@ async fn a_clerk_signs_in_and_builds_an_agenda_in_chromium() {
     // sign in with the demo clerk account
     d.goto(&format!("{}/verwaltung/sitzungen/neu", app.address))
         .await;
-    assert!(
-        d.url().await.contains("/anmelden?weiter="),
-        "sent to the login page"
-    );
+    d.wait_for("the login page", |url, _| url.contains("/anmelden?weiter="))
+        .await;
     d.type_into("#email", "sitzungsdienst@kamen.example").await;
     d.type_into("#passwort", gremium::demo::DEMO_PASSWORD).await;
     d.click("form[action='/anmelden'] button[type=submit]")
         .await;
-    assert!(
-        d.url().await.ends_with("/verwaltung/sitzungen/neu"),
-        "back where the clerk wanted to go"
-    );
+    d.wait_for("back where the clerk wanted to go", |url, _| {
+        url.ends_with("/verwaltung/sitzungen/neu")
+    })
+    .await;
 
     // a new meeting of the social committee
     let soz = org_id(
@@ -220,26 +232,33 @@ async fn a_clerk_signs_in_and_builds_an_agenda_in_chromium() {
         .await;
     d.click("form[action='/verwaltung/sitzungen'] button[type=submit]")
         .await;
-    let url = d.url().await;
+    let (url, _) = d
+        .wait_for("the new meeting's page", |url, _| {
+            url.rsplit('/')
+                .next()
+                .is_some_and(|s| s.parse::<i64>().is_ok())
+        })
+        .await;
     let meeting: i64 = url
         .rsplit('/')
         .next()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("meeting page, got {url}"));
+        .expect("meeting id");
 
     // two items, the second moved to the top, all without JavaScript
     for title in ["Eröffnung und Begrüßung", "Bericht des Integrationsrates"] {
         d.type_into("#f-titel", title).await;
         d.click("#top-hinzufuegen button[type=submit]").await;
+        d.wait_for(title, |_, html| html.contains(title)).await;
     }
     d.click("button[aria-label='Ö 2 nach oben']").await;
-    let html = d.source().await;
+    let (_, html) = d
+        .wait_for("the moved item on top", |_, html| {
+            matches!((html.find("Bericht des Integrationsrates"), html.find("Eröffnung und Begrüßung")), (Some(a), Some(b)) if a < b)
+        })
+        .await;
     d.screenshot("agenda").await;
-    let first = html
-        .find("Bericht des Integrationsrates")
-        .expect("item on page");
-    let second = html.find("Eröffnung und Begrüßung").expect("item on page");
-    assert!(first < second, "moved up");
+    assert!(html.contains("Ö 2"));
     let items = items_of_meeting(&app, meeting);
     assert_eq!(items.len(), 2);
     // the public page shows the same order

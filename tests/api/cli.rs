@@ -111,28 +111,92 @@ async fn user_add_creates_an_account_that_can_sign_in() {
             .stderr(Stdio::piped())
             .spawn()
             .expect("run gremium");
-        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write");
         let out = child.wait_with_output().expect("wait");
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
     };
     let (ok, _, err) = run(&["demo"], "");
     assert!(ok, "{err}");
-    let (ok, out, err) = run(&["user", "add", "--email", "Kerstin.Clerk@Kamen.example", "--role", "clerk", "--body", "stadt-kamen", "--name", "Kerstin Clerk"], "ein-langes-passwort\n");
+    let (ok, out, err) = run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "Kerstin.Clerk@Kamen.example",
+            "--role",
+            "clerk",
+            "--body",
+            "stadt-kamen",
+            "--name",
+            "Kerstin Clerk",
+        ],
+        "ein-langes-passwort\n",
+    );
     assert!(ok, "{err}");
     assert!(out.contains("kerstin.clerk@kamen.example"), "{out}");
     // wrong role, short password, unknown body: one German line each
     for (args, expect) in [
-        (vec!["user", "add", "--email", "a@b.example", "--role", "king"], "Unbekannte Rolle"),
-        (vec!["user", "add", "--email", "a@b.example", "--role", "admin"], "mindestens 10 Zeichen"),
-        (vec!["user", "add", "--email", "a@b.example", "--role", "clerk", "--body", "atlantis"], "gibt es nicht"),
-        (vec!["user", "add", "--email", "kerstin.clerk@kamen.example", "--role", "clerk"], "bereits ein Konto"),
+        (
+            vec!["user", "add", "--email", "a@b.example", "--role", "king"],
+            "Unbekannte Rolle",
+        ),
+        (
+            vec!["user", "add", "--email", "a@b.example", "--role", "admin"],
+            "mindestens 10 Zeichen",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "a@b.example",
+                "--role",
+                "clerk",
+                "--body",
+                "atlantis",
+            ],
+            "gibt es nicht",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "kerstin.clerk@kamen.example",
+                "--role",
+                "clerk",
+            ],
+            "bereits ein Konto",
+        ),
     ] {
-        let (ok, _, err) = run(&args, if expect == "mindestens 10 Zeichen" { "kurz\n" } else { "ein-langes-passwort\n" });
+        let (ok, _, err) = run(
+            &args,
+            if expect == "mindestens 10 Zeichen" {
+                "kurz\n"
+            } else {
+                "ein-langes-passwort\n"
+            },
+        );
         assert!(!ok);
         assert_eq!(err.trim().lines().count(), 1, "{err}");
         assert!(err.contains(expect), "{err}");
     }
     let app = crate::helpers::spawn_on(test_db, false).await;
-    let s = crate::session::Session::try_login(&app, "kerstin.clerk@kamen.example", "ein-langes-passwort").await.expect("signs in");
+    let s = crate::session::Session::try_login(
+        &app,
+        "kerstin.clerk@kamen.example",
+        "ein-langes-passwort",
+    )
+    .await
+    .expect("signs in");
     assert_eq!(s.get("/verwaltung").await.status, 200);
 }

@@ -92,7 +92,12 @@ async fn a_pdf_is_stored_by_hash_and_downloaded_with_its_headers() {
     );
     assert_eq!(r.bytes().await.expect("bytes").to_vec(), bytes);
     // a second download (page cache in between) keeps its headers
-    let r = app.client.get(format!("{}/dateien/{id}/{name}", app.address)).send().await.expect("download");
+    let r = app
+        .client
+        .get(format!("{}/dateien/{id}/{name}", app.address))
+        .send()
+        .await
+        .expect("download");
     assert!(r.headers().get("content-disposition").is_some());
 }
 

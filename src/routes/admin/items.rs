@@ -82,7 +82,14 @@ fn values_of(
         "enthaltung": a.votes_abstain.map(|n| n.to_string()),
         "abwesend": a.votes_absent.map(|n| n.to_string()),
         // the proposal is the starting point of the resolution text
-        "beschlusstext": a.resolution_text.clone().or_else(|| paper.and_then(|p| p.proposal.clone())),
+        // (only while the item has no result yet)
+        "beschlusstext": a.resolution_text.clone().or_else(|| {
+            if a.outcome.is_none() {
+                paper.and_then(|p| p.proposal.clone())
+            } else {
+                None
+            }
+        }),
         "protokoll": a.minutes_text,
         "vertagung": if a.deferred_to_next { "naechste".to_string() } else { a.deferred_to_meeting_id.map(|m| m.to_string()).unwrap_or_default() },
         "verwiesen_an": a.referred_to_organization_id.map(|o| o.to_string()),
@@ -401,7 +408,23 @@ fn validate(
             "Diese Nachfrage ist nicht (mehr) offen.".into(),
         );
     }
-    let _ = a;
+    // the untouched pre-filled proposal is no resolution of a deferral,
+    // referral or withdrawal
+    let mut resolution_text = f.opt_text("beschlusstext");
+    let decides = outcome
+        .is_some_and(|o| o.is_adopted() || matches!(o, Outcome::Recommended | Outcome::Rejected));
+    if !decides {
+        if let Some(p) = a
+            .paper_id
+            .map(|p| db::papers::find(c, p))
+            .transpose()?
+            .flatten()
+        {
+            if p.proposal.as_deref().map(str::trim) == resolution_text.as_deref().map(str::trim) {
+                resolution_text = None;
+            }
+        }
+    }
     if !e.is_empty() {
         return Ok((None, e));
     }
@@ -414,7 +437,7 @@ fn validate(
             votes_no: no,
             votes_abstain: abstain,
             votes_absent: absent,
-            resolution_text: f.opt_text("beschlusstext"),
+            resolution_text,
             minutes_text: f.opt_text("protokoll"),
             deferral,
             referred_to: referred,
