@@ -208,6 +208,22 @@ pub fn carry_item(
     Ok(new_id)
 }
 
+/// Take the agenda for a change: bumps the meeting's version if it is
+/// still `version`; false if someone else changed it meanwhile.
+fn claim(conn: &mut DbConnection, meeting_id: i64, version: i32) -> QueryResult<bool> {
+    let n = diesel::update(
+        meetings::table
+            .filter(meetings::id.eq(meeting_id))
+            .filter(meetings::version.eq(version)),
+    )
+    .set((
+        meetings::version.eq(meetings::version + 1),
+        meetings::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// Bump the meeting's version (agenda changed) without other changes.
 pub fn bump(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
     diesel::update(meetings::table.find(id))
@@ -471,17 +487,7 @@ pub fn add_item(
     version: i32,
     item: &NewItem,
 ) -> QueryResult<Option<i64>> {
-    let n = diesel::update(
-        meetings::table
-            .filter(meetings::id.eq(meeting.id))
-            .filter(meetings::version.eq(version)),
-    )
-    .set((
-        meetings::version.eq(meetings::version + 1),
-        meetings::updated_at.eq(now()),
-    ))
-    .execute(conn)?;
-    if n == 0 {
+    if !claim(conn, meeting.id, version)? {
         return Ok(None);
     }
     let id = add_item_row(
@@ -528,17 +534,7 @@ pub fn move_item(
     item: &AgendaItem,
     up: bool,
 ) -> QueryResult<Saved> {
-    let n = diesel::update(
-        meetings::table
-            .filter(meetings::id.eq(meeting.id))
-            .filter(meetings::version.eq(version)),
-    )
-    .set((
-        meetings::version.eq(meetings::version + 1),
-        meetings::updated_at.eq(now()),
-    ))
-    .execute(conn)?;
-    if n == 0 {
+    if !claim(conn, meeting.id, version)? {
         return Ok(Saved::Conflict);
     }
     let mut siblings: Vec<AgendaItem> = super::agenda_items::for_meeting(conn, meeting.id)?
@@ -588,17 +584,7 @@ pub fn remove_item(
     version: i32,
     item: &AgendaItem,
 ) -> QueryResult<Saved> {
-    let n = diesel::update(
-        meetings::table
-            .filter(meetings::id.eq(meeting.id))
-            .filter(meetings::version.eq(version)),
-    )
-    .set((
-        meetings::version.eq(meetings::version + 1),
-        meetings::updated_at.eq(now()),
-    ))
-    .execute(conn)?;
-    if n == 0 {
+    if !claim(conn, meeting.id, version)? {
         return Ok(Saved::Conflict);
     }
     let t = now();

@@ -485,6 +485,42 @@ async fn again(
     state.render_status(status, &Viewer(Some(me)), "admin/meetings/edit.html", &page)
 }
 
+/// Where a refusal's message goes on the workspace.
+enum Field {
+    Status,
+    Item,
+}
+
+/// A refused step: status, message, conflict details.
+type Refusal = (StatusCode, String, Option<Conflict>);
+
+/// Redirect after success, else the workspace with the message (4xx).
+async fn answer(
+    state: &AppState,
+    me: SessionUser,
+    id: i64,
+    outcome: Result<(), Refusal>,
+    ok: &str,
+    field: Field,
+) -> Result<HttpResponse, AppError> {
+    match outcome {
+        Ok(()) => Ok(redirect(ok)),
+        Err((status, msg, conflict)) => {
+            again(state, me, id, status, move |p, _| {
+                if !msg.is_empty() {
+                    match field {
+                        Field::Status => p.errors.insert("status".into(), msg),
+                        Field::Item => p.item_errors.insert("titel".into(), msg),
+                    };
+                }
+                p.conflict = conflict;
+                Ok(())
+            })
+            .await
+        }
+    }
+}
+
 fn conflict_for(c: &mut DbConnection, id: i64) -> Result<Conflict, AppError> {
     let entries = db::audit::for_meeting(c, id)?;
     let changes = entries.first().map(|e| {
@@ -602,21 +638,15 @@ pub async fn transition(
             }
         })
         .await?;
-    match outcome {
-        Ok(()) => Ok(redirect(&format!(
-            "/verwaltung/sitzungen/{id}?hinweis=status"
-        ))),
-        Err((status, msg, conflict)) => {
-            again(&state, me, id, status, move |p, _| {
-                if !msg.is_empty() {
-                    p.errors.insert("status".into(), msg);
-                }
-                p.conflict = conflict;
-                Ok(())
-            })
-            .await
-        }
-    }
+    answer(
+        &state,
+        me,
+        id,
+        outcome,
+        &format!("/verwaltung/sitzungen/{id}?hinweis=status"),
+        Field::Status,
+    )
+    .await
 }
 
 pub async fn add_item(
@@ -746,21 +776,15 @@ pub async fn item_action(
             }
         })
         .await?;
-    match outcome {
-        Ok(()) => Ok(redirect(&format!(
-            "/verwaltung/sitzungen/{id}#tagesordnung"
-        ))),
-        Err((status, msg, conflict)) => {
-            again(&state, me, id, status, move |p, _| {
-                if !msg.is_empty() {
-                    p.item_errors.insert("titel".into(), msg);
-                }
-                p.conflict = conflict;
-                Ok(())
-            })
-            .await
-        }
-    }
+    answer(
+        &state,
+        me,
+        id,
+        outcome,
+        &format!("/verwaltung/sitzungen/{id}#tagesordnung"),
+        Field::Item,
+    )
+    .await
 }
 
 pub async fn save_attendance(
