@@ -264,3 +264,71 @@ async fn every_visitor_gets_their_own_login_form_token() {
         .expect("post");
     assert_eq!(r.status().as_u16(), 303);
 }
+
+#[tokio::test]
+async fn many_failures_from_one_address_lock_that_address() {
+    let app = spawn_app().await;
+    add_user(&app, "clerk@example.org", UserRole::Clerk, None, None);
+    for i in 0..gremium::routes::account::MAX_FAILURES_PER_ADDRESS {
+        let p = Session::try_login(&app, &format!("raten{i}@example.org"), "falsch-falsch")
+            .await
+            .err()
+            .expect("fails");
+        assert_eq!(p.status, 401);
+    }
+    let p = Session::try_login(&app, "clerk@example.org", PASSWORD)
+        .await
+        .err()
+        .expect("address throttled");
+    assert_eq!(p.status, 429);
+}
+
+#[tokio::test]
+async fn the_cookies_are_secure_behind_https() {
+    let app = crate::helpers::spawn_with(crate::helpers::TestDb::new(), false, |s| {
+        s.public_url = Some("https://ratsinfo.example.de".into())
+    })
+    .await;
+    add_user(&app, "clerk@example.org", UserRole::Clerk, None, None);
+    // no cookie jar: a jar would not send Secure cookies over plain http
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let set_cookie = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let r = c
+        .get(format!("{}/anmelden", app.address))
+        .send()
+        .await
+        .expect("get");
+    let login_cookie = set_cookie(&r, "gremium_anmeldung");
+    assert!(login_cookie.contains("Secure"), "{login_cookie}");
+    let token = csrf_of(&r.text().await.expect("html")).expect("token");
+    // the browser behind the proxy names the public origin
+    let r = c
+        .post(format!("{}/anmelden", app.address))
+        .header("Origin", "https://ratsinfo.example.de")
+        .header("Cookie", format!("gremium_anmeldung={token}"))
+        .form(&[
+            ("email", "clerk@example.org"),
+            ("passwort", PASSWORD),
+            ("_csrf", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 303);
+    let session_cookie = set_cookie(&r, "gremium_sitzung");
+    assert!(
+        session_cookie.contains("Secure") && session_cookie.contains("HttpOnly"),
+        "{session_cookie}"
+    );
+}
