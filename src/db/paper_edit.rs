@@ -464,3 +464,29 @@ pub fn move_consultation(
     )?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, 3, 1).expect("date")
+    }
+
+    #[test]
+    fn references_follow_the_pattern() {
+        assert_eq!(format_reference("{jahr}/{nr:4}", d(2026), 42), "2026/0042");
+        assert_eq!(format_reference("11/{nr}", d(2026), 1482), "11/1482");
+        assert_eq!(format_reference("V-{jj}-{nr:3}", d(2031), 7), "V-31-007");
+    }
+
+    #[test]
+    fn patterns_need_one_number() {
+        assert!(check_pattern("{jahr}/{nr:4}").is_ok());
+        assert!(check_pattern("11/{nr}").is_ok());
+        assert!(check_pattern("{jahr}").is_err());
+        assert!(check_pattern("{nr}/{nr}").is_err());
+        assert!(check_pattern("{nr:x}").is_err());
+        assert!(check_pattern("{nr:4").is_err());
+    }
+}

@@ -412,3 +412,40 @@ async fn agenda_order_and_parts_are_built_without_javascript() {
     assert!(public.contains("Diese Sitzung wurde abgesagt."));
     assert!(public.contains("16:00"));
 }
+
+#[tokio::test]
+async fn a_body_can_number_its_papers_through_the_legislative_term() {
+    let app = spawn_demo_app().await;
+    add_user(&app, "admin@example.org", UserRole::Admin, None, None);
+    let admin = Session::login(&app, "admin@example.org").await;
+    let bergkamen = gremium::db::bodies::find_by_key(&mut app.conn(), "stadt-bergkamen")
+        .expect("q")
+        .expect("body")
+        .id;
+    let p = admin
+        .post(
+            &format!("/verwaltung/koerperschaften/{bergkamen}"),
+            &[("muster", "11/{nr")],
+        )
+        .await;
+    assert_eq!(p.status, 400);
+    assert!(p.body.contains("nicht geschlossen"));
+    admin
+        .post_ok(
+            &format!("/verwaltung/koerperschaften/{bergkamen}"),
+            &[("muster", "11/{nr}")],
+        )
+        .await;
+    // the demo data holds 11/1450 and 11/1481: numbering continues after them
+    let first = create_paper(&admin, bergkamen, "Integrationsrat: Bericht 2026", true).await;
+    let second = create_paper(&admin, bergkamen, "Integrationsrat: Wahlvorbereitung", true).await;
+    let refs: Vec<String> = papers::table
+        .filter(papers::id.eq_any([first, second]))
+        .order(papers::id)
+        .select(papers::reference)
+        .load(&mut app.conn())
+        .expect("refs");
+    assert_eq!(refs, vec!["11/1482".to_string(), "11/1483".to_string()]);
+    let page = admin.page("/verwaltung/koerperschaften").await;
+    assert!(page.contains("11/42"), "example shown");
+}
