@@ -26,6 +26,9 @@ pub struct Settings {
     /// Default pattern for new paper references, e.g. `{jahr}/{nr:4}`
     /// (2026/0042) or `11/{nr}` (11/1481); a body may override it.
     pub paper_reference_pattern: String,
+    /// Served behind a reverse proxy that sets X-Forwarded-For: login
+    /// throttling then counts per forwarded client address.
+    pub behind_proxy: bool,
 }
 
 impl Settings {
@@ -39,6 +42,7 @@ impl Settings {
             .set_default("page_cache", true)?
             .set_default("upload_limit_mb", 50)?
             .set_default("paper_reference_pattern", "{jahr}/{nr:4}")?
+            .set_default("behind_proxy", false)?
             .add_source(config::File::with_name("config/default").required(false));
         if let Ok(path) = std::env::var("GREMIUM_CONFIG") {
             b = b.add_source(config::File::with_name(&path).required(true));

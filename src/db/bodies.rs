@@ -66,6 +66,7 @@ pub fn locations_by_ids(
 pub fn find_location(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Location>> {
     locations::table
         .find(id)
+        .filter(locations::deleted_at.is_null())
         .select(Location::as_select())
         .first(conn)
         .optional()

@@ -160,7 +160,10 @@ pub fn save_result(
             },
         )?;
     }
-    // deferral
+    // deferral: carry the item as it is now (new title and part)
+    let before = item;
+    let item =
+        &super::agenda_items::find(conn, before.id)?.ok_or(diesel::result::Error::NotFound)?;
     let continuation = super::agenda_items::continuation_of(conn, item.id)?;
     match (&i.deferral, &continuation) {
         (Deferral::ToMeeting(target), None) => {
@@ -198,8 +201,11 @@ pub fn save_result(
         (_, Some(_)) => {}
     }
     // referral: the paper gets a consultation in the other committee
-    if let (Some(Outcome::Referred), Some((org, _)), Some(paper_id)) =
-        (i.outcome, &i.referred_to, item.paper_id)
+    // (only when the referral is new, not on every later save)
+    let referral_is_new = before.outcome.as_deref() != Some(Outcome::Referred.key())
+        || i.referred_to.as_ref().map(|r| r.0) != before.referred_to_organization_id;
+    if let (Some(Outcome::Referred), Some((org, _)), Some(paper_id), true) =
+        (i.outcome, &i.referred_to, item.paper_id, referral_is_new)
     {
         let waiting: i64 = consultations::table
             .filter(consultations::paper_id.eq(paper_id))
@@ -250,8 +256,8 @@ pub fn save_result(
             meeting_id: Some(meeting.id),
             paper_id: item.paper_id,
             summary: format!("TOP „{}“: {label}", i.title),
-            before: Some(snapshot(item)),
-            after: Some(input_snapshot(i, item)),
+            before: Some(snapshot(before)),
+            after: Some(input_snapshot(i, before)),
         },
     )?;
     Ok(Saved::Ok)

@@ -471,6 +471,17 @@ fn add_item_row(
     )
 }
 
+/// What adding an item did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Added {
+    Item(i64),
+    /// the agenda changed meanwhile; nothing written
+    Conflict,
+    /// the paper's consultation is on another agenda by now; the caller
+    /// must roll the transaction back
+    ConsultationTaken,
+}
+
 pub struct NewItem {
     pub title: String,
     pub public: bool,
@@ -486,9 +497,9 @@ pub fn add_item(
     meeting: &Meeting,
     version: i32,
     item: &NewItem,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Added> {
     if !claim(conn, meeting.id, version)? {
-        return Ok(None);
+        return Ok(Added::Conflict);
     }
     let id = add_item_row(
         conn,
@@ -500,13 +511,21 @@ pub fn add_item(
         None,
     )?;
     if let Some(c) = item.consultation_id {
-        diesel::update(consultations::table.find(c))
-            .set((
-                consultations::meeting_id.eq(Some(meeting.id)),
-                consultations::agenda_item_id.eq(Some(id)),
-                consultations::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
+        // still waiting? (another clerk may just have put it on an agenda)
+        let n = diesel::update(
+            consultations::table
+                .find(c)
+                .filter(consultations::meeting_id.is_null()),
+        )
+        .set((
+            consultations::meeting_id.eq(Some(meeting.id)),
+            consultations::agenda_item_id.eq(Some(id)),
+            consultations::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+        if n == 0 {
+            return Ok(Added::ConsultationTaken);
+        }
     }
     let nachtrag = if meeting.invited_at.is_some() {
         " (Nachtrag)"
@@ -522,7 +541,7 @@ pub fn add_item(
         None,
         Some(json!({"Titel": item.title, "öffentlich": item.public, "Vorlage": item.paper_id})),
     )?;
-    Ok(Some(id))
+    Ok(Added::Item(id))
 }
 
 /// Move an item up or down among its siblings (same part and parent).

@@ -165,3 +165,22 @@ pub fn all_ids(conn: &mut DbConnection) -> QueryResult<Vec<(i64, NaiveDateTime, 
         })
         .collect())
 }
+
+/// Joint organizations of several meetings: meeting id -> organization ids.
+pub fn joint_organizations_of(
+    conn: &mut DbConnection,
+    meeting_ids: &[i64],
+) -> QueryResult<HashMap<i64, Vec<i64>>> {
+    let rows: Vec<(i64, i64)> = meeting_organizations::table
+        .filter(meeting_organizations::meeting_id.eq_any(meeting_ids))
+        .select((
+            meeting_organizations::meeting_id,
+            meeting_organizations::organization_id,
+        ))
+        .load(conn)?;
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (m, o) in rows {
+        out.entry(m).or_default().push(o);
+    }
+    Ok(out)
+}

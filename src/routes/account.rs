@@ -27,10 +27,20 @@ struct LoginPage {
     error: Option<String>,
 }
 
-/// Only local paths are accepted as targets after sign-in.
-fn safe_next(raw: Option<&str>) -> String {
+/// Only local paths are accepted as targets after sign-in: one leading
+/// slash, no backslash, no control characters (browsers drop tabs and
+/// newlines, which would turn `/\t/evil.example` into `//evil.example`).
+pub fn safe_next(raw: Option<&str>) -> String {
     match raw.map(str::trim) {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(char::is_control)
+                && p.len() <= 2000 =>
+        {
+            p.to_string()
+        }
         _ => String::new(),
     }
 }
@@ -127,10 +137,18 @@ pub async fn login(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unbekannt".into());
+    // behind a reverse proxy every request comes from the proxy: then the
+    // client address is taken from X-Forwarded-For / Forwarded
+    let ip = if state.settings.behind_proxy {
+        req.connection_info()
+            .realip_remote_addr()
+            .map(str::to_string)
+            .unwrap_or_else(|| "unbekannt".into())
+    } else {
+        req.peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "unbekannt".into())
+    };
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
@@ -321,5 +339,26 @@ pub async fn change_password(
             Some("Das bisherige Passwort ist falsch.".into()),
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_targets() {
+        assert_eq!(
+            super::safe_next(Some("/verwaltung/vorlagen?q=1")),
+            "/verwaltung/vorlagen?q=1"
+        );
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/\r\nSet-Cookie: x",
+            "/\u{7f}",
+        ] {
+            assert_eq!(super::safe_next(Some(bad)), "", "{bad:?}");
+        }
     }
 }

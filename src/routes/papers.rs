@@ -6,6 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::{parse_id, parse_page, query_string, shorten};
+use crate::access::Audience;
 use crate::auth::Viewer;
 use crate::db::{self, papers::PaperFilter};
 use crate::domain::{ConsultationRole, Outcome, PaperRelationKind, PaperType};
@@ -243,8 +244,34 @@ pub async fn show(
             let items = db::agenda_items::for_paper(c, id)?;
             let mids: Vec<i64> = items.iter().map(|a| a.meeting_id).collect();
             let context = db::agenda_items::for_meetings(c, &mids)?;
-            let (rows, meetings) =
-                agenda::load_rows(c, &context, &|a| a.paper_id == Some(id), audience)?;
+            // each TOP is shown as its own meeting allows: a member of one
+            // committee does not read another committee's closed part here
+            let full_meetings: std::collections::HashSet<i64> = if audience == Audience::Full {
+                let ms = db::meetings::by_ids(c, &mids)?;
+                let joint = db::meetings::joint_organizations_of(c, &mids)?;
+                ms.values()
+                    .filter(|m| {
+                        let mut o = joint.get(&m.id).cloned().unwrap_or_default();
+                        o.push(m.organization_id);
+                        v.audience(m.body_id, &o) == Audience::Full
+                    })
+                    .map(|m| m.id)
+                    .collect()
+            } else {
+                Default::default()
+            };
+            let (full_ctx, public_ctx): (Vec<_>, Vec<_>) = context
+                .into_iter()
+                .partition(|a| full_meetings.contains(&a.meeting_id));
+            let of_paper = |a: &crate::db::models::AgendaItem| a.paper_id == Some(id);
+            let (mut rows, mut meetings) =
+                agenda::load_rows(c, &public_ctx, &of_paper, Audience::Public)?;
+            if !full_ctx.is_empty() {
+                let (more_rows, more_meetings) =
+                    agenda::load_rows(c, &full_ctx, &of_paper, Audience::Full)?;
+                rows.extend(more_rows);
+                meetings.extend(more_meetings);
+            }
             let mut history: Vec<HistoryStep> = rows
                 .into_iter()
                 .filter_map(|r| {
@@ -312,13 +339,21 @@ pub async fn show(
                 })
                 .collect();
 
+            let related_audience = if v.user().is_some_and(|u| u.may_edit_body(p.body_id)) {
+                Audience::Full
+            } else {
+                Audience::Public
+            };
             let rel = db::papers::relations(c, id)?;
             let rel_ids: Vec<i64> = rel.iter().map(|r| r.0).collect();
             let rel_papers = db::papers::by_ids(c, &rel_ids)?;
             let related = rel
                 .iter()
                 .filter_map(|(pid, kind, outgoing)| {
-                    let rp = rel_papers.get(pid).filter(|p| audience.sees_paper(p))?;
+                    // related papers: non-public ones only for the body's staff
+                    let rp = rel_papers
+                        .get(pid)
+                        .filter(|p| related_audience.sees_paper(p))?;
                     let k = PaperRelationKind::from_key(kind);
                     let relation = match (k, outgoing) {
                         (Some(PaperRelationKind::Supplements), true) => "ergänzt",

@@ -426,4 +426,52 @@ async fn referral_adds_a_consultation_and_a_fixed_deferral_target_links_at_once(
     waiting_consultation(&app, paper, soz);
     let p = app.page(&format!("/vorlagen/{paper}")).await;
     assert!(p.contains("Sozial-, Teilhabe-, Generationen- und Familienausschuss"));
+    // a later correction of the minutes text adds no second referral
+    s.post_ok(
+        &format!("/verwaltung/tops/{top2}"),
+        &[
+            ("titel", "Sprachkursangebote"),
+            ("oeffentlich", "1"),
+            ("ergebnis", "verwiesen"),
+            ("verwiesen_an", &soz.to_string()),
+            ("protokoll", "Korrigierte Fassung."),
+            ("version", &item_version(&app, top2)),
+        ],
+    )
+    .await;
+    let steps: i64 = consultations::table
+        .filter(consultations::paper_id.eq(paper))
+        .filter(consultations::organization_id.eq(soz))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(steps, 1);
+    // the carried deferral is fixed until the carried TOP leaves the agenda
+    let p = s
+        .post(
+            &format!("/verwaltung/tops/{top}"),
+            &[
+                ("titel", "Sprachkursangebote"),
+                ("oeffentlich", "1"),
+                ("ergebnis", "beschlossen"),
+                ("version", &item_version(&app, top)),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("bereits auf die Sitzung vom"));
+    // saving it unchanged (minutes text only) still works
+    s.post_ok(
+        &format!("/verwaltung/tops/{top}"),
+        &[
+            ("titel", "Sprachkursangebote"),
+            ("oeffentlich", "1"),
+            ("ergebnis", "vertagt"),
+            ("vertagung", &m2.to_string()),
+            ("protokoll", "Vertagt wegen Beratungsbedarf."),
+            ("version", &item_version(&app, top)),
+        ],
+    )
+    .await;
+    assert_eq!(items_of_meeting(&app, m2).len(), 1, "not carried twice");
 }

@@ -449,3 +449,130 @@ async fn a_body_can_number_its_papers_through_the_legislative_term() {
     let page = admin.page("/verwaltung/koerperschaften").await;
     assert!(page.contains("11/42"), "example shown");
 }
+
+#[tokio::test]
+async fn a_non_public_paper_stays_in_the_non_public_part() {
+    let app = spawn_demo_app().await;
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    let s = Session::login(&app, "clerk@kamen.example").await;
+    let soz = org_id(&app, SOZ);
+    let paper = create_paper(
+        &s,
+        kamen(&app),
+        "Anmietung Gemeinschaftsunterkunft GEHEIMMARKER",
+        false,
+    )
+    .await;
+    s.post_ok(
+        &format!("/verwaltung/vorlagen/{paper}/beratungsfolge"),
+        &[("gremium", &soz.to_string()), ("rolle", "entscheidung")],
+    )
+    .await;
+    let m = create_meeting(&s, soz, &day(770)).await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m}/tops"),
+        &[
+            ("titel", "Berichte"),
+            ("teil", "oe"),
+            ("version", &meeting_version(&app, m)),
+        ],
+    )
+    .await;
+    let public_parent = items_of_meeting(&app, m)[0].0.to_string();
+    let c = waiting_consultation(&app, paper, soz).to_string();
+    for extra in [("teil", "oe"), ("unterpunkt_von", public_parent.as_str())] {
+        let p = s
+            .post(
+                &format!("/verwaltung/sitzungen/{m}/tops"),
+                &[
+                    ("beratung", &c),
+                    extra,
+                    ("version", &meeting_version(&app, m)),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 422, "{extra:?}");
+        assert!(p.body.contains("nur im nichtöffentlichen Teil"));
+    }
+    // without a part it follows the paper into N
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m}/tops"),
+        &[("beratung", &c), ("version", &meeting_version(&app, m))],
+    )
+    .await;
+    let top = items_of_meeting(&app, m)[1].0;
+    let p = s
+        .post(
+            &format!("/verwaltung/tops/{top}"),
+            &[
+                ("titel", "Anmietung"),
+                ("oeffentlich", "1"),
+                ("version", &item_version(&app, top)),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(!app
+        .page(&format!("/sitzungen/{m}"))
+        .await
+        .contains("GEHEIMMARKER"));
+}
+
+#[tokio::test]
+async fn an_item_whose_sub_item_has_a_result_stays_on_the_agenda() {
+    let app = spawn_demo_app().await;
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    let s = Session::login(&app, "clerk@kamen.example").await;
+    let m = create_meeting(&s, org_id(&app, SOZ), &day(780)).await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m}/tops"),
+        &[
+            ("titel", "Berichte"),
+            ("teil", "oe"),
+            ("version", &meeting_version(&app, m)),
+        ],
+    )
+    .await;
+    let parent = items_of_meeting(&app, m)[0].0;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m}/tops"),
+        &[
+            ("titel", "Bericht Kita"),
+            ("unterpunkt_von", &parent.to_string()),
+            ("version", &meeting_version(&app, m)),
+        ],
+    )
+    .await;
+    let child = items_of_meeting(&app, m)[1].0;
+    s.post_ok(
+        &format!("/verwaltung/tops/{child}"),
+        &[
+            ("titel", "Bericht Kita"),
+            ("oeffentlich", "1"),
+            ("ergebnis", "zur_kenntnis_genommen"),
+            ("version", &item_version(&app, child)),
+        ],
+    )
+    .await;
+    let p = s
+        .post(
+            &format!("/verwaltung/sitzungen/{m}/tops/{parent}/entfernen"),
+            &[("version", &meeting_version(&app, m))],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("auch bei einem seiner Unterpunkte"));
+    assert_eq!(items_of_meeting(&app, m).len(), 2);
+}

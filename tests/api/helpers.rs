@@ -148,6 +148,7 @@ fn settings(db: &TestDb) -> Settings {
         page_cache: true,
         upload_limit_mb: 50,
         paper_reference_pattern: "{jahr}/{nr:4}".into(),
+        behind_proxy: false,
     }
 }
 

@@ -206,3 +206,99 @@ async fn a_follow_up_stays_open_until_a_later_top_answers_it() {
         "links to the answer"
     );
 }
+
+#[tokio::test]
+async fn on_a_paper_page_a_member_reads_only_their_own_committees_closed_items() {
+    let app = spawn_demo_app().await;
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    let s = Session::login(&app, "clerk@kamen.example").await;
+    let soz = org_id(&app, SOZ);
+    let rat = org_id(&app, "Rat der Stadt Kamen");
+    // a committee member who does not sit on the council
+    let rat_members: Vec<i64> = memberships::table
+        .filter(memberships::organization_id.eq(rat))
+        .select(memberships::person_id)
+        .load(&mut app.conn())
+        .expect("rat");
+    let only_soz: i64 = memberships::table
+        .filter(memberships::organization_id.eq(soz))
+        .filter(memberships::end_date.is_null())
+        .select(memberships::person_id)
+        .load::<i64>(&mut app.conn())
+        .expect("soz")
+        .into_iter()
+        .find(|p| !rat_members.contains(p))
+        .expect("a committee member outside the council");
+    add_user(
+        &app,
+        "nur-ausschuss@kamen.example",
+        UserRole::Member,
+        None,
+        Some(only_soz),
+    );
+    let paper = crate::backoffice_flow::create_paper(
+        &s,
+        crate::backoffice_flow::kamen(&app),
+        "Grundstücksangelegenheit Flüchtlingsunterkunft",
+        false,
+    )
+    .await;
+    for org in [soz, rat] {
+        s.post_ok(
+            &format!("/verwaltung/vorlagen/{paper}/beratungsfolge"),
+            &[("gremium", &org.to_string()), ("rolle", "vorberatung")],
+        )
+        .await;
+    }
+    for (org, days, secret) in [(soz, 840, "AUSSCHUSS-NOTIZ"), (rat, 860, "RATS-GEHEIMNIS")] {
+        let loc = s
+            .post_ok(
+                "/verwaltung/sitzungen",
+                &[
+                    ("gremium", &org.to_string()),
+                    ("datum", &day(days)),
+                    ("beginn", "17:00"),
+                    ("bezeichnung", secret),
+                ],
+            )
+            .await;
+        let m = crate::session::id_in(&loc);
+        let c = crate::backoffice_flow::waiting_consultation(&app, paper, org);
+        s.post_ok(
+            &format!("/verwaltung/sitzungen/{m}/tops"),
+            &[
+                ("beratung", &c.to_string()),
+                ("version", &meeting_version(&app, m)),
+            ],
+        )
+        .await;
+        let top = items_of_meeting(&app, m)[0].0;
+        s.post_ok(
+            &format!("/verwaltung/tops/{top}"),
+            &[
+                ("titel", "Grundstücksangelegenheit"),
+                ("ergebnis", "beschlossen"),
+                ("beschlusstext", secret),
+                ("version", &item_version(&app, top)),
+            ],
+        )
+        .await;
+    }
+    let member = Session::login(&app, "nur-ausschuss@kamen.example").await;
+    let page = member.page(&format!("/vorlagen/{paper}")).await;
+    assert!(
+        page.contains("AUSSCHUSS-NOTIZ"),
+        "own committee's closed item"
+    );
+    assert!(
+        !page.contains("RATS-GEHEIMNIS"),
+        "not the council's closed item"
+    );
+    assert_eq!(app.get(&format!("/vorlagen/{paper}")).await.status, 404);
+}

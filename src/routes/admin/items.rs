@@ -296,6 +296,8 @@ fn validate(
             .transpose()?
             .flatten()
         {
+            // the target it was carried to already stays valid
+            Some(t) if a.deferred_to_meeting_id == Some(t.id) => Deferral::ToMeeting(t.id),
             Some(t) if t.organization_id != m.organization_id => {
                 e.insert(
                     "vertagung".into(),
@@ -335,6 +337,21 @@ fn validate(
             Deferral::None
         }
     };
+    // once carried to a later meeting, the deferral is fixed until the
+    // carried TOP is taken off that agenda
+    if let Some(cont) = db::agenda_items::continuation_of(c, a.id)? {
+        let unchanged = outcome == Some(Outcome::Deferred)
+            && matches!(deferral, Deferral::ToMeeting(t) if t == cont.meeting_id);
+        if !unchanged {
+            let when = db::meetings::find(c, cont.meeting_id)?
+                .map(|t| views::date_short(t.start_at))
+                .unwrap_or_default();
+            e.insert(
+                "vertagung".into(),
+                format!("Dieser Punkt ist bereits auf die Sitzung vom {when} übertragen. Um Ergebnis oder Vertagungsziel zu ändern, nehmen Sie den übertragenen TOP zuerst dort von der Tagesordnung."),
+            );
+        }
+    }
     let referred = match (outcome, forms::opt_id(f, "verwiesen_an", &mut e)) {
         (Some(Outcome::Referred), None) => {
             e.insert(
@@ -344,7 +361,11 @@ fn validate(
             None
         }
         (Some(Outcome::Referred), Some(o)) => match db::organizations::find(c, o)? {
-            Some(org) if org.body_id == m.body_id && org.id != m.organization_id => {
+            Some(org)
+                if org.body_id == m.body_id
+                    && org.id != m.organization_id
+                    && OrganizationKind::from_key(&org.kind).is_some_and(|k| k.is_gremium()) =>
+            {
                 Some((org.id, org.name))
             }
             _ => {
@@ -394,6 +415,22 @@ fn validate(
                         "Ungültige namentliche Abstimmung.".into(),
                     );
                 }
+            }
+        }
+    }
+    if f.checked("oeffentlich") {
+        if let Some(p) = a
+            .paper_id
+            .map(|p| db::papers::find(c, p))
+            .transpose()?
+            .flatten()
+        {
+            if !p.public {
+                e.insert(
+                    "oeffentlich".into(),
+                    "Die Vorlage ist nichtöffentlich; der Punkt bleibt im nichtöffentlichen Teil."
+                        .into(),
+                );
             }
         }
     }

@@ -669,6 +669,7 @@ pub async fn add_item(
             if m.state == MeetingState::Cancelled.key() {
                 e.insert("titel".into(), "Die Sitzung ist abgesagt; ihre Tagesordnung kann nicht mehr ergänzt werden.".into());
             }
+            let mut paper_public = true;
             let mut item = NewItem { title: title_in.clone(), public: part != "n", parent_id: None, consultation_id: None, paper_id: None };
             if let Some(cid) = consultation {
                 let mut orgs = db::meetings::joint_organization_ids(c, m.id)?;
@@ -682,9 +683,7 @@ pub async fn add_item(
                         if part.is_empty() {
                             item.public = p.public;
                         }
-                        if !p.public && item.public {
-                            e.insert("teil".into(), "Die Vorlage ist nichtöffentlich; sie kann nur im nichtöffentlichen Teil beraten werden.".into());
-                        }
+                        paper_public = p.public;
                         item.paper_id = Some(p.id);
                         item.consultation_id = Some(x.id);
                     }
@@ -709,13 +708,27 @@ pub async fn add_item(
                     }
                 }
             }
+            // a non-public paper is treated in the non-public part only
+            // (also as a sub-item: sub-items share their parent's part)
+            if !paper_public && item.public {
+                e.insert("teil".into(), "Die Vorlage ist nichtöffentlich; sie kann nur im nichtöffentlichen Teil beraten werden.".into());
+            }
             if !e.is_empty() {
                 return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, e, None, fields)));
             }
             let actor = m2.actor();
-            match db::write_transaction(c, |c| meeting_edit::add_item(c, &actor, &m, forms::version(&fields), &item).map_err(AppError::from))? {
-                Some(_) => Ok(Ok(())),
-                None => Ok(Err((StatusCode::CONFLICT, Errors::new(), Some(conflict_for(c, id)?), fields))),
+            let added = db::write_transaction(c, |c| {
+                match meeting_edit::add_item(c, &actor, &m, forms::version(&fields), &item)? {
+                    // roll back: the paper went onto another agenda meanwhile
+                    meeting_edit::Added::ConsultationTaken => Err(AppError::bad_request(
+                        "Diese Vorlage wurde soeben von jemand anderem auf eine Tagesordnung gesetzt. Bitte laden Sie die Seite neu.",
+                    )),
+                    other => Ok(other),
+                }
+            })?;
+            match added {
+                meeting_edit::Added::Conflict => Ok(Err((StatusCode::CONFLICT, Errors::new(), Some(conflict_for(c, id)?), fields))),
+                _ => Ok(Ok(())),
             }
         })
         .await?;
@@ -763,8 +776,11 @@ pub async fn item_action(
             let saved = match action.as_str() {
                 "hoch" | "runter" => db::write_transaction(c, |c| meeting_edit::move_item(c, &actor, &m, version, &item, action == "hoch").map_err(AppError::from))?,
                 "entfernen" => {
-                    if item.outcome.is_some() {
-                        return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, "Ein TOP mit Ergebnis kann nicht entfernt werden. Setzen Sie stattdessen das Ergebnis „abgesetzt“.".to_string(), None)));
+                    let with_result = db::agenda_items::for_meeting(c, m.id)?
+                        .iter()
+                        .any(|x| (x.id == item.id || x.parent_id == Some(item.id)) && x.outcome.is_some());
+                    if with_result {
+                        return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, "Ein TOP mit Ergebnis (auch bei einem seiner Unterpunkte) kann nicht entfernt werden. Setzen Sie stattdessen das Ergebnis „abgesetzt“.".to_string(), None)));
                     }
                     db::write_transaction(c, |c| meeting_edit::remove_item(c, &actor, &m, version, &item).map_err(AppError::from))?
                 }

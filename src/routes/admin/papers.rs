@@ -568,7 +568,12 @@ pub async fn add_consultation(
                 .transpose()?
                 .flatten()
             {
-                Some(o) if o.body_id == p.body_id => Some(o),
+                Some(o)
+                    if o.body_id == p.body_id
+                        && OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()) =>
+                {
+                    Some(o)
+                }
                 _ => {
                     e.insert(
                         "gremium".into(),
