@@ -216,14 +216,38 @@ async fn admins_create_and_lock_accounts_and_locking_ends_sessions() {
             .first(&mut app.conn())
             .expect("user")
     };
+    // a new password set by the administration ends the open session too
+    let p = admin
+        .post(
+            &format!("/verwaltung/benutzer/{id}/passwort"),
+            &[("passwort", "kurz")],
+        )
+        .await;
+    assert_eq!(p.status, 400);
+    assert!(p.body.contains("mindestens 10 Zeichen"));
+    admin
+        .post_ok(
+            &format!("/verwaltung/benutzer/{id}/passwort"),
+            &[("passwort", "ganz-neues-passwort")],
+        )
+        .await;
+    assert_eq!(clerk.get("/verwaltung").await.status, 303);
+    assert!(Session::try_login(&app, "neu@kamen.example", PASSWORD)
+        .await
+        .is_err());
+    let clerk = Session::try_login(&app, "neu@kamen.example", "ganz-neues-passwort")
+        .await
+        .expect("the new password works");
     admin
         .post_ok(&format!("/verwaltung/benutzer/{id}/sperren"), &[])
         .await;
     // the open session is gone at once, and signing in is refused
     assert_eq!(clerk.get("/verwaltung").await.status, 303);
-    assert!(Session::try_login(&app, "neu@kamen.example", PASSWORD)
-        .await
-        .is_err());
+    assert!(
+        Session::try_login(&app, "neu@kamen.example", "ganz-neues-passwort")
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]

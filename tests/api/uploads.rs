@@ -180,3 +180,114 @@ async fn uploads_above_the_limit_are_refused_with_a_message() {
     assert!(p.body.contains("höchstens 1 MB"));
     assert!(file_rows(&app).is_empty());
 }
+
+#[tokio::test]
+async fn files_of_meetings_and_tops_follow_their_visibility() {
+    use crate::backoffice_flow::{create_meeting, day, items_of_meeting, meeting_version, org_id};
+    let app = spawn_demo_app().await;
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    let s = Session::login(&app, "clerk@kamen.example").await;
+    let m = create_meeting(
+        &s,
+        org_id(
+            &app,
+            "Sozial-, Teilhabe-, Generationen- und Familienausschuss",
+        ),
+        &day(600),
+    )
+    .await;
+    for (t, part) in [("Haushalt 2027", "oe"), ("Personalangelegenheit", "n")] {
+        s.post_ok(
+            &format!("/verwaltung/sitzungen/{m}/tops"),
+            &[
+                ("titel", t),
+                ("teil", part),
+                ("version", &meeting_version(&app, m)),
+            ],
+        )
+        .await;
+    }
+    let items = items_of_meeting(&app, m);
+    let (open_item, closed_item) = (items[0].0, items[1].0);
+    assert_eq!(
+        s.upload(
+            &format!("/verwaltung/sitzungen/{m}/dateien"),
+            "Einladung.pdf",
+            pdf("Einladung"),
+            true
+        )
+        .await
+        .status,
+        303
+    );
+    let invitation = file_rows(&app).remove(0);
+    assert_eq!(
+        s.upload(
+            &format!("/verwaltung/tops/{open_item}/dateien"),
+            "Haushaltsplan.pdf",
+            pdf("Haushalt"),
+            true
+        )
+        .await
+        .status,
+        303
+    );
+    let plan = file_rows(&app).remove(0);
+    // a file marked public, but attached to a non-public TOP
+    assert_eq!(
+        s.upload(
+            &format!("/verwaltung/tops/{closed_item}/dateien"),
+            "Bewerbungen.pdf",
+            pdf("Personal"),
+            true
+        )
+        .await
+        .status,
+        303
+    );
+    let staff_file = file_rows(&app).remove(0);
+    let page = app.page(&format!("/sitzungen/{m}")).await;
+    assert!(page.contains(&format!("/dateien/{}/", invitation.0)));
+    assert_eq!(
+        app.get(&format!("/dateien/{}/{}", invitation.0, invitation.1))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/dateien/{}/{}", plan.0, plan.1))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/dateien/{}/{}", staff_file.0, staff_file.1))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        s.get(&format!("/dateien/{}/{}", staff_file.0, staff_file.1))
+            .await
+            .status,
+        200
+    );
+    // removed files are gone for everyone
+    s.post_ok(
+        &format!("/verwaltung/dateien/{}/entfernen", invitation.0),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        app.get(&format!("/dateien/{}/{}", invitation.0, invitation.1))
+            .await
+            .status,
+        404
+    );
+}

@@ -173,6 +173,12 @@ pub async fn action(
     let (id, action) = path.into_inner();
     let id = parse_id(&id)?;
     let me: SessionUser = form.user;
+    let new_password = form.fields.text("passwort");
+    if action == "passwort" {
+        if let Some(w) = crate::auth::password::weakness(&new_password) {
+            return Err(AppError::bad_request(w));
+        }
+    }
     if id == me.user_id && action == "sperren" {
         return Err(AppError::bad_request(
             "Sie können Ihr eigenes Konto nicht sperren.",
@@ -194,6 +200,16 @@ pub async fn action(
                         users::set_active(c, id, true).map_err(AppError::from)
                     })?;
                     format!("Konto {} entsperrt", u.email)
+                }
+                "passwort" => {
+                    // set by the administration: all sessions of the account end
+                    let hash = crate::auth::password::hash(&new_password)?;
+                    db::write_transaction(c, |c| -> Result<(), AppError> {
+                        users::set_password(c, id, &hash)?;
+                        users::delete_sessions_of(c, id)?;
+                        Ok(())
+                    })?;
+                    format!("Neues Passwort für {} gesetzt, Sitzungen beendet", u.email)
                 }
                 "abmelden" => {
                     db::write_transaction(c, |c| {
