@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
+scripts/test-tools.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

@@ -31,6 +31,18 @@ struct Entry {
     version: i64,
     stored: Instant,
     content_type: HeaderValue,
+    /// validators of feeds (ETag, Last-Modified), kept so that cached
+    /// answers still support conditional requests
+    etag: Option<HeaderValue>,
+    last_modified: Option<HeaderValue>,
+    body: web::Bytes,
+}
+
+/// What a cache hit serves.
+struct Hit {
+    content_type: HeaderValue,
+    etag: Option<HeaderValue>,
+    last_modified: Option<HeaderValue>,
     body: web::Bytes,
 }
 
@@ -46,11 +58,15 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    fn get(&self, key: &str, version: i64) -> Option<(HeaderValue, web::Bytes)> {
+    fn get(&self, key: &str, version: i64) -> Option<Hit> {
         let entries = self.entries.lock().ok()?;
         let e = entries.map.get(key)?;
-        (e.version == version && e.stored.elapsed() < MAX_AGE)
-            .then(|| (e.content_type.clone(), e.body.clone()))
+        (e.version == version && e.stored.elapsed() < MAX_AGE).then(|| Hit {
+            content_type: e.content_type.clone(),
+            etag: e.etag.clone(),
+            last_modified: e.last_modified.clone(),
+            body: e.body.clone(),
+        })
     }
 
     fn put(&self, key: String, entry: Entry) {
@@ -117,10 +133,30 @@ pub async fn middleware(
         Ok(v) => v,
         Err(_) => return next.call(req).await.map(|r| r.map_into_boxed_body()),
     };
-    if let Some((content_type, bytes)) = cache.get(&key, version) {
-        let res = HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, content_type))
-            .body(bytes);
+    if let Some(hit) = cache.get(&key, version) {
+        let header_is = |name: header::HeaderName, value: &Option<HeaderValue>| {
+            value.is_some() && req.headers().get(name) == value.as_ref()
+        };
+        let not_modified = header_is(header::IF_NONE_MATCH, &hit.etag)
+            || (!req.headers().contains_key(header::IF_NONE_MATCH)
+                && header_is(header::IF_MODIFIED_SINCE, &hit.last_modified));
+        let mut res = if not_modified {
+            HttpResponse::NotModified()
+        } else {
+            HttpResponse::Ok()
+        };
+        res.insert_header((header::CONTENT_TYPE, hit.content_type));
+        if let Some(v) = hit.etag {
+            res.insert_header((header::ETAG, v));
+        }
+        if let Some(v) = hit.last_modified {
+            res.insert_header((header::LAST_MODIFIED, v));
+        }
+        let res = if not_modified {
+            res.finish()
+        } else {
+            res.body(hit.body)
+        };
         return Ok(req.into_response(res));
     }
     let res = next.call(req).await?;
@@ -130,6 +166,8 @@ pub async fn middleware(
     let Some(content_type) = res.headers().get(header::CONTENT_TYPE).cloned() else {
         return Ok(res.map_into_boxed_body());
     };
+    let etag = res.headers().get(header::ETAG).cloned();
+    let last_modified = res.headers().get(header::LAST_MODIFIED).cloned();
     // only bodies of known, moderate size are cached; others pass through
     match res.response().body().size() {
         body::BodySize::Sized(n) if n <= MAX_BODY => {}
@@ -149,6 +187,8 @@ pub async fn middleware(
             version,
             stored: Instant::now(),
             content_type,
+            etag,
+            last_modified,
             body: bytes.clone(),
         },
     );

@@ -358,12 +358,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(calendar_tokens -> users (user_id));
 diesel::joinable!(consultations -> papers (paper_id));
 diesel::joinable!(agenda_items -> meetings (meeting_id));
 diesel::joinable!(memberships -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    calendar_tokens,
     users,
     sessions,
     login_attempts,

@@ -235,3 +235,57 @@ pub fn recent_failures(
         .get_result(conn)?;
     Ok((by_email, by_ip))
 }
+
+// ---- private calendar feeds ----
+
+/// The active user whose (unrevoked) calendar token has this hash.
+pub fn user_by_calendar_token(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<User>> {
+    use super::schema::calendar_tokens;
+    calendar_tokens::table
+        .inner_join(users::table)
+        .filter(calendar_tokens::token_hash.eq(hash))
+        .filter(calendar_tokens::revoked_at.is_null())
+        .filter(users::active.eq(true))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// One live token per user: a new one revokes the old.
+pub fn replace_calendar_token(
+    conn: &mut DbConnection,
+    user_id: i64,
+    hash: &str,
+) -> QueryResult<()> {
+    use super::schema::calendar_tokens;
+    revoke_calendar_tokens(conn, user_id)?;
+    diesel::insert_into(calendar_tokens::table)
+        .values((
+            calendar_tokens::user_id.eq(user_id),
+            calendar_tokens::token_hash.eq(hash),
+            calendar_tokens::created_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn revoke_calendar_tokens(conn: &mut DbConnection, user_id: i64) -> QueryResult<usize> {
+    use super::schema::calendar_tokens;
+    diesel::update(
+        calendar_tokens::table
+            .filter(calendar_tokens::user_id.eq(user_id))
+            .filter(calendar_tokens::revoked_at.is_null()),
+    )
+    .set(calendar_tokens::revoked_at.eq(Some(super::now())))
+    .execute(conn)
+}
+
+pub fn has_calendar_token(conn: &mut DbConnection, user_id: i64) -> QueryResult<bool> {
+    use super::schema::calendar_tokens;
+    let n: i64 = calendar_tokens::table
+        .filter(calendar_tokens::user_id.eq(user_id))
+        .filter(calendar_tokens::revoked_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

@@ -245,10 +245,33 @@ struct AccountPage {
     organizations: Vec<crate::db::models::Organization>,
     message: Option<String>,
     error: Option<String>,
+    /// a private feed exists
+    has_calendar: bool,
+    /// the address of a private feed just created (shown once)
+    calendar: Option<crate::views::FeedLinks>,
 }
 
-pub async fn account(state: web::Data<AppState>, me: SignedIn) -> Result<HttpResponse, AppError> {
-    account_page(&state, me.0, StatusCode::OK, None, None).await
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    kalender: Option<String>,
+}
+
+pub async fn account(
+    state: web::Data<AppState>,
+    me: SignedIn,
+    query: web::Query<AccountQuery>,
+) -> Result<HttpResponse, AppError> {
+    let token = query
+        .kalender
+        .clone()
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    let mut resp = account_page_with(&state, me.0, StatusCode::OK, None, None, token).await?;
+    // the page may show the secret feed address: no referrer to other sites
+    resp.headers_mut().insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    Ok(resp)
 }
 
 async fn account_page(
@@ -258,14 +281,35 @@ async fn account_page(
     message: Option<String>,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
+    account_page_with(state, me, status, message, error, None).await
+}
+
+async fn account_page_with(
+    state: &AppState,
+    me: auth::SessionUser,
+    status: StatusCode,
+    message: Option<String>,
+    error: Option<String>,
+    new_calendar_token: Option<String>,
+) -> Result<HttpResponse, AppError> {
     let ids = me.member_orgs.clone();
-    let organizations = state
+    let uid = me.user_id;
+    let (organizations, has_calendar) = state
         .db(move |c| {
-            Ok(crate::db::organizations::by_ids(c, &ids)?
+            let mut orgs = crate::db::organizations::by_ids(c, &ids)?
                 .into_values()
-                .collect::<Vec<_>>())
+                .collect::<Vec<_>>();
+            orgs.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok((orgs, users::has_calendar_token(c, uid)?))
         })
         .await?;
+    let calendar = new_calendar_token.map(|t| {
+        crate::views::FeedLinks::new(
+            &state.base_url,
+            &format!("/kalender/{t}.ics"),
+            "Meine Sitzungen",
+        )
+    });
     state.render_status(
         status,
         &Viewer(Some(me)),
@@ -274,6 +318,8 @@ async fn account_page(
             organizations,
             message,
             error,
+            has_calendar,
+            calendar,
         },
     )
 }

@@ -58,6 +58,7 @@ struct Link {
 
 #[derive(Serialize)]
 struct BodyPage {
+    feed: views::FeedLinks,
     name: String,
     key: String,
     kind: &'static str,
@@ -76,6 +77,7 @@ pub async fn show(
     viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    let base = state.base_url.to_string();
     let key = path.into_inner();
     let ctx = state
         .db(move |c| {
@@ -107,6 +109,11 @@ pub async fn show(
                 0,
             )?;
             Ok(BodyPage {
+                feed: views::FeedLinks::new(
+                    &base,
+                    &format!("/koerperschaften/{}/kalender.ics", b.key),
+                    &b.name,
+                ),
                 name: b.name.clone(),
                 key: b.key.clone(),
                 kind: kind_label(&b.kind),

@@ -324,6 +324,8 @@ struct FileLink {
 
 #[derive(Serialize)]
 struct MeetingPage {
+    feed: views::FeedLinks,
+    committee_feed: views::FeedLinks,
     full_view: bool,
     may_edit: bool,
     meeting: MeetingCard,
@@ -349,6 +351,7 @@ pub async fn show(
     viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    let base = state.base_url.to_string();
     let id = parse_id(&path)?;
     let v = viewer.clone();
     let page = state
@@ -381,7 +384,21 @@ pub async fn show(
                     size: human_size(f.size),
                 })
                 .collect();
+            let org_name = orgs
+                .get(&m.organization_id)
+                .map(|o| o.name.clone())
+                .unwrap_or_default();
             Ok(MeetingPage {
+                feed: views::FeedLinks::new(
+                    &base,
+                    &format!("/sitzungen/{id}/kalender.ics"),
+                    &m.name,
+                ),
+                committee_feed: views::FeedLinks::new(
+                    &base,
+                    &format!("/gremien/{}/kalender.ics", m.organization_id),
+                    &org_name,
+                ),
                 organization: OrgLink {
                     id: m.organization_id,
                     name: orgs

@@ -5,6 +5,7 @@ mod admin;
 pub use admin::forms as admin_forms;
 mod agenda_items;
 mod bodies;
+mod feeds;
 mod files;
 mod home;
 mod meetings;
@@ -53,6 +54,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/personen", get().to(persons::list))
     .route("/personen/{id}", get().to(persons::show))
     .route("/dateien/{id}/{name}", get().to(files::download))
+    .route("/koerperschaften/{key}/kalender.ics", get().to(feeds::body_feed))
+    .route("/gremien/{id}/kalender.ics", get().to(feeds::organization_feed))
+    .route("/personen/{id}/kalender.ics", get().to(feeds::person_feed))
+    .route("/sitzungen/{id}/kalender.ics", get().to(feeds::meeting_ics))
+    .route("/kalender/{token}", get().to(feeds::private_feed))
+    .route("/konto/kalender", web::post().to(feeds::create_private))
+    .route("/konto/kalender/widerrufen", web::post().to(feeds::revoke_private))
     .route("/anmelden", get().to(account::login_page))
     .route("/anmelden", web::post().to(account::login))
     .route("/abmelden", web::post().to(account::logout))

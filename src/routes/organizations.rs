@@ -84,6 +84,7 @@ struct MemberRow {
 
 #[derive(Serialize)]
 struct OrgPage {
+    feed: views::FeedLinks,
     id: i64,
     name: String,
     short_name: Option<String>,
@@ -101,6 +102,7 @@ pub async fn show(
     viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    let base = state.base_url.to_string();
     let id = parse_id(&path)?;
     let ctx = state
         .db(move |c| {
@@ -160,6 +162,7 @@ pub async fn show(
                 0,
             )?;
             Ok(OrgPage {
+                feed: views::FeedLinks::new(&base, &format!("/gremien/{id}/kalender.ics"), &o.name),
                 id,
                 name: o.name.clone(),
                 short_name: o.short_name.clone(),

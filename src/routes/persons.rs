@@ -98,6 +98,7 @@ struct MembershipRow {
 
 #[derive(Serialize)]
 struct PersonPage {
+    feed: views::FeedLinks,
     name: String,
     form_of_address: Option<String>,
     party: Option<String>,
@@ -110,6 +111,7 @@ pub async fn show(
     viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    let base = state.base_url.to_string();
     let id = parse_id(&path)?;
     let ctx = state
         .db(move |c| {
@@ -122,6 +124,11 @@ pub async fn show(
             let factions = db::organizations::by_ids(c, &fids)?;
             let today = views::today();
             Ok(PersonPage {
+                feed: views::FeedLinks::new(
+                    &base,
+                    &format!("/personen/{id}/kalender.ics"),
+                    &format!("Sitzungen – {}", p.display_name()),
+                ),
                 name: p.display_name(),
                 form_of_address: p.form_of_address.clone(),
                 party: p.party.clone(),

@@ -158,3 +158,40 @@ mod tests {
         assert_eq!(berlin_to_utc(local), Some(july));
     }
 }
+
+/// Subscribe links of a calendar feed for the page that advertises it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FeedLinks {
+    /// the feed's https/http address (also for "copy the address")
+    pub url: String,
+    /// webcal:// opens the system calendar app
+    pub webcal: String,
+    pub google: String,
+    pub outlook: String,
+    pub name: String,
+}
+
+impl FeedLinks {
+    pub fn new(base_url: &str, path: &str, name: &str) -> FeedLinks {
+        let url = format!("{base_url}{path}");
+        let webcal = match url.split_once("://") {
+            Some((_, rest)) => format!("webcal://{rest}"),
+            None => url.clone(),
+        };
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        FeedLinks {
+            google: format!(
+                "https://calendar.google.com/calendar/render?cid={}",
+                enc(&webcal)
+            ),
+            outlook: format!(
+                "https://outlook.live.com/calendar/0/addfromweb?url={}&name={}",
+                enc(&url),
+                enc(name)
+            ),
+            webcal,
+            url,
+            name: name.to_string(),
+        }
+    }
+}

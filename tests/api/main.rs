@@ -2,6 +2,7 @@
 //! a random port against its own fresh database (SQLite file, or a new
 //! PostgreSQL database when GREMIUM_TEST_DATABASE_URL is set).
 
+mod calendar_feeds;
 mod helpers;
 mod session;
 

@@ -123,6 +123,70 @@ async fn schema_matches_migrations() {
         .select(File::as_select())
         .load(c)
         .expect("files");
+    users::table
+        .select(gremium::db::users::User::as_select())
+        .load(c)
+        .expect("users");
+    sessions::table
+        .select(gremium::db::users::Session::as_select())
+        .load(c)
+        .expect("sessions");
+    audit_log::table
+        .select(gremium::db::audit::AuditEntry::as_select())
+        .load(c)
+        .expect("audit_log");
+    login_attempts::table
+        .select((
+            login_attempts::id,
+            login_attempts::email,
+            login_attempts::ip,
+            login_attempts::success,
+            login_attempts::attempted_at,
+        ))
+        .load::<(i64, String, String, bool, chrono::NaiveDateTime)>(c)
+        .expect("login_attempts");
+    attendances::table
+        .select((
+            attendances::id,
+            attendances::meeting_id,
+            attendances::person_id,
+            attendances::status,
+            attendances::created_at,
+            attendances::updated_at,
+        ))
+        .load::<(
+            i64,
+            i64,
+            i64,
+            String,
+            chrono::NaiveDateTime,
+            chrono::NaiveDateTime,
+        )>(c)
+        .expect("attendances");
+    paper_counters::table
+        .select((
+            paper_counters::body_id,
+            paper_counters::scope,
+            paper_counters::last_number,
+        ))
+        .load::<(i64, String, i64)>(c)
+        .expect("paper_counters");
+    calendar_tokens::table
+        .select((
+            calendar_tokens::id,
+            calendar_tokens::user_id,
+            calendar_tokens::token_hash,
+            calendar_tokens::created_at,
+            calendar_tokens::revoked_at,
+        ))
+        .load::<(
+            i64,
+            i64,
+            String,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+        )>(c)
+        .expect("calendar_tokens");
 }
 
 #[tokio::test]

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Tools the tests use besides Rust, installed only when missing:
+# ical.js (Thunderbird's iCalendar parser) from npm into .tools/, and
+# python icalendar (second independent parser) from PyPI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f .tools/node_modules/ical.js/package.json ]; then
+  echo "test-tools: installing ical.js"
+  mkdir -p .tools
+  npm install --silent --no-audit --no-fund --prefix .tools ical.js@2 >/dev/null
+fi
+if ! python3 -c "import icalendar" >/dev/null 2>&1; then
+  echo "test-tools: installing python icalendar"
+  python3 -m pip install --quiet --disable-pip-version-check icalendar
+fi

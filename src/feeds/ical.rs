@@ -1,0 +1,246 @@
+//! iCalendar (RFC 5545) output through the `ical` crate, wrapped for its
+//! known defects: TEXT values are escaped here (the crate does not), and
+//! the whole output is re-folded at 75 octets on UTF-8 boundaries (the
+//! crate counts characters). Times carry TZID=Europe/Berlin with a static
+//! VTIMEZONE; DTSTAMP and LAST-MODIFIED are UTC.
+
+use chrono::NaiveDateTime;
+use ical::generator::{Emitter, IcalCalendar, IcalEvent, Property};
+use ical::parser::ical::component::{
+    IcalTimeZone, IcalTimeZoneTransition, IcalTimeZoneTransitionType,
+};
+
+pub const TZID: &str = "Europe/Berlin";
+pub const PRODID: &str = "-//Gremium//Ratsinformationssystem//DE";
+
+/// One meeting as a calendar event.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub uid: String,
+    pub sequence: i32,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub stamp: NaiveDateTime,
+    pub summary: String,
+    pub location: Option<String>,
+    pub url: String,
+    pub description: String,
+    pub cancelled: bool,
+}
+
+/// `METHOD:PUBLISH` for subscribed feeds; REQUEST/CANCEL for mailed invitations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Publish,
+    Request,
+    Cancel,
+}
+
+/// TEXT escaping (RFC 5545 §3.3.11): backslash, semicolon, comma,
+/// newline; other control characters are dropped.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Unfold, then fold every content line at ≤ 75 octets without splitting
+/// a UTF-8 character and without leaving whitespace at a line end (some
+/// parsers trim it); lines end with CRLF.
+pub fn fold(generated: &str) -> String {
+    let unfolded = generated.replace("\r\n ", "").replace("\r\n\t", "");
+    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 60 * 3);
+    for line in unfolded.split("\r\n").filter(|l| !l.is_empty()) {
+        let mut budget = 75;
+        let mut current = String::new();
+        let mut first = true;
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let len = c.len_utf8();
+            if current.len() + len > budget {
+                // move trailing whitespace to the next physical line
+                let mut carry = String::new();
+                while current.ends_with([' ', '\t']) && current.len() > 1 {
+                    if let Some(ws) = current.pop() {
+                        carry.insert(0, ws);
+                    }
+                }
+                if !first {
+                    out.push(' ');
+                }
+                out.push_str(&current);
+                out.push_str("\r\n");
+                first = false;
+                budget = 74;
+                current = carry;
+                continue;
+            }
+            current.push(c);
+            i += 1;
+        }
+        if !first {
+            out.push(' ');
+        }
+        out.push_str(&current);
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn prop(name: &str, value: impl Into<String>) -> Property {
+    Property {
+        name: name.to_string(),
+        params: None,
+        value: Some(value.into()),
+    }
+}
+
+fn prop_with(name: &str, params: &[(&str, &str)], value: impl Into<String>) -> Property {
+    Property {
+        name: name.to_string(),
+        params: Some(
+            params
+                .iter()
+                .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+                .collect(),
+        ),
+        value: Some(value.into()),
+    }
+}
+
+fn text(name: &str, value: &str) -> Property {
+    prop(name, escape_text(value))
+}
+
+pub fn utc_stamp(t: NaiveDateTime) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+pub fn local_stamp(t: NaiveDateTime) -> String {
+    crate::views::berlin(t).format("%Y%m%dT%H%M%S").to_string()
+}
+
+/// Europe/Berlin since 1996 (EU rules): CET/CEST, last Sunday of March
+/// and October.
+fn berlin() -> IcalTimeZone {
+    let mut tz = IcalTimeZone::new();
+    tz.properties.push(prop("TZID", TZID));
+    tz.properties.push(prop("X-LIC-LOCATION", TZID));
+    let mut daylight = IcalTimeZoneTransition::new(IcalTimeZoneTransitionType::DAYLIGHT);
+    daylight.properties.extend([
+        prop("TZOFFSETFROM", "+0100"),
+        prop("TZOFFSETTO", "+0200"),
+        prop("TZNAME", "CEST"),
+        prop("DTSTART", "19700329T020000"),
+        prop("RRULE", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"),
+    ]);
+    let mut standard = IcalTimeZoneTransition::new(IcalTimeZoneTransitionType::STANDARD);
+    standard.properties.extend([
+        prop("TZOFFSETFROM", "+0200"),
+        prop("TZOFFSETTO", "+0100"),
+        prop("TZNAME", "CET"),
+        prop("DTSTART", "19701025T030000"),
+        prop("RRULE", "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"),
+    ]);
+    tz.transitions.push(daylight);
+    tz.transitions.push(standard);
+    tz
+}
+
+fn event(e: &Event, method: Method) -> IcalEvent {
+    let mut ev = IcalEvent::new();
+    let p = &mut ev.properties;
+    p.push(prop("UID", e.uid.clone()));
+    p.push(prop("DTSTAMP", utc_stamp(e.stamp)));
+    p.push(prop("LAST-MODIFIED", utc_stamp(e.stamp)));
+    p.push(prop("SEQUENCE", e.sequence.max(0).to_string()));
+    p.push(prop_with(
+        "DTSTART",
+        &[("TZID", TZID)],
+        local_stamp(e.start),
+    ));
+    p.push(prop_with("DTEND", &[("TZID", TZID)], local_stamp(e.end)));
+    let cancelled = e.cancelled || method == Method::Cancel;
+    let summary = if cancelled {
+        format!("Abgesagt: {}", e.summary)
+    } else {
+        e.summary.clone()
+    };
+    p.push(text("SUMMARY", &summary));
+    if let Some(l) = &e.location {
+        p.push(text("LOCATION", l));
+    }
+    p.push(prop_with("URL", &[("VALUE", "URI")], e.url.clone()));
+    p.push(text("DESCRIPTION", &e.description));
+    p.push(prop(
+        "STATUS",
+        if cancelled { "CANCELLED" } else { "CONFIRMED" },
+    ));
+    p.push(prop("TRANSP", "OPAQUE"));
+    ev
+}
+
+/// A whole calendar as folded text.
+pub fn calendar(name: &str, events: &[Event], method: Method) -> String {
+    let mut cal = IcalCalendar::new();
+    cal.properties.extend([
+        prop("VERSION", "2.0"),
+        prop("PRODID", PRODID),
+        prop("CALSCALE", "GREGORIAN"),
+        prop(
+            "METHOD",
+            match method {
+                Method::Publish => "PUBLISH",
+                Method::Request => "REQUEST",
+                Method::Cancel => "CANCEL",
+            },
+        ),
+        text("NAME", name),
+        text("X-WR-CALNAME", name),
+        prop("X-WR-TIMEZONE", TZID),
+        prop_with("REFRESH-INTERVAL", &[("VALUE", "DURATION")], "PT1H"),
+        prop("X-PUBLISHED-TTL", "PT1H"),
+    ]);
+    cal.timezones.push(berlin());
+    cal.events.extend(events.iter().map(|e| event(e, method)));
+    fold(&cal.generate())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(
+            escape_text("Umwelt, Klima; Verkehr\\Bau\nZeile\r"),
+            "Umwelt\\, Klima\\; Verkehr\\\\Bau\\nZeile"
+        );
+    }
+
+    #[test]
+    fn lines_are_folded_at_75_octets_on_char_boundaries() {
+        let long = format!(
+            "DESCRIPTION:{}\r\n",
+            "Ä".repeat(100) + " Ende mit Leerzeichen     x"
+        );
+        let folded = fold(&long);
+        for l in folded.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(l.len() <= 75, "{} octets: {l}", l.len());
+            assert!(!l.ends_with(' '), "no trailing blank: {l:?}");
+        }
+        let unfolded = folded.replace("\r\n ", "");
+        assert_eq!(unfolded, long);
+    }
+}

@@ -1,0 +1,136 @@
+//! Calendar feeds: which meetings a feed holds and how each becomes an
+//! event. Public feeds are built for `Audience::Public` (public TOP titles
+//! only); private feeds of members for `Audience::Full`.
+
+pub mod ical;
+
+use std::collections::HashMap;
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use crate::access::Audience;
+use crate::db::models::{AgendaItem, Meeting};
+use crate::db::schema::{meeting_organizations, meetings};
+use crate::db::DbConnection;
+use crate::views;
+
+/// Meetings older than this do not appear in feeds (kept small for clients).
+pub const PAST_DAYS: i64 = 400;
+/// Without an end time a meeting is shown as three hours long.
+pub const DEFAULT_HOURS: i64 = 3;
+const MAX_EVENTS: i64 = 1_000;
+
+/// Which meetings a feed shows.
+pub enum Scope {
+    Body(i64),
+    Organizations(Vec<i64>),
+    Meeting(i64),
+}
+
+pub fn meetings_of(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Vec<Meeting>> {
+    let since = crate::db::now() - Duration::days(PAST_DAYS);
+    let base = meetings::table
+        .filter(meetings::deleted_at.is_null())
+        .into_boxed();
+    let q = match scope {
+        Scope::Meeting(id) => base.filter(meetings::id.eq(*id)),
+        Scope::Body(b) => base
+            .filter(meetings::body_id.eq(*b))
+            .filter(meetings::start_at.ge(since)),
+        Scope::Organizations(orgs) => {
+            let joint = meeting_organizations::table
+                .filter(meeting_organizations::organization_id.eq_any(orgs.clone()))
+                .select(meeting_organizations::meeting_id);
+            base.filter(
+                meetings::organization_id
+                    .eq_any(orgs.clone())
+                    .or(meetings::id.eq_any(joint)),
+            )
+            .filter(meetings::start_at.ge(since))
+        }
+    };
+    q.order((meetings::start_at, meetings::id))
+        .limit(MAX_EVENTS)
+        .select(Meeting::as_select())
+        .load(conn)
+}
+
+/// The host part for UIDs (`sitzung-12@ratsinfo.example.de`).
+pub fn uid_host(base_url: &str) -> String {
+    url::Url::parse(base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "gremium.invalid".into())
+}
+
+pub fn uid(meeting_id: i64, base_url: &str) -> String {
+    format!("sitzung-{meeting_id}@{}", uid_host(base_url))
+}
+
+/// Events for meetings, with the agenda this audience may see in the
+/// description. A fixed number of queries for any number of meetings.
+pub fn events(
+    conn: &mut DbConnection,
+    list: &[Meeting],
+    audience: Audience,
+    base_url: &str,
+) -> QueryResult<Vec<ical::Event>> {
+    let cards = views::meetings::cards(conn, list)?;
+    let ids: Vec<i64> = list.iter().map(|m| m.id).collect();
+    let items = crate::db::agenda_items::for_meetings(conn, &ids)?;
+    let (numbers, visible) = views::agenda::number_and_filter(&items, audience);
+    let order = views::agenda::tree_order(&items);
+    let mut by_meeting: HashMap<i64, Vec<&AgendaItem>> = HashMap::new();
+    for a in items.iter().filter(|a| visible.contains(&a.id)) {
+        by_meeting.entry(a.meeting_id).or_default().push(a);
+    }
+    Ok(list
+        .iter()
+        .zip(cards)
+        .map(|(m, card)| {
+            let url = format!("{base_url}/sitzungen/{}", m.id);
+            let mut agenda: Vec<&AgendaItem> = by_meeting.remove(&m.id).unwrap_or_default();
+            agenda.sort_by_key(|a| order.get(&a.id).copied().unwrap_or(usize::MAX));
+            let mut d = String::new();
+            if card.cancelled {
+                d.push_str("Die Sitzung wurde abgesagt.\n\n");
+            }
+            d.push_str(&format!("{} – {}\n", card.organization, card.body));
+            if agenda.is_empty() {
+                d.push_str("\nDie Tagesordnung liegt noch nicht vor.\n");
+            } else {
+                d.push_str(if audience == Audience::Full {
+                    "\nTagesordnung (mit nichtöffentlichem Teil – vertraulich):\n"
+                } else {
+                    "\nTagesordnung (öffentlicher Teil):\n"
+                });
+                for a in agenda {
+                    let n = numbers.get(&a.id).map(String::as_str).unwrap_or("");
+                    d.push_str(&format!("{n} {}\n", a.title));
+                }
+            }
+            d.push_str(&format!("\n{url}"));
+            ical::Event {
+                uid: uid(m.id, base_url),
+                sequence: m.sequence,
+                start: m.start_at,
+                end: m
+                    .end_at
+                    .filter(|e| *e > m.start_at)
+                    .unwrap_or(m.start_at + Duration::hours(DEFAULT_HOURS)),
+                stamp: m.updated_at,
+                // "Sitzung des Rates …" already names the committee
+                summary: if m.name.contains(&card.organization) {
+                    m.name.clone()
+                } else {
+                    format!("{}: {}", card.organization, m.name)
+                },
+                location: card.location.clone(),
+                url,
+                description: d,
+                cancelled: card.cancelled,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,243 @@
+//! Calendar feeds (iCal): a body, a committee, a person's committees, one
+//! meeting, and a member's private feed. `text/calendar`, with ETag and
+//! Last-Modified; conditional requests are answered with 304.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use actix_web::http::header::{self, HttpDate};
+use actix_web::{web, HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
+
+use crate::access::Audience;
+use crate::auth::{Form, SignedIn};
+use crate::db::{self, models::Meeting};
+use crate::error::AppError;
+use crate::feeds::{self, ical, Scope};
+use crate::routes::account::redirect;
+use crate::routes::parse_id;
+use crate::state::AppState;
+
+struct Built {
+    body: String,
+    last_modified: Option<chrono::NaiveDateTime>,
+}
+
+fn build(
+    c: &mut db::DbConnection,
+    name: &str,
+    list: &[Meeting],
+    audience: Audience,
+    base: &str,
+) -> Result<Built, AppError> {
+    let events = feeds::events(c, list, audience, base)?;
+    Ok(Built {
+        body: ical::calendar(name, &events, ical::Method::Publish),
+        last_modified: list.iter().map(|m| m.updated_at).max(),
+    })
+}
+
+/// The answer with validators, or 304 when the client has this version.
+fn respond(req: &HttpRequest, built: Built, private: bool) -> HttpResponse {
+    let etag = format!(
+        "\"{}\"",
+        &hex::encode(Sha256::digest(built.body.as_bytes()))[..32]
+    );
+    let last_modified = built.last_modified.map(|t| {
+        HttpDate::from(UNIX_EPOCH + Duration::from_secs(t.and_utc().timestamp().max(0) as u64))
+    });
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let not_modified = match header(header::IF_NONE_MATCH) {
+        Some(list) => list.split(',').any(|t| t.trim() == etag || t.trim() == "*"),
+        None => match (
+            header(header::IF_MODIFIED_SINCE).and_then(|v| v.parse::<HttpDate>().ok()),
+            last_modified,
+        ) {
+            (Some(since), Some(lm)) => {
+                std::time::SystemTime::from(lm) <= std::time::SystemTime::from(since)
+            }
+            _ => false,
+        },
+    };
+    let mut resp = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    resp.insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
+        .insert_header((header::ETAG, etag));
+    if let Some(lm) = last_modified {
+        resp.insert_header((header::LAST_MODIFIED, lm));
+    }
+    if private {
+        resp.insert_header((header::CACHE_CONTROL, "private, no-store"));
+    } else {
+        resp.insert_header((header::CACHE_CONTROL, "public, max-age=300"));
+    }
+    if not_modified {
+        resp.finish()
+    } else {
+        resp.body(built.body)
+    }
+}
+
+/// `.ics` may be written with or without the extension in links.
+fn id_of(raw: &str) -> Result<i64, AppError> {
+    parse_id(raw.trim_end_matches(".ics"))
+}
+
+pub async fn body_feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let key = path.into_inner();
+    let base = state.base_url.to_string();
+    let built = state
+        .db(move |c| {
+            let b = db::bodies::find_by_key(c, &key)?
+                .ok_or_else(|| AppError::not_found("Die Körperschaft"))?;
+            let list = feeds::meetings_of(c, &Scope::Body(b.id))?;
+            build(
+                c,
+                &format!("Sitzungen – {}", b.name),
+                &list,
+                Audience::Public,
+                &base,
+            )
+        })
+        .await?;
+    Ok(respond(&req, built, false))
+}
+
+pub async fn organization_feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id_of(&path)?;
+    let base = state.base_url.to_string();
+    let built = state
+        .db(move |c| {
+            let o = db::organizations::find(c, id)?
+                .ok_or_else(|| AppError::not_found("Das Gremium"))?;
+            let list = feeds::meetings_of(c, &Scope::Organizations(vec![o.id]))?;
+            build(
+                c,
+                &format!("Sitzungen – {}", o.name),
+                &list,
+                Audience::Public,
+                &base,
+            )
+        })
+        .await?;
+    Ok(respond(&req, built, false))
+}
+
+pub async fn person_feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id_of(&path)?;
+    let base = state.base_url.to_string();
+    let built = state
+        .db(move |c| {
+            let p = db::persons::find(c, id)?.ok_or_else(|| AppError::not_found("Die Person"))?;
+            let orgs = db::persons::current_organization_ids(c, p.id, crate::views::today())?;
+            let list = feeds::meetings_of(c, &Scope::Organizations(orgs))?;
+            let name = format!("Sitzungen – {} {}", p.given_name, p.family_name);
+            build(c, &name, &list, Audience::Public, &base)
+        })
+        .await?;
+    Ok(respond(&req, built, false))
+}
+
+pub async fn meeting_ics(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id_of(&path)?;
+    let base = state.base_url.to_string();
+    let built = state
+        .db(move |c| {
+            let list = feeds::meetings_of(c, &Scope::Meeting(id))?;
+            let m = list
+                .first()
+                .ok_or_else(|| AppError::not_found("Die Sitzung"))?;
+            let name = m.name.clone();
+            build(c, &name, &list, Audience::Public, &base)
+        })
+        .await?;
+    let mut resp = respond(&req, built, false);
+    resp.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        header::HeaderValue::from_str(&format!("attachment; filename=\"sitzung-{id}.ics\""))
+            .map_err(|e| AppError::Internal(e.into()))?,
+    );
+    Ok(resp)
+}
+
+/// A member's private feed: their committees with non-public TOP titles.
+pub async fn private_feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let token = token.trim_end_matches(".ics").to_string();
+    let base = state.base_url.to_string();
+    let built = state
+        .db(move |c| {
+            let not_found = || AppError::not_found("Dieser Kalender");
+            if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(not_found());
+            }
+            let user = db::users::user_by_calendar_token(c, &crate::auth::token_hash(&token))?
+                .ok_or_else(not_found)?;
+            let orgs = match user.person_id {
+                Some(p) => db::persons::current_organization_ids(c, p, crate::views::today())?,
+                None => Vec::new(),
+            };
+            let list = feeds::meetings_of(c, &Scope::Organizations(orgs))?;
+            let name = format!("Meine Sitzungen – {}", user.display_name);
+            build(c, &name, &list, Audience::Full, &base)
+        })
+        .await?;
+    Ok(respond(&req, built, true))
+}
+
+/// Create (or replace) the private feed address; shown once on /konto.
+pub async fn create_private(
+    state: web::Data<AppState>,
+    _me: SignedIn,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let uid = form.user.user_id;
+    let token = crate::auth::random_token();
+    let hash = crate::auth::token_hash(&token);
+    state
+        .db(move |c| {
+            db::write_transaction(c, |c| {
+                db::users::replace_calendar_token(c, uid, &hash).map_err(AppError::from)
+            })
+        })
+        .await?;
+    Ok(redirect(&format!("/konto?kalender={token}#kalender")))
+}
+
+pub async fn revoke_private(
+    state: web::Data<AppState>,
+    _me: SignedIn,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let uid = form.user.user_id;
+    state
+        .db(move |c| {
+            db::write_transaction(c, |c| {
+                db::users::revoke_calendar_tokens(c, uid).map_err(AppError::from)
+            })
+        })
+        .await?;
+    Ok(redirect("/konto#kalender"))
+}
