@@ -46,12 +46,27 @@ print(m, p, o, n)
 PY
 )
 echo "meeting $MEETING ($ITEMS public TOPs), paper $PAPER, committee $COMMITTEE"
+# a person feed with about 50 events (committee feeds hold ~12 in the window)
+read -r PERSON EVENTS < <(python3 - "$DB" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(*c.execute("""select ms.person_id, count(distinct m.id) n from memberships ms
+  join meetings m on m.organization_id = ms.organization_id
+  where m.start_at >= datetime('now', '-400 days') and m.deleted_at is null and ms.end_date is null
+  group by ms.person_id having n >= 50 order by n, ms.person_id limit 1""").fetchone())
+PY
+)
+echo "person $PERSON ($EVENTS events in the feed window)"
 
 run() {
-  local name=$1 path=$2
+  local name=$1 path=$2 header=${3:-}
   curl -fs -o /dev/null "http://127.0.0.1:$PORT$path"
   local r
-  r=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path")
+  if [ -n "$header" ]; then
+    r=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "$header" "http://127.0.0.1:$PORT$path")
+  else
+    r=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path")
+  fi
   local rps p50 p99
   rps=$(echo "$r" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$r" | awk '$1=="50%" {print $2}')
@@ -71,6 +86,11 @@ run() {
     run "Meeting page ($ITEMS public TOPs)" "/sitzungen/$MEETING"
     run "Paper page" "/vorlagen/$PAPER"
     run "Committee page" "/gremien/$COMMITTEE"
+    FEED="/personen/$PERSON/kalender.ics"
+    ETAG=$(curl -fsI "http://127.0.0.1:$PORT$FEED" | awk 'tolower($1)=="etag:" {print $2}' | tr -d '\r')
+    run "Person feed ($EVENTS events), 200" "$FEED"
+    run "Person feed ($EVENTS events), 304" "$FEED" "If-None-Match: $ETAG"
+    run "Committee feed, 200" "/gremien/$COMMITTEE/kalender.ics"
     echo
     echo "Server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$PID/status)"
     kill $PID; wait $PID 2>/dev/null || true

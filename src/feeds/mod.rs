@@ -2,6 +2,7 @@
 //! event. Public feeds are built for `Audience::Public` (public TOP titles
 //! only); private feeds of members for `Audience::Full`.
 
+pub mod atom;
 pub mod ical;
 
 use std::collections::HashMap;

@@ -241,3 +241,62 @@ pub async fn revoke_private(
         .await?;
     Ok(redirect("/konto#kalender"))
 }
+
+fn atom_response(state: &AppState, feed: &feeds::atom::Feed) -> Result<HttpResponse, AppError> {
+    let xml = crate::templating::render(
+        "feeds/atom.xml",
+        &serde_json::json!({ "feed": feed }),
+        &state.settings.site_name,
+        None,
+    )?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(xml))
+}
+
+pub async fn body_atom(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let key = path.into_inner();
+    let base = state.base_url.to_string();
+    let feed = state
+        .db(move |c| {
+            let b = db::bodies::find_by_key(c, &key)?
+                .ok_or_else(|| AppError::not_found("Die Körperschaft"))?;
+            Ok(feeds::atom::feed(
+                c,
+                &Scope::Body(b.id),
+                &format!("Aktuelles – {}", b.name),
+                &format!("/koerperschaften/{}/aktuelles.atom", b.key),
+                &format!("/koerperschaften/{}", b.key),
+                &base,
+            )?)
+        })
+        .await?;
+    atom_response(&state, &feed)
+}
+
+pub async fn organization_atom(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(path.trim_end_matches(".atom"))?;
+    let base = state.base_url.to_string();
+    let feed = state
+        .db(move |c| {
+            let o = db::organizations::find(c, id)?
+                .ok_or_else(|| AppError::not_found("Das Gremium"))?;
+            Ok(feeds::atom::feed(
+                c,
+                &Scope::Organizations(vec![o.id]),
+                &format!("Aktuelles – {}", o.name),
+                &format!("/gremien/{id}/aktuelles.atom"),
+                &format!("/gremien/{id}"),
+                &base,
+            )?)
+        })
+        .await?;
+    atom_response(&state, &feed)
+}

@@ -56,6 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/dateien/{id}/{name}", get().to(files::download))
     .route("/koerperschaften/{key}/kalender.ics", get().to(feeds::body_feed))
     .route("/gremien/{id}/kalender.ics", get().to(feeds::organization_feed))
+    .route("/gremien/{id}/aktuelles.atom", get().to(feeds::organization_atom))
+    .route("/koerperschaften/{key}/aktuelles.atom", get().to(feeds::body_atom))
     .route("/personen/{id}/kalender.ics", get().to(feeds::person_feed))
     .route("/sitzungen/{id}/kalender.ics", get().to(feeds::meeting_ics))
     .route("/kalender/{token}", get().to(feeds::private_feed))

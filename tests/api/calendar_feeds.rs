@@ -476,3 +476,104 @@ async fn a_members_private_feed_carries_non_public_titles_until_revoked() {
     );
     assert_eq!(app.get("/kalender/kurz.ics").await.status, 404);
 }
+
+#[tokio::test]
+async fn atom_feeds_report_new_meetings_cancellations_and_papers() {
+    let app = spawn_demo_app().await;
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    let s = Session::login(&app, "clerk@kamen.example").await;
+    let soz = org_id(&app, SOZ);
+    let m = meeting_at(
+        &s,
+        soz,
+        &next_year(6, 2),
+        "17:00",
+        "Junisitzung <Sonder> & Co",
+    )
+    .await;
+    s.post_ok(
+        &format!("/verwaltung/sitzungen/{m}/status"),
+        &[
+            ("aktion", "absagen"),
+            ("version", &meeting_version(&app, m)),
+        ],
+    )
+    .await;
+    let body = crate::backoffice_flow::kamen(&app);
+    let public =
+        crate::backoffice_flow::create_paper(&s, body, "Konzept Sprachförderung", true).await;
+    let secret =
+        crate::backoffice_flow::create_paper(&s, body, "Ankauf Grundstück GEHEIMMARKER", false)
+            .await;
+    for p in [public, secret] {
+        s.post_ok(
+            &format!("/verwaltung/vorlagen/{p}/beratungsfolge"),
+            &[("gremium", &soz.to_string()), ("rolle", "vorberatung")],
+        )
+        .await;
+    }
+    for path in [
+        format!("/gremien/{soz}/aktuelles.atom"),
+        "/koerperschaften/stadt-kamen/aktuelles.atom".to_string(),
+    ] {
+        let r = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("atom");
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(
+            r.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/atom+xml; charset=utf-8")
+        );
+        let xml = r.text().await.expect("xml");
+        assert!(!xml.contains("GEHEIMMARKER"), "{path}: no non-public paper");
+        if std::env::var("GREMIUM_SKIP_EXTERNAL_PARSERS").as_deref() == Ok("1") {
+            continue;
+        }
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("feed.atom");
+        std::fs::write(&file, &xml).expect("write");
+        let out = Command::new("python3")
+            .arg(format!(
+                "{}/tests/tools/atom_check.py",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .arg(&file)
+            .output()
+            .expect("python3");
+        assert!(
+            out.status.success(),
+            "{path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let titles: Vec<String> = v["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|e| e["title"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.starts_with("Abgesagt: Junisitzung <Sonder> & Co")),
+            "{path}: {titles:?}"
+        );
+        assert!(
+            titles.iter().any(|t| t.contains("Konzept Sprachförderung")),
+            "{path}: {titles:?}"
+        );
+    }
+    let page = app.page(&format!("/gremien/{soz}")).await;
+    assert!(page.contains(&format!("type=\"application/atom+xml\" title=\"Aktuelles: {SOZ}\" href=\"/gremien/{soz}/aktuelles.atom\"")));
+}
