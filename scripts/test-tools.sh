@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tools the tests use besides Rust, installed only when missing:
 # ical.js (Thunderbird's iCalendar parser) from npm into .tools/, and
-# python icalendar (second independent parser) from PyPI.
+# python icalendar (second independent parser) and aiosmtpd (a real SMTP
+# server for the mail tests) from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f .tools/node_modules/ical.js/package.json ]; then
@@ -9,7 +10,7 @@ if [ ! -f .tools/node_modules/ical.js/package.json ]; then
   mkdir -p .tools
   npm install --silent --no-audit --no-fund --prefix .tools ical.js@2 >/dev/null
 fi
-if ! python3 -c "import icalendar" >/dev/null 2>&1; then
-  echo "test-tools: installing python icalendar"
-  python3 -m pip install --quiet --disable-pip-version-check icalendar
+if ! python3 -c "import icalendar, aiosmtpd" >/dev/null 2>&1; then
+  echo "test-tools: installing python icalendar and aiosmtpd"
+  python3 -m pip install --quiet --disable-pip-version-check icalendar aiosmtpd
 fi

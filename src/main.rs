@@ -36,11 +36,25 @@ enum Command {
         #[arg(long)]
         scale: Option<u32>,
     },
+    /// E-Mail-Versand: `gremium mail work` versendet den Postausgang
+    /// (als eigener Prozess neben `serve`, oder mit mail_worker = false)
+    Mail {
+        #[command(subcommand)]
+        action: MailCommand,
+    },
     /// Benutzerkonten verwalten
     User {
         #[command(subcommand)]
         action: UserCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Postausgang dauerhaft abarbeiten (bis zum Beenden)
+    Work,
+    /// Eine Runde abarbeiten und beenden
+    Once,
 }
 
 #[derive(Subcommand)]
@@ -175,6 +189,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await??;
             println!("{msg}");
+        }
+        Command::Mail { action } => {
+            let (_, pool) = open_database(&settings).await?;
+            let worker = gremium::mail::Worker {
+                pool,
+                base_url: settings.base_url(),
+                settings: std::sync::Arc::new(settings),
+            };
+            match action {
+                MailCommand::Work => {
+                    tracing::info!("Mail-Worker läuft");
+                    worker.run().await;
+                }
+                MailCommand::Once => {
+                    let sent = tokio::task::spawn_blocking(move || worker.round()).await??;
+                    println!("{sent} Nachrichten versendet.");
+                }
+            }
         }
         Command::Migrate => {
             open_database(&settings).await?;

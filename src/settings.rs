@@ -29,6 +29,21 @@ pub struct Settings {
     /// Served behind a reverse proxy that sets X-Forwarded-For: login
     /// throttling then counts per forwarded client address.
     pub behind_proxy: bool,
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://…:465`; unset:
+    /// mails are written as .eml files to `<data_dir>/mail-ausgang/`.
+    pub smtp_url: Option<String>,
+    /// Sender address of all mails.
+    pub mail_from: String,
+    /// Run the mail worker inside `gremium serve`.
+    pub mail_worker: bool,
+    /// Pause of the worker between rounds, in milliseconds.
+    pub mail_poll_ms: u64,
+    /// First retry after this many seconds, doubling each time.
+    pub mail_retry_seconds: i64,
+    /// After this many failed attempts a mail is marked failed.
+    pub mail_max_attempts: i32,
+    /// Reminder mails this many days before a meeting (0: none).
+    pub reminder_days: i64,
 }
 
 impl Settings {
@@ -43,6 +58,12 @@ impl Settings {
             .set_default("upload_limit_mb", 50)?
             .set_default("paper_reference_pattern", "{jahr}/{nr:4}")?
             .set_default("behind_proxy", false)?
+            .set_default("mail_from", "Gremium <ratsinfo@localhost>")?
+            .set_default("mail_worker", true)?
+            .set_default("mail_poll_ms", 2000)?
+            .set_default("mail_retry_seconds", 30)?
+            .set_default("mail_max_attempts", 10)?
+            .set_default("reminder_days", 2)?
             .add_source(config::File::with_name("config/default").required(false));
         if let Ok(path) = std::env::var("GREMIUM_CONFIG") {
             b = b.add_source(config::File::with_name(&path).required(true));

@@ -82,6 +82,14 @@ impl Application {
             base_url,
             page_cache,
         };
+        if state.settings.mail_worker {
+            let worker = crate::mail::Worker {
+                pool: state.pool.clone(),
+                settings: state.settings.clone(),
+                base_url: state.base_url.to_string(),
+            };
+            tokio::spawn(worker.run());
+        }
         let server = run(listener, state.clone())?;
         Ok(Application {
             server,

@@ -110,6 +110,7 @@ pub fn create(
         Some(input_snapshot(i, MeetingState::Scheduled.key())),
     )?;
     let carried = carry_pending_deferrals(conn, actor, id, i.organization_id, i.start_at)?;
+    super::mail::record_event(conn, super::mail::EventKind::Scheduled, id, None)?;
     Ok((id, carried))
 }
 
@@ -265,6 +266,26 @@ pub fn update(
     if n == 0 {
         return Ok(Saved::Conflict);
     }
+    if rescheduled {
+        let was = format!(
+            "Bisher: {}, {} Uhr. Neu: {}, {} Uhr.",
+            crate::views::date_long(m.start_at),
+            crate::views::time(m.start_at),
+            crate::views::date_long(i.start_at),
+            crate::views::time(i.start_at)
+        );
+        let place = if m.location_id != i.location_id {
+            " Der Sitzungsort hat sich geändert."
+        } else {
+            ""
+        };
+        super::mail::record_event(
+            conn,
+            super::mail::EventKind::Changed,
+            m.id,
+            Some(format!("{was}{place}")),
+        )?;
+    }
     let action = if rescheduled { "verlegt" } else { "geändert" };
     log(
         conn,
@@ -393,6 +414,18 @@ pub fn transition(
     };
     if n == 0 {
         return Ok(Saved::Conflict);
+    }
+    use super::mail::{record_event, EventKind};
+    match t {
+        Transition::Invite => record_event(conn, EventKind::Invited, m.id, None)?,
+        Transition::Cancel => record_event(conn, EventKind::Cancelled, m.id, None)?,
+        Transition::Reinstate => record_event(
+            conn,
+            EventKind::Changed,
+            m.id,
+            Some("Die Absage wurde zurückgenommen; die Sitzung findet statt.".into()),
+        )?,
+        _ => {}
     }
     let (action, summary) = match t {
         Transition::Invite => ("eingeladen", "Einladung veröffentlicht"),
@@ -526,6 +559,14 @@ pub fn add_item(
         if n == 0 {
             return Ok(Added::ConsultationTaken);
         }
+    }
+    if meeting.invited_at.is_some() && item.public {
+        super::mail::record_event(
+            conn,
+            super::mail::EventKind::Supplement,
+            meeting.id,
+            Some(format!("Neu auf der Tagesordnung: {}", item.title)),
+        )?;
     }
     let nachtrag = if meeting.invited_at.is_some() {
         " (Nachtrag)"

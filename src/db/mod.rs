@@ -11,6 +11,7 @@ pub mod bodies;
 pub mod files;
 pub mod insert;
 pub mod item_edit;
+pub mod mail;
 pub mod meeting_edit;
 pub mod meetings;
 pub mod models;

@@ -144,6 +144,7 @@ pub struct Meeting {
     pub deleted_at: Option<NaiveDateTime>,
     pub version: i32,
     pub invited_at: Option<NaiveDateTime>,
+    pub reminded_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]

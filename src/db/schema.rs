@@ -116,6 +116,7 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         version -> Integer,
         invited_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
     }
 }
 
@@ -295,6 +296,8 @@ diesel::table! {
         last_login_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        mail_opt_out -> Bool,
+        mail_token -> Nullable<Text>,
     }
 }
 
@@ -368,6 +371,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    subscribers (id) {
+        id -> BigInt,
+        email -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        confirm_token_hash -> Nullable<Text>,
+        confirm_expires_at -> Nullable<Timestamp>,
+        pending_organizations -> Nullable<Text>,
+        unsubscribe_token -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscriber_organizations (id) {
+        id -> BigInt,
+        subscriber_id -> BigInt,
+        organization_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    mail_events (id) {
+        id -> BigInt,
+        kind -> Text,
+        meeting_id -> BigInt,
+        details -> Nullable<Text>,
+        created_at -> Timestamp,
+        processed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        message_id -> Text,
+        kind -> Text,
+        meeting_id -> Nullable<BigInt>,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        ics -> Nullable<Text>,
+        unsubscribe_url -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    form_throttle (id) {
+        id -> BigInt,
+        kind -> Text,
+        ip -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(subscriber_organizations -> subscribers (subscriber_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(calendar_tokens -> users (user_id));
 diesel::joinable!(consultations -> papers (paper_id));
@@ -375,6 +443,11 @@ diesel::joinable!(agenda_items -> meetings (meeting_id));
 diesel::joinable!(memberships -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    subscribers,
+    subscriber_organizations,
+    mail_events,
+    outbox,
+    form_throttle,
     calendar_tokens,
     users,
     sessions,

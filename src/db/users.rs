@@ -22,6 +22,9 @@ pub struct User {
     pub last_login_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub mail_opt_out: bool,
+    #[serde(skip)]
+    pub mail_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]

@@ -247,6 +247,8 @@ struct AccountPage {
     error: Option<String>,
     /// a private feed exists
     has_calendar: bool,
+    /// a member gets the dates of their committees by mail
+    notify: bool,
     /// the address of a private feed just created (shown once)
     calendar: Option<crate::views::FeedLinks>,
 }
@@ -294,13 +296,14 @@ async fn account_page_with(
 ) -> Result<HttpResponse, AppError> {
     let ids = me.member_orgs.clone();
     let uid = me.user_id;
-    let (organizations, has_calendar) = state
+    let (organizations, has_calendar, notify) = state
         .db(move |c| {
             let mut orgs = crate::db::organizations::by_ids(c, &ids)?
                 .into_values()
                 .collect::<Vec<_>>();
             orgs.sort_by(|a, b| a.name.cmp(&b.name));
-            Ok((orgs, users::has_calendar_token(c, uid)?))
+            let notify = users::find(c, uid)?.is_some_and(|u| !u.mail_opt_out);
+            Ok((orgs, users::has_calendar_token(c, uid)?, notify))
         })
         .await?;
     let calendar = new_calendar_token.map(|t| {
@@ -319,6 +322,7 @@ async fn account_page_with(
             message,
             error,
             has_calendar,
+            notify,
             calendar,
         },
     )

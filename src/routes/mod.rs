@@ -3,6 +3,7 @@
 pub mod account;
 mod admin;
 pub use admin::forms as admin_forms;
+pub use admin::organizations_of as admin_organizations_of;
 mod agenda_items;
 mod bodies;
 mod feeds;
@@ -15,6 +16,7 @@ mod papers;
 mod persons;
 mod sitemap;
 mod static_files;
+mod subscriptions;
 
 use actix_web::{guard, web, HttpRequest, HttpResponse, Route};
 
@@ -62,6 +64,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/sitzungen/{id}/kalender.ics", get().to(feeds::meeting_ics))
     .route("/kalender/{token}", get().to(feeds::private_feed))
     .route("/konto/kalender", web::post().to(feeds::create_private))
+    .route("/konto/benachrichtigungen", web::post().to(subscriptions::member_setting))
+    .route("/abonnieren", get().to(subscriptions::form))
+    .route("/abonnieren", web::post().to(subscriptions::subscribe))
+    .route("/abonnieren/bestaetigen/{token}", get().to(subscriptions::confirm_page))
+    .route("/abonnieren/bestaetigen/{token}", web::post().to(subscriptions::confirm))
+    .route("/abbestellen/{token}", get().to(subscriptions::unsubscribe_page))
+    .route("/abbestellen/{token}", web::post().to(subscriptions::unsubscribe))
     .route("/konto/kalender/widerrufen", web::post().to(feeds::revoke_private))
     .route("/anmelden", get().to(account::login_page))
     .route("/anmelden", web::post().to(account::login))

@@ -17,6 +17,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/koerperschaften"),
     ("POST", "/koerperschaften/{id}"),
     ("GET", "/protokoll"),
+    ("GET", "/postausgang"),
+    ("POST", "/postausgang/{id}/erneut"),
     ("GET", "/vorlagen"),
     ("POST", "/vorlagen"),
     ("GET", "/vorlagen/neu"),
@@ -252,7 +254,8 @@ async fn members_and_clerks_of_other_bodies_get_403_and_change_nothing() {
             || pattern.starts_with("/koerperschaften")
             || *pattern == "/protokoll";
         let body_specific = pattern.contains("{id}") || admin_only;
-        if body_specific && !pattern.starts_with("/dateien") {
+        if body_specific && !pattern.starts_with("/dateien") && !pattern.starts_with("/postausgang")
+        {
             let p = match *method {
                 "GET" => other_clerk.get(&path).await,
                 _ => other_clerk.post(&path, &[("titel", "x")]).await,

@@ -137,7 +137,7 @@ pub fn snippet(s: &str) -> String {
     s.chars().take(600).collect()
 }
 
-fn settings(db: &TestDb) -> Settings {
+pub fn settings(db: &TestDb) -> Settings {
     Settings {
         database_url: db.url.clone(),
         bind: "127.0.0.1:0".into(),
@@ -149,6 +149,13 @@ fn settings(db: &TestDb) -> Settings {
         upload_limit_mb: 50,
         paper_reference_pattern: "{jahr}/{nr:4}".into(),
         behind_proxy: false,
+        smtp_url: None,
+        mail_from: "Gremium Test <ratsinfo@gremium.test>".into(),
+        mail_worker: false,
+        mail_poll_ms: 100,
+        mail_retry_seconds: 1,
+        mail_max_attempts: 10,
+        reminder_days: 2,
     }
 }
 

@@ -187,6 +187,49 @@ async fn schema_matches_migrations() {
             Option<chrono::NaiveDateTime>,
         )>(c)
         .expect("calendar_tokens");
+    outbox::table
+        .select(gremium::db::mail::OutboxMail::as_select())
+        .load(c)
+        .expect("outbox");
+    subscribers::table
+        .select(gremium::db::mail::Subscriber::as_select())
+        .load(c)
+        .expect("subscribers");
+    subscriber_organizations::table
+        .select((
+            subscriber_organizations::id,
+            subscriber_organizations::subscriber_id,
+            subscriber_organizations::organization_id,
+        ))
+        .load::<(i64, i64, i64)>(c)
+        .expect("subscriber_organizations");
+    mail_events::table
+        .select((
+            mail_events::id,
+            mail_events::kind,
+            mail_events::meeting_id,
+            mail_events::details,
+            mail_events::created_at,
+            mail_events::processed_at,
+        ))
+        .load::<(
+            i64,
+            String,
+            i64,
+            Option<String>,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+        )>(c)
+        .expect("mail_events");
+    form_throttle::table
+        .select((
+            form_throttle::id,
+            form_throttle::kind,
+            form_throttle::ip,
+            form_throttle::at,
+        ))
+        .load::<(i64, String, String, chrono::NaiveDateTime)>(c)
+        .expect("form_throttle");
 }
 
 #[tokio::test]

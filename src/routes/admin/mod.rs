@@ -8,6 +8,7 @@ mod dashboard;
 pub mod forms;
 mod items;
 mod meetings;
+mod outbox;
 mod papers;
 mod uploads;
 mod users;
@@ -31,6 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/koerperschaften", get().to(users::bodies))
             .route("/koerperschaften/{id}", web::post().to(users::save_body))
             .route("/protokoll", get().to(audit_log::show))
+            .route("/postausgang", get().to(outbox::show))
+            .route("/postausgang/{id}/erneut", web::post().to(outbox::retry))
             .route("/vorlagen", get().to(papers::list))
             .route("/vorlagen", web::post().to(papers::create))
             .route("/vorlagen/neu", get().to(papers::new_form))

@@ -1,0 +1,327 @@
+//! E-mail subscriptions to committee dates: double opt-in, one-click
+//! unsubscribe (RFC 8058). The form never tells whether an address is
+//! known, and it is rate-limited per address.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::form::Fields;
+use crate::auth::Viewer;
+use crate::db::mail::{self as store, Confirmed};
+use crate::db::{self, models::Organization};
+use crate::domain::OrganizationKind;
+use crate::error::AppError;
+use crate::routes::admin_forms::Errors;
+use crate::state::AppState;
+
+/// Confirmation links stay valid this long.
+pub const CONFIRM_HOURS: i64 = 48;
+const MAX_REQUESTS_PER_HOUR: i64 = 5;
+
+#[derive(Deserialize)]
+pub struct FormQuery {
+    gremium: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Group {
+    body: String,
+    organizations: Vec<Organization>,
+}
+
+#[derive(Serialize)]
+struct FormPage {
+    groups: Vec<Group>,
+    selected: Vec<String>,
+    email: String,
+    errors: Errors,
+}
+
+fn groups(c: &mut db::DbConnection) -> Result<Vec<Group>, AppError> {
+    let mut out = Vec::new();
+    for b in db::bodies::list(c)? {
+        let orgs: Vec<Organization> = crate::routes::admin_organizations_of(c, &[b.id])?
+            .into_iter()
+            .filter(|o| OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()))
+            .collect();
+        if !orgs.is_empty() {
+            out.push(Group {
+                body: b.name,
+                organizations: orgs,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub async fn form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<FormQuery>,
+) -> Result<HttpResponse, AppError> {
+    let selected: Vec<String> = q.gremium.iter().cloned().collect();
+    let groups = state.db(groups).await?;
+    let email = viewer.user().map(|u| u.email.clone()).unwrap_or_default();
+    state.render_for(
+        &viewer,
+        "subscriptions/form.html",
+        &FormPage {
+            groups,
+            selected,
+            email,
+            errors: Errors::new(),
+        },
+    )
+}
+
+fn message(
+    state: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+    action: Option<(&str, &str)>,
+) -> Result<HttpResponse, AppError> {
+    let mut resp = state.render_status(
+        status,
+        viewer,
+        "subscriptions/message.html",
+        &serde_json::json!({"title": title, "text": text, "action": action.map(|(url, label)| serde_json::json!({"url": url, "label": label}))}),
+    )?;
+    resp.headers_mut().insert(
+        actix_web::http::header::REFERRER_POLICY,
+        actix_web::http::header::HeaderValue::from_static("no-referrer"),
+    );
+    Ok(resp)
+}
+
+fn valid_email(e: &str) -> bool {
+    let at = e.find('@');
+    !e.is_empty()
+        && e.len() <= 254
+        && !e.contains(char::is_whitespace)
+        && !e.contains(['<', '>', ',', ';', '"'])
+        && at.is_some_and(|i| i > 0 && i + 1 < e.len() && e[i + 1..].contains('.'))
+}
+
+pub async fn subscribe(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let f = Fields::parse(&body);
+    let email = crate::db::users::normalize_email(f.get("email"));
+    let mut errors = Errors::new();
+    if !valid_email(&email) {
+        errors.insert(
+            "email".into(),
+            "Bitte eine gültige E-Mail-Adresse angeben.".into(),
+        );
+    }
+    let mut ids = Vec::new();
+    for raw in f.all("gremium") {
+        match raw.parse::<i64>() {
+            Ok(n) if n > 0 => ids.push(n),
+            _ => {
+                errors.insert("gremium".into(), "Unbekanntes Gremium.".into());
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() && !errors.contains_key("gremium") {
+        errors.insert(
+            "gremium".into(),
+            "Bitte mindestens ein Gremium wählen.".into(),
+        );
+    }
+    let ip = if state.settings.behind_proxy {
+        req.connection_info()
+            .realip_remote_addr()
+            .unwrap_or("unbekannt")
+            .to_string()
+    } else {
+        req.peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "unbekannt".into())
+    };
+    let base = state.base_url.to_string();
+    let site = state.settings.site_name.clone();
+    let e2 = email.clone();
+    enum Outcome {
+        Invalid(FormPage),
+        Throttled,
+        Requested,
+    }
+    let outcome = state
+        .db(move |c| {
+            let mut names = Vec::new();
+            for id in &ids {
+                match db::organizations::find(c, *id)? {
+                    Some(o) if OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()) => names.push(o.name),
+                    _ => {
+                        errors.insert("gremium".into(), "Unbekanntes Gremium.".into());
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                let groups = groups(c)?;
+                return Ok(Outcome::Invalid(FormPage { groups, selected: ids.iter().map(|i| i.to_string()).collect(), email: e2, errors }));
+            }
+            let throttled = db::write_transaction(c, |c| {
+                store::throttled(c, "abonnieren", &ip, MAX_REQUESTS_PER_HOUR, chrono::Duration::hours(1)).map_err(AppError::from)
+            })?;
+            if throttled {
+                return Ok(Outcome::Throttled);
+            }
+            let confirm = crate::auth::random_token();
+            let confirm_url = format!("{base}/abonnieren/bestaetigen/{confirm}");
+            let ctx = serde_json::json!({"organizations": names, "confirm_url": confirm_url, "hours": CONFIRM_HOURS, "site_name": site});
+            let text = crate::templating::render("mail/confirm.txt", &ctx, &site, None)?;
+            let html = crate::templating::render("mail/confirm.html", &ctx, &site, None)?;
+            db::write_transaction(c, |c| -> Result<(), AppError> {
+                store::request_subscription(
+                    c,
+                    &e2,
+                    &ids,
+                    &crate::auth::token_hash(&confirm),
+                    &crate::auth::random_token(),
+                    chrono::Duration::hours(CONFIRM_HOURS),
+                )?;
+                store::enqueue(
+                    c,
+                    &store::NewMail {
+                        kind: "bestaetigung",
+                        meeting_id: None,
+                        recipient: &e2,
+                        subject: "Bitte bestätigen Sie Ihr Abonnement der Sitzungstermine",
+                        body_text: &text,
+                        body_html: &html,
+                        ics: None,
+                        unsubscribe_url: None,
+                        message_id: &crate::mail::message_id(&base),
+                    },
+                )?;
+                Ok(())
+            })?;
+            Ok(Outcome::Requested)
+        })
+        .await?;
+    match outcome {
+        Outcome::Invalid(page) => state.render_status(StatusCode::UNPROCESSABLE_ENTITY, &viewer, "subscriptions/form.html", &page),
+        Outcome::Throttled => message(&state, &viewer, StatusCode::TOO_MANY_REQUESTS, "Zu viele Anfragen", "Von Ihrem Anschluss kamen in der letzten Stunde zu viele Bestellungen. Bitte versuchen Sie es später erneut.", None),
+        // the same answer whether the address is new or known
+        Outcome::Requested => message(&state, &viewer, StatusCode::OK, "Fast geschafft", &format!("Wir haben eine E-Mail an {email} geschickt. Bitte öffnen Sie den Link darin, um das Abonnement zu bestätigen; erst dann erhalten Sie Nachrichten. Der Link ist {CONFIRM_HOURS} Stunden gültig."), None),
+    }
+}
+
+fn token_of(raw: &str) -> Option<String> {
+    (raw.len() == 64 && raw.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| raw.to_ascii_lowercase())
+}
+
+pub async fn confirm_page(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let Some(token) = token_of(&path) else {
+        return Err(AppError::not_found("Dieser Bestätigungslink"));
+    };
+    let action = format!("/abonnieren/bestaetigen/{token}");
+    message(&state, &viewer, StatusCode::OK, "Abonnement bestätigen", "Bitte bestätigen Sie, dass Sie Nachrichten zu den gewählten Sitzungsterminen erhalten möchten.", Some((&action, "Jetzt bestätigen")))
+}
+
+pub async fn confirm(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let Some(token) = token_of(&path) else {
+        return Err(AppError::not_found("Dieser Bestätigungslink"));
+    };
+    let hash = crate::auth::token_hash(&token);
+    let result = state
+        .db(move |c| db::write_transaction(c, |c| store::confirm(c, &hash).map_err(AppError::from)))
+        .await?;
+    match result {
+        Confirmed::Ok(orgs) => message(&state, &viewer, StatusCode::OK, "Abonnement bestätigt", &format!("Vielen Dank. Sie erhalten ab jetzt Nachrichten zu den Terminen von {} Gremien. Jede Nachricht enthält einen Link zum Abbestellen.", orgs.len()), None),
+        Confirmed::Expired => message(&state, &viewer, StatusCode::GONE, "Link abgelaufen", &format!("Dieser Bestätigungslink ist abgelaufen (gültig {CONFIRM_HOURS} Stunden). Bitte bestellen Sie die Termine erneut."), Some(("/abonnieren", "Erneut bestellen"))),
+        Confirmed::Unknown => Err(AppError::not_found("Dieser Bestätigungslink")),
+    }
+}
+
+pub async fn unsubscribe_page(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let Some(token) = token_of(&path) else {
+        return Err(AppError::not_found("Dieses Abonnement"));
+    };
+    let action = format!("/abbestellen/{token}");
+    message(
+        &state,
+        &viewer,
+        StatusCode::OK,
+        "Benachrichtigungen abbestellen",
+        "Möchten Sie keine Nachrichten zu Sitzungsterminen mehr erhalten?",
+        Some((&action, "Abbestellen")),
+    )
+}
+
+/// Also the RFC 8058 one-click target (mail providers POST without Origin).
+pub async fn unsubscribe(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let Some(token) = token_of(&path) else {
+        return Err(AppError::not_found("Dieses Abonnement"));
+    };
+    enum Gone {
+        Subscriber,
+        Member,
+        Unknown,
+    }
+    let gone = state
+        .db(move |c| {
+            db::write_transaction(c, |c| -> Result<Gone, AppError> {
+                if store::unsubscribe(c, &token)?.is_some() {
+                    return Ok(Gone::Subscriber);
+                }
+                Ok(match store::member_opt_out(c, &token)? {
+                    Some(_) => Gone::Member,
+                    None => Gone::Unknown,
+                })
+            })
+        })
+        .await?;
+    match gone {
+        Gone::Subscriber => message(&state, &viewer, StatusCode::OK, "Abbestellt", "Sie erhalten keine Nachrichten zu Sitzungsterminen mehr. Ihre Adresse wurde gelöscht.", None),
+        Gone::Member => message(&state, &viewer, StatusCode::OK, "Abbestellt", "Sie erhalten als Mitglied keine Terminnachrichten Ihrer Gremien mehr. Unter „Mein Konto“ können Sie sie wieder einschalten.", None),
+        Gone::Unknown => Err(AppError::not_found("Dieses Abonnement")),
+    }
+}
+
+/// Members switch the notifications of their committees on or off.
+pub async fn member_setting(
+    state: web::Data<AppState>,
+    _me: crate::auth::SignedIn,
+    form: crate::auth::Form,
+) -> Result<HttpResponse, AppError> {
+    let uid = form.user.user_id;
+    let opt_out = form.fields.get("benachrichtigen") != "1";
+    state
+        .db(move |c| {
+            db::write_transaction(c, |c| {
+                store::set_member_opt_out(c, uid, opt_out).map_err(AppError::from)
+            })
+        })
+        .await?;
+    Ok(crate::routes::account::redirect(
+        "/konto#benachrichtigungen",
+    ))
+}
