@@ -91,6 +91,8 @@ run() {
     run "Person feed ($EVENTS events), 200" "$FEED"
     run "Person feed ($EVENTS events), 304" "$FEED" "If-None-Match: $ETAG"
     run "Committee feed, 200" "/gremien/$COMMITTEE/kalender.ics"
+    CETAG=$(curl -fsI "http://127.0.0.1:$PORT/gremien/$COMMITTEE/kalender.ics" | awk 'tolower($1)=="etag:" {print $2}' | tr -d '\r')
+    run "Committee feed, 304" "/gremien/$COMMITTEE/kalender.ics" "If-None-Match: $CETAG"
     echo
     echo "Server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$PID/status)"
     kill $PID; wait $PID 2>/dev/null || true

@@ -11,6 +11,9 @@ cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
 
+# debug builds keep big async test bodies on the stack: give test threads room
+export RUST_MIN_STACK=${RUST_MIN_STACK:-8388608}
+
 run_tests() {
   if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --locked --no-fail-fast "$@"
