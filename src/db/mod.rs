@@ -219,11 +219,30 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    let f = |c: &mut DbConnection| -> Result<T, E> {
+    immediate_transaction(conn, |c: &mut DbConnection| -> Result<T, E> {
         let v = f(c)?;
         bump_data_version(c)?;
         Ok(v)
-    };
+    })
+}
+
+/// A write transaction for rows no public page shows (sessions, login
+/// attempts, the mail outbox and its events, form throttling): it does
+/// not bump the data version, so it leaves the page cache alone. Changes
+/// to anything a page renders must use `write_transaction`.
+pub fn quiet_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    immediate_transaction(conn, f)
+}
+
+fn immediate_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
     match conn {
         DbConnection::Sqlite(_) => {
             conn.batch_execute("BEGIN IMMEDIATE")?;

@@ -69,7 +69,7 @@ fn expand(
     meeting_id: i64,
     details: Option<String>,
 ) -> Result<usize, anyhow::Error> {
-    db::write_transaction(conn, |conn| -> Result<usize, anyhow::Error> {
+    db::quiet_transaction(conn, |conn| -> Result<usize, anyhow::Error> {
         if !store::claim_event(conn, id)? {
             return Ok(0);
         }
@@ -189,7 +189,7 @@ fn schedule_reminders(conn: &mut DbConnection, days: i64) -> Result<usize, anyho
         .load(conn)?;
     let mut n = 0;
     for id in due {
-        n += db::write_transaction(conn, |c| -> Result<usize, anyhow::Error> {
+        n += db::quiet_transaction(conn, |c| -> Result<usize, anyhow::Error> {
             let claimed = diesel::update(
                 meetings::table
                     .filter(meetings::id.eq(id))
@@ -302,14 +302,14 @@ impl Worker {
         }
         schedule_reminders(&mut conn, self.settings.reminder_days)?;
         let mailer = Mailer::new(&self.settings)?;
-        let due = db::write_transaction(&mut conn, |c| {
+        let due = db::quiet_transaction(&mut conn, |c| {
             store::claim_due(c, 50, Duration::seconds(120))
         })?;
         let mut sent = 0;
         for m in due {
             let outcome =
                 build_message(&m, &self.settings.mail_from).and_then(|msg| mailer.send(&msg));
-            db::write_transaction(&mut conn, |c| match &outcome {
+            db::quiet_transaction(&mut conn, |c| match &outcome {
                 Ok(()) => store::mark_sent(c, m.id),
                 Err(e) => store::mark_failed(
                     c,

@@ -180,7 +180,7 @@ pub async fn login(
                     false
                 }
             };
-            crate::db::write_transaction(conn, |conn| -> Result<(), AppError> {
+            crate::db::quiet_transaction(conn, |conn| -> Result<(), AppError> {
                 users::record_attempt(conn, &e2, &ip, ok)?;
                 if let (true, Some(u)) = (ok, &user) {
                     // a new session at every sign-in; the old one is gone
@@ -229,7 +229,7 @@ pub async fn logout(state: web::Data<AppState>, form: Form) -> Result<HttpRespon
     let hash = form.user.token_hash.clone();
     state
         .db(move |conn| {
-            crate::db::write_transaction(conn, |c| {
+            crate::db::quiet_transaction(conn, |c| {
                 users::delete_session(c, &hash).map_err(AppError::from)
             })
         })
@@ -355,7 +355,7 @@ pub async fn change_password(
                 return Ok(false);
             }
             let hash = password::hash(&new)?;
-            crate::db::write_transaction(conn, |c| -> Result<(), AppError> {
+            crate::db::quiet_transaction(conn, |c| -> Result<(), AppError> {
                 users::set_password(c, uid, &hash)?;
                 // sign out everywhere else
                 use crate::db::schema::sessions;

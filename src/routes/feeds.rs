@@ -218,7 +218,7 @@ pub async fn create_private(
     let hash = crate::auth::token_hash(&token);
     state
         .db(move |c| {
-            db::write_transaction(c, |c| {
+            db::quiet_transaction(c, |c| {
                 db::users::replace_calendar_token(c, uid, &hash).map_err(AppError::from)
             })
         })
@@ -234,7 +234,7 @@ pub async fn revoke_private(
     let uid = form.user.user_id;
     state
         .db(move |c| {
-            db::write_transaction(c, |c| {
+            db::quiet_transaction(c, |c| {
                 db::users::revoke_calendar_tokens(c, uid).map_err(AppError::from)
             })
         })

@@ -170,7 +170,7 @@ pub async fn subscribe(
                 let groups = groups(c)?;
                 return Ok(Outcome::Invalid(FormPage { groups, selected: ids.iter().map(|i| i.to_string()).collect(), email: e2, errors }));
             }
-            let throttled = db::write_transaction(c, |c| {
+            let throttled = db::quiet_transaction(c, |c| {
                 store::throttled(c, "abonnieren", &ip, MAX_REQUESTS_PER_HOUR, chrono::Duration::hours(1)).map_err(AppError::from)
             })?;
             if throttled {
@@ -181,7 +181,7 @@ pub async fn subscribe(
             let ctx = serde_json::json!({"organizations": names, "confirm_url": confirm_url, "hours": CONFIRM_HOURS, "site_name": site});
             let text = crate::templating::render("mail/confirm.txt", &ctx, &site, None)?;
             let html = crate::templating::render("mail/confirm.html", &ctx, &site, None)?;
-            db::write_transaction(c, |c| -> Result<(), AppError> {
+            db::quiet_transaction(c, |c| -> Result<(), AppError> {
                 store::request_subscription(
                     c,
                     &e2,
@@ -244,7 +244,7 @@ pub async fn confirm(
     };
     let hash = crate::auth::token_hash(&token);
     let result = state
-        .db(move |c| db::write_transaction(c, |c| store::confirm(c, &hash).map_err(AppError::from)))
+        .db(move |c| db::quiet_transaction(c, |c| store::confirm(c, &hash).map_err(AppError::from)))
         .await?;
     match result {
         Confirmed::Ok(orgs) => message(&state, &viewer, StatusCode::OK, "Abonnement bestätigt", &format!("Vielen Dank. Sie erhalten ab jetzt Nachrichten zu den Terminen von {} Gremien. Jede Nachricht enthält einen Link zum Abbestellen.", orgs.len()), None),
@@ -288,7 +288,7 @@ pub async fn unsubscribe(
     }
     let gone = state
         .db(move |c| {
-            db::write_transaction(c, |c| -> Result<Gone, AppError> {
+            db::quiet_transaction(c, |c| -> Result<Gone, AppError> {
                 if store::unsubscribe(c, &token)?.is_some() {
                     return Ok(Gone::Subscriber);
                 }
@@ -316,7 +316,7 @@ pub async fn member_setting(
     let opt_out = form.fields.get("benachrichtigen") != "1";
     state
         .db(move |c| {
-            db::write_transaction(c, |c| {
+            db::quiet_transaction(c, |c| {
                 store::set_member_opt_out(c, uid, opt_out).map_err(AppError::from)
             })
         })

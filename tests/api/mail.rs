@@ -593,8 +593,14 @@ async fn without_smtp_mails_become_eml_files_and_reminders_come_before_the_meeti
         ],
     )
     .await;
+    // sending touches no public page: the page cache stays valid
+    let version = gremium::db::data_version(&mut app.conn()).expect("version");
     round(&worker).await;
     round(&worker).await;
+    assert_eq!(
+        gremium::db::data_version(&mut app.conn()).expect("version"),
+        version
+    );
     let dir = app.data_dir.path().join("mail-ausgang");
     let mut texts: Vec<String> = std::fs::read_dir(&dir)
         .expect("mail folder")

@@ -89,7 +89,7 @@ pub async fn retry(
                 };
                 me.require_body(body)?;
             }
-            db::write_transaction(c, |c| db::mail::retry(c, id).map_err(AppError::from))
+            db::quiet_transaction(c, |c| db::mail::retry(c, id).map_err(AppError::from))
         })
         .await?;
     Ok(redirect("/verwaltung/postausgang?status=wartend"))
