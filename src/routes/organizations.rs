@@ -85,6 +85,8 @@ struct MemberRow {
 #[derive(Serialize)]
 struct OrgPage {
     feed: views::FeedLinks,
+    /// holds meetings (not a faction or department): feeds and mail offered
+    is_gremium: bool,
     id: i64,
     name: String,
     short_name: Option<String>,
@@ -162,6 +164,7 @@ pub async fn show(
                 0,
             )?;
             Ok(OrgPage {
+                is_gremium: OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()),
                 feed: views::FeedLinks::new(&base, &format!("/gremien/{id}/kalender.ics"), &o.name),
                 id,
                 name: o.name.clone(),
