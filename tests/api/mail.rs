@@ -105,6 +105,29 @@ async fn app_with_smtp(port: u16) -> (TestApp, gremium::mail::Worker) {
     (app, worker)
 }
 
+/// A subscriber who has confirmed already (for tests about sending).
+fn add_confirmed_subscriber(app: &TestApp, email: &str, org: i64) {
+    let c = &mut app.conn();
+    let id: i64 = diesel::insert_into(subscribers::table)
+        .values((
+            subscribers::email.eq(email),
+            subscribers::confirmed_at.eq(Some(gremium::db::now())),
+            subscribers::unsubscribe_token.eq(gremium::auth::random_token()),
+            subscribers::created_at.eq(gremium::db::now()),
+            subscribers::updated_at.eq(gremium::db::now()),
+        ))
+        .returning(subscribers::id)
+        .get_result(c)
+        .expect("subscriber");
+    diesel::insert_into(subscriber_organizations::table)
+        .values((
+            subscriber_organizations::subscriber_id.eq(id),
+            subscriber_organizations::organization_id.eq(org),
+        ))
+        .execute(c)
+        .expect("subscription");
+}
+
 /// The demo accounts include a committee member, who would get mails too.
 fn quiet_demo_members(app: &TestApp) {
     diesel::update(users::table)
@@ -429,28 +452,8 @@ async fn two_hundred_queued_mails_survive_an_smtp_outage_exactly_once() {
     let (app, worker) = app_with_smtp(port).await;
     quiet_demo_members(&app);
     let soz = org_id(&app, SOZ);
-    {
-        let c = &mut app.conn();
-        for i in 0..200 {
-            let id: i64 = diesel::insert_into(subscribers::table)
-                .values((
-                    subscribers::email.eq(format!("abo{i:03}@example.org")),
-                    subscribers::confirmed_at.eq(Some(gremium::db::now())),
-                    subscribers::unsubscribe_token.eq(gremium::auth::random_token()),
-                    subscribers::created_at.eq(gremium::db::now()),
-                    subscribers::updated_at.eq(gremium::db::now()),
-                ))
-                .returning(subscribers::id)
-                .get_result(c)
-                .expect("subscriber");
-            diesel::insert_into(subscriber_organizations::table)
-                .values((
-                    subscriber_organizations::subscriber_id.eq(id),
-                    subscriber_organizations::organization_id.eq(soz),
-                ))
-                .execute(c)
-                .expect("subscription");
-        }
+    for i in 0..200 {
+        add_confirmed_subscriber(&app, &format!("abo{i:03}@example.org"), soz);
     }
     add_user(
         &app,
@@ -554,27 +557,7 @@ async fn without_smtp_mails_become_eml_files_and_reminders_come_before_the_meeti
         base_url: app.address.clone(),
     };
     let soz = org_id(&app, SOZ);
-    {
-        let c = &mut app.conn();
-        let id: i64 = diesel::insert_into(subscribers::table)
-            .values((
-                subscribers::email.eq("leserin@example.org"),
-                subscribers::confirmed_at.eq(Some(gremium::db::now())),
-                subscribers::unsubscribe_token.eq(gremium::auth::random_token()),
-                subscribers::created_at.eq(gremium::db::now()),
-                subscribers::updated_at.eq(gremium::db::now()),
-            ))
-            .returning(subscribers::id)
-            .get_result(c)
-            .expect("subscriber");
-        diesel::insert_into(subscriber_organizations::table)
-            .values((
-                subscriber_organizations::subscriber_id.eq(id),
-                subscriber_organizations::organization_id.eq(soz),
-            ))
-            .execute(c)
-            .expect("subscription");
-    }
+    add_confirmed_subscriber(&app, "leserin@example.org", soz);
     add_user(
         &app,
         "clerk@kamen.example",
