@@ -249,6 +249,14 @@ pub fn retry(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
     .execute(conn)
 }
 
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OutboxMail>> {
+    outbox::table
+        .find(id)
+        .select(OutboxMail::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn recent(
     conn: &mut DbConnection,
     status: Option<&str>,
@@ -421,13 +429,13 @@ pub fn unsubscribe(
     Ok(Some(s.email))
 }
 
-/// Confirmed subscribers of any of these organizations: (id, email).
-pub fn subscribers_of(conn: &mut DbConnection, orgs: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+/// Confirmed subscribers of any of these organizations: (email, unsubscribe token).
+pub fn subscribers_of(conn: &mut DbConnection, orgs: &[i64]) -> QueryResult<Vec<(String, String)>> {
     subscriber_organizations::table
         .inner_join(subscribers::table)
         .filter(subscriber_organizations::organization_id.eq_any(orgs))
         .filter(subscribers::confirmed_at.is_not_null())
-        .select((subscribers::id, subscribers::email))
+        .select((subscribers::email, subscribers::unsubscribe_token))
         .distinct()
         .load(conn)
 }

@@ -269,3 +269,11 @@ pub struct File {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
 }
+
+impl Organization {
+    /// Holds meetings (Rat/Kreistag, Ausschuss, Beirat), unlike factions,
+    /// departments and external bodies.
+    pub fn is_gremium(&self) -> bool {
+        crate::domain::OrganizationKind::from_key(&self.kind).is_some_and(|k| k.is_gremium())
+    }
+}

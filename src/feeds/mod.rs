@@ -69,6 +69,29 @@ pub fn uid(meeting_id: i64, base_url: &str) -> String {
     format!("sitzung-{meeting_id}@{}", uid_host(base_url))
 }
 
+/// The agenda lines ("Ö 1", title) of each meeting this audience may
+/// see, in agenda order. A fixed number of queries for any number of meetings.
+pub fn agendas(
+    conn: &mut DbConnection,
+    list: &[Meeting],
+    audience: Audience,
+) -> QueryResult<HashMap<i64, Vec<(String, String)>>> {
+    let ids: Vec<i64> = list.iter().map(|m| m.id).collect();
+    let items = crate::db::agenda_items::for_meetings(conn, &ids)?;
+    let (numbers, visible) = views::agenda::number_and_filter(&items, audience);
+    let order = views::agenda::tree_order(&items);
+    let mut shown: Vec<&AgendaItem> = items.iter().filter(|a| visible.contains(&a.id)).collect();
+    shown.sort_by_key(|a| order.get(&a.id).copied().unwrap_or(usize::MAX));
+    let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    for a in shown {
+        let n = numbers.get(&a.id).cloned().unwrap_or_default();
+        out.entry(a.meeting_id)
+            .or_default()
+            .push((n, a.title.clone()));
+    }
+    Ok(out)
+}
+
 /// Events for meetings, with the agenda this audience may see in the
 /// description. A fixed number of queries for any number of meetings.
 pub fn events(
@@ -78,21 +101,13 @@ pub fn events(
     base_url: &str,
 ) -> QueryResult<Vec<ical::Event>> {
     let cards = views::meetings::cards(conn, list)?;
-    let ids: Vec<i64> = list.iter().map(|m| m.id).collect();
-    let items = crate::db::agenda_items::for_meetings(conn, &ids)?;
-    let (numbers, visible) = views::agenda::number_and_filter(&items, audience);
-    let order = views::agenda::tree_order(&items);
-    let mut by_meeting: HashMap<i64, Vec<&AgendaItem>> = HashMap::new();
-    for a in items.iter().filter(|a| visible.contains(&a.id)) {
-        by_meeting.entry(a.meeting_id).or_default().push(a);
-    }
+    let mut agendas = agendas(conn, list, audience)?;
     Ok(list
         .iter()
         .zip(cards)
         .map(|(m, card)| {
             let url = format!("{base_url}/sitzungen/{}", m.id);
-            let mut agenda: Vec<&AgendaItem> = by_meeting.remove(&m.id).unwrap_or_default();
-            agenda.sort_by_key(|a| order.get(&a.id).copied().unwrap_or(usize::MAX));
+            let agenda = agendas.remove(&m.id).unwrap_or_default();
             let mut d = String::new();
             if card.cancelled {
                 d.push_str("Die Sitzung wurde abgesagt.\n\n");
@@ -106,9 +121,8 @@ pub fn events(
                 } else {
                     "\nTagesordnung (öffentlicher Teil):\n"
                 });
-                for a in agenda {
-                    let n = numbers.get(&a.id).map(String::as_str).unwrap_or("");
-                    d.push_str(&format!("{n} {}\n", a.title));
+                for (n, title) in agenda {
+                    d.push_str(&format!("{n} {title}\n"));
                 }
             }
             d.push_str(&format!("\n{url}"));

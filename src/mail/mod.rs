@@ -80,15 +80,7 @@ fn expand(
         orgs.push(m.organization_id);
         // confirmed subscribers and the committees' members (unless they
         // opted out), each address once
-        let mut recipients: Vec<(String, String)> = Vec::new();
-        for (sid, email) in store::subscribers_of(conn, &orgs)? {
-            use crate::db::schema::subscribers;
-            let token: String = subscribers::table
-                .find(sid)
-                .select(subscribers::unsubscribe_token)
-                .first(conn)?;
-            recipients.push((email, token));
-        }
+        let mut recipients = store::subscribers_of(conn, &orgs)?;
         let day = crate::views::berlin(m.start_at).date_naive();
         for (email, token) in store::members_of(conn, &orgs, day)? {
             if !recipients
@@ -116,20 +108,9 @@ fn expand(
             ical::Method::Request
         };
         let ics = ical::calendar(&m.name, &events, method);
-        let description = events
-            .first()
-            .map(|e| e.description.clone())
+        let agenda = feeds::agendas(conn, std::slice::from_ref(&m), Audience::Public)?
+            .remove(&m.id)
             .unwrap_or_default();
-        let agenda: Vec<(String, String)> = description
-            .lines()
-            .skip_while(|l| !l.starts_with("Tagesordnung"))
-            .skip(1)
-            .take_while(|l| !l.is_empty())
-            .map(|l| {
-                let (n, t) = l.split_once(' ').unwrap_or(("", l));
-                (n.to_string(), t.to_string())
-            })
-            .collect();
         let url = format!("{}/sitzungen/{}", w.base_url, m.id);
         let subject = format!("{}: {} am {}", headline(kind), m.name, card.date_short);
         let mut n = 0;

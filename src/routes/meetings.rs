@@ -338,14 +338,6 @@ struct MeetingPage {
     next: Option<MeetingCard>,
 }
 
-pub fn human_size(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0).replace('.', ",")
-    } else {
-        format!("{} KB", (bytes + 1023) / 1024)
-    }
-}
-
 pub async fn show(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -381,7 +373,7 @@ pub async fn show(
                 .map(|f| FileLink {
                     url: format!("/dateien/{}/{}", f.id, f.file_name),
                     name: f.name,
-                    size: human_size(f.size),
+                    size: views::human_size(f.size),
                 })
                 .collect();
             let org_name = orgs

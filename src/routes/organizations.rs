@@ -164,7 +164,7 @@ pub async fn show(
                 0,
             )?;
             Ok(OrgPage {
-                is_gremium: OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()),
+                is_gremium: o.is_gremium(),
                 feed: views::FeedLinks::new(&base, &format!("/gremien/{id}/kalender.ics"), &o.name),
                 id,
                 name: o.name.clone(),

@@ -374,7 +374,7 @@ pub async fn show(
                 .map(|f| {
                     (
                         f.name.clone(),
-                        super::meetings::human_size(f.size),
+                        views::human_size(f.size),
                         format!("/dateien/{}/{}", f.id, f.file_name),
                     )
                 })

@@ -10,7 +10,6 @@ use crate::auth::form::Fields;
 use crate::auth::Viewer;
 use crate::db::mail::{self as store, Confirmed};
 use crate::db::{self, models::Organization};
-use crate::domain::OrganizationKind;
 use crate::error::AppError;
 use crate::routes::admin_forms::Errors;
 use crate::state::AppState;
@@ -43,7 +42,7 @@ fn groups(c: &mut db::DbConnection) -> Result<Vec<Group>, AppError> {
     for b in db::bodies::list(c)? {
         let orgs: Vec<Organization> = crate::routes::admin_organizations_of(c, &[b.id])?
             .into_iter()
-            .filter(|o| OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()))
+            .filter(|o| o.is_gremium())
             .collect();
         if !orgs.is_empty() {
             out.push(Group {
@@ -160,7 +159,7 @@ pub async fn subscribe(
             let mut names = Vec::new();
             for id in &ids {
                 match db::organizations::find(c, *id)? {
-                    Some(o) if OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()) => names.push(o.name),
+                    Some(o) if o.is_gremium() => names.push(o.name),
                     _ => {
                         errors.insert("gremium".into(), "Unbekanntes Gremium.".into());
                     }

@@ -195,3 +195,12 @@ impl FeedLinks {
         }
     }
 }
+
+/// "1,5 MB" / "12 KB" for file lists.
+pub fn human_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0).replace('.', ",")
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::backoffice_flow::{day, items_of_meeting, org_id};
-use crate::helpers::spawn_demo_app;
+use crate::helpers::{free_port, spawn_demo_app};
 
 struct Driver {
     child: Child,
@@ -23,14 +23,6 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port()
 }
 
 fn find(bin: &[&str]) -> Option<String> {

@@ -256,3 +256,12 @@ pub mod find {
         .expect("count")
     }
 }
+
+/// A port nobody listens on right now (for helper servers of tests).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port()
+}

@@ -12,7 +12,7 @@ use gremium::domain::UserRole;
 use serde_json::Value;
 
 use crate::backoffice_flow::{meeting_version, org_id};
-use crate::helpers::{settings, spawn_with, TestApp, TestDb};
+use crate::helpers::{free_port, settings, spawn_with, TestApp, TestDb};
 use crate::session::{add_user, client, id_in, Session};
 
 const SOZ: &str = "Sozial-, Teilhabe-, Generationen- und Familienausschuss";
@@ -75,14 +75,6 @@ impl Drop for Smtp {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port()
 }
 
 async fn app_with_smtp(port: u16) -> (TestApp, gremium::mail::Worker) {

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::forms::{self, Errors};
-use super::papers::{human_size, Conflict};
+use super::papers::Conflict;
 use super::{choices, Choice};
 use crate::auth::form::Fields;
 use crate::auth::{Form, SessionUser, Staff, Viewer};
@@ -139,10 +139,7 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
     let orgs = super::organizations_of(c, &[m.body_id])?;
     let gremien = orgs
         .iter()
-        .filter(|o| {
-            OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium())
-                && o.id != m.organization_id
-        })
+        .filter(|o| o.is_gremium() && o.id != m.organization_id)
         .cloned()
         .collect();
     let factions = orgs
@@ -180,7 +177,7 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
     };
     let files = db::files::of_agenda_item(c, a.id)?
         .into_iter()
-        .map(|f| serde_json::json!({"id": f.id, "name": f.name, "file_name": f.file_name, "size": human_size(f.size), "public": f.public}))
+        .map(|f| serde_json::json!({"id": f.id, "name": f.name, "file_name": f.file_name, "size": views::human_size(f.size), "public": f.public}))
         .collect();
     let continuation = db::agenda_items::continuation_of(c, a.id)?.map(|x| (x.id, x.meeting_id));
     Ok(Page {
@@ -362,9 +359,7 @@ fn validate(
         }
         (Some(Outcome::Referred), Some(o)) => match db::organizations::find(c, o)? {
             Some(org)
-                if org.body_id == m.body_id
-                    && org.id != m.organization_id
-                    && OrganizationKind::from_key(&org.kind).is_some_and(|k| k.is_gremium()) =>
+                if org.body_id == m.body_id && org.id != m.organization_id && org.is_gremium() =>
             {
                 Some((org.id, org.name))
             }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::forms::{self, Errors};
-use super::papers::{human_size, Conflict};
+use super::papers::Conflict;
 use super::{audit_views, editable_bodies, organizations_of, AuditView};
 use crate::access::Audience;
 use crate::auth::form::Fields;
@@ -15,7 +15,7 @@ use crate::db::meeting_edit::{self, MeetingInput, NewItem, Transition};
 use crate::db::models::{Location, Meeting, Organization};
 use crate::db::paper_edit::Saved;
 use crate::db::{self, DbConnection};
-use crate::domain::{AttendanceStatus, MeetingState, OrganizationKind};
+use crate::domain::{AttendanceStatus, MeetingState};
 use crate::error::AppError;
 use crate::routes::account::redirect;
 use crate::routes::parse_id;
@@ -90,7 +90,7 @@ fn gremien_and_locations(
     let bodies: Vec<i64> = editable_bodies(c, me)?.iter().map(|b| b.id).collect();
     let gremien = organizations_of(c, &bodies)?
         .into_iter()
-        .filter(|o| OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()))
+        .filter(|o| o.is_gremium())
         .collect();
     let locs = locations::table
         .filter(locations::body_id.eq_any(&bodies))
@@ -133,12 +133,7 @@ fn validate(
             .transpose()?
             .flatten()
         {
-            Some(o)
-                if me.may_edit_body(o.body_id)
-                    && OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()) =>
-            {
-                Some(o)
-            }
+            Some(o) if me.may_edit_body(o.body_id) && o.is_gremium() => Some(o),
             _ => {
                 e.insert(
                     "gremium".into(),
@@ -406,7 +401,7 @@ fn workspace(c: &mut DbConnection, me: &SessionUser, m: &Meeting) -> Result<Work
     let (_, locations) = gremien_and_locations(c, me)?;
     let files = db::papers::files_of_meeting(c, m.id)?
         .into_iter()
-        .map(|f| serde_json::json!({"id": f.id, "name": f.name, "file_name": f.file_name, "size": human_size(f.size), "public": f.public}))
+        .map(|f| serde_json::json!({"id": f.id, "name": f.name, "file_name": f.file_name, "size": views::human_size(f.size), "public": f.public}))
         .collect();
     let card = views::meetings::cards(c, std::slice::from_ref(m))?.pop();
     Ok(Workspace {

@@ -69,9 +69,8 @@ pub async fn retry(
     let me = form.user;
     state
         .db(move |c| {
-            let mail = db::mail::recent(c, Some("fehlgeschlagen"), 100_000)?
-                .into_iter()
-                .find(|m| m.id == id)
+            let mail = db::mail::find(c, id)?
+                .filter(|m| m.status == "fehlgeschlagen")
                 .ok_or_else(|| AppError::not_found("Diese fehlgeschlagene Nachricht"))?;
             if !me.is_admin() {
                 let body = match mail

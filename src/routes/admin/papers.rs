@@ -12,7 +12,7 @@ use crate::auth::{Form, SessionUser, Staff, Viewer};
 use crate::db::models::{Body, Organization, Paper};
 use crate::db::paper_edit::{self, PaperInput, Saved};
 use crate::db::{self, DbConnection};
-use crate::domain::{ConsultationRole, OrganizationKind, Outcome, PaperType};
+use crate::domain::{ConsultationRole, Outcome, PaperType};
 use crate::error::AppError;
 use crate::routes::account::redirect;
 use crate::routes::parse_id;
@@ -130,14 +130,6 @@ pub struct Conflict {
     pub changes: Vec<(String, String, String)>,
 }
 
-pub fn human_size(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0).replace('.', ",")
-    } else {
-        format!("{} KB", (bytes + 1023) / 1024)
-    }
-}
-
 fn load_page(
     c: &mut DbConnection,
     me: &SessionUser,
@@ -151,7 +143,7 @@ fn load_page(
     let organizations = organizations_of(c, &body_ids)?;
     let gremien = organizations
         .iter()
-        .filter(|o| OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()))
+        .filter(|o| o.is_gremium())
         .cloned()
         .collect();
     let mut page = FormPage {
@@ -205,7 +197,7 @@ fn load_page(
             .into_iter()
             .map(|f| FileRow {
                 id: f.id,
-                size: human_size(f.size),
+                size: crate::views::human_size(f.size),
                 name: f.name,
                 file_name: f.file_name,
                 public: f.public,
@@ -568,12 +560,7 @@ pub async fn add_consultation(
                 .transpose()?
                 .flatten()
             {
-                Some(o)
-                    if o.body_id == p.body_id
-                        && OrganizationKind::from_key(&o.kind).is_some_and(|k| k.is_gremium()) =>
-                {
-                    Some(o)
-                }
+                Some(o) if o.body_id == p.body_id && o.is_gremium() => Some(o),
                 _ => {
                     e.insert(
                         "gremium".into(),
