@@ -204,3 +204,58 @@ vocabulary!(
         Absent => "abwesend", "abwesend";
     }
 );
+
+vocabulary!(
+    /// Status of an integration concept.
+    ConceptStatus {
+        Drafting => "in_erarbeitung", "in Erarbeitung";
+        Presented => "vorgestellt", "vorgestellt";
+        Deferred => "beschluss_vertagt", "Beschluss vertagt";
+        Adopted => "beschlossen", "beschlossen";
+        Updating => "in_fortschreibung", "in Fortschreibung";
+        Superseded => "abgeloest", "abgelöst";
+    }
+);
+
+vocabulary!(
+    /// Status of a measure (Maßnahme) of a field of action.
+    MeasureStatus {
+        Planned => "geplant", "geplant";
+        Running => "laufend", "laufend";
+        Done => "abgeschlossen", "abgeschlossen";
+        Stopped => "eingestellt", "eingestellt";
+    }
+);
+
+vocabulary!(
+    /// Kind of an agreement between bodies under a funding programme.
+    AgreementKind {
+        Cooperation => "kooperationsvereinbarung", "Kooperationsvereinbarung";
+        Forwarding => "weiterleitungsvertrag", "Weiterleitungsvertrag";
+        Other => "sonstige", "sonstige Vereinbarung";
+    }
+);
+
+vocabulary!(
+    /// Kind of a programme deadline.
+    DeadlineKind {
+        ProgrammeEnd => "programmende", "Programmende";
+        Report => "bericht", "Bericht fällig";
+        Application => "antrag", "Antragsfrist";
+        Proof => "verwendungsnachweis", "Verwendungsnachweis";
+        Other => "sonstige", "sonstige Frist";
+    }
+);
+
+vocabulary!(
+    /// What a paper or agenda item does for a concept or programme.
+    LinkRole {
+        Presents => "stellt_vor", "stellt vor";
+        Adopts => "beschliesst", "beschließt";
+        DecidesParticipation => "beschliesst_teilnahme", "beschließt die Teilnahme";
+        ApprovesAgreement => "genehmigt_vereinbarung", "genehmigt eine Vereinbarung";
+        Reports => "berichtet", "berichtet über den Stand";
+        Updates => "schreibt_fort", "schreibt fort";
+        Concerns => "betrifft", "betrifft";
+    }
+);

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod feeds;
+pub mod funding;
 pub mod mail;
 pub mod page_cache;
 pub mod routes;

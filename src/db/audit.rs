@@ -81,6 +81,21 @@ pub fn for_paper(conn: &mut DbConnection, paper_id: i64) -> QueryResult<Vec<Audi
         .load(conn)
 }
 
+/// Entries of one entity (e.g. "Integrationskonzept", 3), newest first.
+pub fn for_entity(
+    conn: &mut DbConnection,
+    entity_type: &str,
+    entity_id: i64,
+) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .filter(audit_log::entity_type.eq(entity_type.to_string()))
+        .filter(audit_log::entity_id.eq(entity_id))
+        .order((audit_log::at.desc(), audit_log::id.desc()))
+        .limit(500)
+        .select(AuditEntry::as_select())
+        .load(conn)
+}
+
 pub fn recent(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<AuditEntry>> {
     audit_log::table
         .order((audit_log::at.desc(), audit_log::id.desc()))

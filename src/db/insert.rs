@@ -287,5 +287,6 @@ pub struct NewFile {
     pub agenda_item_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub concept_id: Option<i64>,
 }
 insert_fn!(insert_file, NewFile, files);

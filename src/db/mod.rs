@@ -8,9 +8,11 @@
 pub mod agenda_items;
 pub mod audit;
 pub mod bodies;
+pub mod concepts;
 pub mod files;
 pub mod insert;
 pub mod item_edit;
+pub mod links;
 pub mod mail;
 pub mod meeting_edit;
 pub mod meetings;
@@ -19,6 +21,7 @@ pub mod organizations;
 pub mod paper_edit;
 pub mod papers;
 pub mod persons;
+pub mod programmes;
 pub mod schema;
 pub mod users;
 

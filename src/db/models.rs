@@ -268,6 +268,7 @@ pub struct File {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    pub concept_id: Option<i64>,
 }
 
 impl Organization {

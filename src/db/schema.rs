@@ -272,6 +272,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        concept_id -> Nullable<BigInt>,
     }
 }
 
@@ -435,6 +436,148 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    integration_concepts (id) {
+        id -> BigInt,
+        body_id -> BigInt,
+        title -> Text,
+        edition -> Nullable<Text>,
+        status -> Text,
+        adopted_on -> Nullable<Date>,
+        summary -> Nullable<Text>,
+        participants -> Nullable<Text>,
+        supersedes_id -> Nullable<BigInt>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    concept_status_changes (id) {
+        id -> BigInt,
+        concept_id -> BigInt,
+        status -> Text,
+        changed_on -> Date,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    concept_fields (id) {
+        id -> BigInt,
+        concept_id -> BigInt,
+        position -> Integer,
+        title -> Text,
+        goals -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    concept_measures (id) {
+        id -> BigInt,
+        field_id -> BigInt,
+        position -> Integer,
+        title -> Text,
+        responsible -> Nullable<Text>,
+        status -> Text,
+        indicator -> Nullable<Text>,
+        target -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    funding_programmes (id) {
+        id -> BigInt,
+        body_id -> BigInt,
+        name -> Text,
+        short_name -> Nullable<Text>,
+        legal_basis -> Nullable<Text>,
+        funder -> Nullable<Text>,
+        granting_authority -> Nullable<Text>,
+        period_from -> Nullable<Date>,
+        period_until -> Nullable<Date>,
+        total_fte_centi -> Nullable<Integer>,
+        total_amount_cents -> Nullable<BigInt>,
+        fundable_unit_centi -> Nullable<Integer>,
+        conditions -> Nullable<Text>,
+        description -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    programme_modules (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        description -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    programme_allocations (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        position -> Integer,
+        body_id -> Nullable<BigInt>,
+        participant -> Text,
+        pool -> Nullable<Text>,
+        computed_centi -> Nullable<Integer>,
+        waived_centi -> Nullable<Integer>,
+        waived_to_pool -> Nullable<Text>,
+        fundable_centi -> Nullable<Integer>,
+        agreed_centi -> Nullable<Integer>,
+        amount_cents -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    programme_agreements (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        parties -> Text,
+        forwards_from -> Nullable<Text>,
+        forwards_to -> Nullable<Text>,
+        concluded_on -> Nullable<Date>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    programme_deadlines (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        due_on -> Date,
+        kind -> Text,
+        title -> Text,
+    }
+}
+
+diesel::table! {
+    integration_links (id) {
+        id -> BigInt,
+        concept_id -> Nullable<BigInt>,
+        field_id -> Nullable<BigInt>,
+        programme_id -> Nullable<BigInt>,
+        module_id -> Nullable<BigInt>,
+        paper_id -> Nullable<BigInt>,
+        agenda_item_id -> Nullable<BigInt>,
+        role -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(subscriber_organizations -> subscribers (subscriber_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(calendar_tokens -> users (user_id));
@@ -473,4 +616,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     agenda_item_person_votes,
     follow_ups,
     files,
+    integration_concepts,
+    concept_status_changes,
+    concept_fields,
+    concept_measures,
+    funding_programmes,
+    programme_modules,
+    programme_allocations,
+    programme_agreements,
+    programme_deadlines,
+    integration_links,
 );

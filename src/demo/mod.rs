@@ -5,6 +5,7 @@
 //! nothing when those exist, so `serve --demo` can run on every start.
 
 mod generator;
+mod integration;
 mod seeder;
 mod seeds;
 
@@ -15,9 +16,21 @@ pub use seeds::SEED_BODY_KEY;
 /// Load the seed stories unless present. Returns true when loaded now.
 pub fn load_seeds(conn: &mut DbConnection) -> anyhow::Result<bool> {
     if db::bodies::find_by_key(conn, SEED_BODY_KEY)?.is_some() {
+        // databases seeded before concepts and programmes existed get them now
+        use diesel::prelude::*;
+        let any: i64 = db::schema::integration_concepts::table
+            .count()
+            .get_result(conn)?;
+        if any == 0 {
+            db::write_transaction(conn, integration::load)?;
+            return Ok(true);
+        }
         return Ok(false);
     }
-    db::write_transaction(conn, seeds::load)?;
+    db::write_transaction(conn, |c| {
+        seeds::load(c)?;
+        integration::load(c)
+    })?;
     Ok(true)
 }
 

@@ -488,6 +488,7 @@ impl<'a> Seeder<'a> {
                 agenda_item_id: None,
                 created_at: self.now,
                 updated_at: self.now,
+                concept_id: None,
             },
         )
     }

@@ -9,6 +9,7 @@ mod bodies;
 mod feeds;
 mod files;
 mod home;
+mod integration;
 mod meetings;
 mod minutes;
 mod organizations;
@@ -51,6 +52,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/tagesordnungspunkte/{id}", get().to(agenda_items::show))
     .route("/vorlagen", get().to(papers::list))
     .route("/vorlagen/{id}", get().to(papers::show))
+    .route("/integrationskonzepte", get().to(integration::concepts_list))
+    .route("/integrationskonzepte/{id}", get().to(integration::concept_show))
+    .route("/integrationskonzepte/{id}/verknuepfungen.csv", get().to(integration::concept_csv))
+    .route("/foerderprogramme", get().to(integration::programmes_list))
+    .route("/foerderprogramme/{id}", get().to(integration::programme_show))
+    .route("/foerderprogramme/{id}/zuteilungen.csv", get().to(integration::allocations_csv))
+    .route("/foerderprogramme/{id}/verknuepfungen.csv", get().to(integration::programme_links_csv))
     .route("/gremien", get().to(organizations::list))
     .route("/gremien/{id}", get().to(organizations::show))
     .route("/personen", get().to(persons::list))

@@ -4,6 +4,7 @@
 
 pub mod agenda;
 pub mod meetings;
+pub mod timeline;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Berlin;
@@ -102,6 +103,8 @@ pub fn visible_files(
     let meeting_ids: Vec<i64> = items.values().map(|a| a.meeting_id).collect();
     let context = crate::db::agenda_items::for_meetings(conn, &meeting_ids)?;
     let (_, visible_items) = agenda::number_and_filter(&context, audience);
+    let concept_ids: Vec<i64> = files.iter().filter_map(|f| f.concept_id).collect();
+    let concepts = crate::db::concepts::by_ids(conn, &concept_ids)?;
     Ok(files
         .into_iter()
         .filter(|f| audience.sees_file(f))
@@ -110,6 +113,7 @@ pub fn visible_files(
                 .is_none_or(|p| papers.get(&p).is_some_and(|p| audience.sees_paper(p)))
         })
         .filter(|f| f.agenda_item_id.is_none_or(|a| visible_items.contains(&a)))
+        .filter(|f| f.concept_id.is_none_or(|k| concepts.contains_key(&k)))
         .collect())
 }
 

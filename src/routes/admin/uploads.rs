@@ -20,6 +20,7 @@ enum Target {
     Paper(i64),
     Meeting(i64),
     Item(i64),
+    Concept(i64),
 }
 
 impl Target {
@@ -28,6 +29,7 @@ impl Target {
             Target::Paper(id) => format!("/verwaltung/vorlagen/{id}"),
             Target::Meeting(id) => format!("/verwaltung/sitzungen/{id}"),
             Target::Item(id) => format!("/verwaltung/tops/{id}"),
+            Target::Concept(id) => format!("/verwaltung/integrationskonzepte/{id}"),
         }
     }
     fn action(self) -> String {
@@ -64,6 +66,12 @@ fn resolve(
                 Some(a.meeting_id),
             )
         }
+        Target::Concept(id) => (
+            db::concepts::find(c, id)?
+                .ok_or_else(|| AppError::not_found("Das Integrationskonzept"))?
+                .body_id,
+            None,
+        ),
     };
     me.require_body(body)?;
     Ok((body, meeting))
@@ -241,6 +249,10 @@ async fn upload(
         },
         created_at: now,
         updated_at: now,
+        concept_id: match t {
+            Target::Concept(id) => Some(id),
+            _ => None,
+        },
     };
     let actor = me.actor();
     state
@@ -280,6 +292,15 @@ pub async fn upload_to_item(
     upload(state, me.0, Target::Item(parse_id(&path)?), mp).await
 }
 
+pub async fn upload_to_concept(
+    state: web::Data<AppState>,
+    me: Staff,
+    path: web::Path<String>,
+    mp: Multipart,
+) -> Result<HttpResponse, AppError> {
+    upload(state, me.0, Target::Concept(parse_id(&path)?), mp).await
+}
+
 pub async fn file_action(
     state: web::Data<AppState>,
     _staff: Staff,
@@ -292,10 +313,11 @@ pub async fn file_action(
     let back = state
         .db(move |c| {
             let f = db::files::find(c, id)?.ok_or_else(|| AppError::not_found("Die Datei"))?;
-            let target = match (f.paper_id, f.meeting_id, f.agenda_item_id) {
-                (Some(p), _, _) => Target::Paper(p),
-                (_, Some(m), _) => Target::Meeting(m),
-                (_, _, Some(i)) => Target::Item(i),
+            let target = match (f.paper_id, f.meeting_id, f.agenda_item_id, f.concept_id) {
+                (Some(p), _, _, _) => Target::Paper(p),
+                (_, Some(m), _, _) => Target::Meeting(m),
+                (_, _, Some(i), _) => Target::Item(i),
+                (_, _, _, Some(k)) => Target::Concept(k),
                 _ => return Err(AppError::not_found("Die Datei")),
             };
             let (body, meeting_id) = resolve(c, &me, target)?;

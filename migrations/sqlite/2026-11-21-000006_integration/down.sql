@@ -1,0 +1,11 @@
+ALTER TABLE files DROP COLUMN concept_id;
+DROP TABLE integration_links;
+DROP TABLE programme_deadlines;
+DROP TABLE programme_agreements;
+DROP TABLE programme_allocations;
+DROP TABLE programme_modules;
+DROP TABLE funding_programmes;
+DROP TABLE concept_measures;
+DROP TABLE concept_fields;
+DROP TABLE concept_status_changes;
+DROP TABLE integration_concepts;
