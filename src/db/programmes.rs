@@ -789,3 +789,11 @@ pub fn remove_deadline(
     )?;
     Ok(true)
 }
+
+pub fn modules_by_id(c: &mut DbConnection, id: i64) -> QueryResult<Option<Module>> {
+    programme_modules::table
+        .find(id)
+        .select(Module::as_select())
+        .first(c)
+        .optional()
+}

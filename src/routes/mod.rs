@@ -10,6 +10,7 @@ mod feeds;
 mod files;
 mod home;
 mod integration;
+pub(crate) use integration::period as integration_period;
 mod meetings;
 mod minutes;
 mod organizations;

@@ -52,6 +52,7 @@ struct Page {
     files: Vec<serde_json::Value>,
     upload_limit_mb: u64,
     continuation: Option<(i64, i64)>,
+    integration: super::links::Panel,
 }
 
 fn item_for(
@@ -212,6 +213,7 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
         raised_here,
         files,
         continuation,
+        integration: super::links::panel(c, db::links::Subject::Item(a.id))?,
         ..Default::default()
     })
 }

@@ -4,12 +4,15 @@
 //! [`crate::auth::Form`] (or the upload's `_csrf` part).
 
 mod audit_log;
+mod concepts;
 mod dashboard;
 pub mod forms;
 mod items;
+mod links;
 mod meetings;
 mod outbox;
 mod papers;
+mod programmes;
 mod uploads;
 mod users;
 
@@ -86,6 +89,97 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(
                 "/dateien/{id}/{aktion}",
                 web::post().to(uploads::file_action),
+            )
+            .route(
+                "/vorlagen/{id}/integration",
+                web::post().to(links::add_for_paper),
+            )
+            .route("/tops/{id}/integration", web::post().to(links::add_for_item))
+            .route(
+                "/verknuepfungen/{id}/entfernen",
+                web::post().to(links::remove),
+            )
+            .route("/integrationskonzepte", get().to(concepts::list))
+            .route("/integrationskonzepte", web::post().to(concepts::create))
+            .route("/integrationskonzepte/neu", get().to(concepts::new_form))
+            .route("/integrationskonzepte/{id}", get().to(concepts::edit))
+            .route("/integrationskonzepte/{id}", web::post().to(concepts::update))
+            .route(
+                "/integrationskonzepte/{id}/handlungsfelder",
+                web::post().to(concepts::save_field),
+            )
+            .route(
+                "/integrationskonzepte/{id}/handlungsfelder/{fid}/entfernen",
+                web::post().to(concepts::remove_field),
+            )
+            .route(
+                "/integrationskonzepte/{id}/massnahmen",
+                web::post().to(concepts::save_measure),
+            )
+            .route(
+                "/integrationskonzepte/{id}/massnahmen/{mid}/entfernen",
+                web::post().to(concepts::remove_measure),
+            )
+            .route(
+                "/integrationskonzepte/{id}/verknuepfungen",
+                web::post().to(concepts::add_link),
+            )
+            .route(
+                "/integrationskonzepte/{id}/dateien",
+                web::post().to(concepts::upload),
+            )
+            .route(
+                "/integrationskonzepte/{id}/loeschen",
+                get().to(concepts::delete_confirm),
+            )
+            .route(
+                "/integrationskonzepte/{id}/loeschen",
+                web::post().to(concepts::delete),
+            )
+            .route("/foerderprogramme", get().to(programmes::list))
+            .route("/foerderprogramme", web::post().to(programmes::create))
+            .route("/foerderprogramme/neu", get().to(programmes::new_form))
+            .route("/foerderprogramme/{id}", get().to(programmes::edit))
+            .route("/foerderprogramme/{id}", web::post().to(programmes::update))
+            .route(
+                "/foerderprogramme/{id}/zuteilungen",
+                web::post().to(programmes::save_allocations),
+            )
+            .route(
+                "/foerderprogramme/{id}/bausteine",
+                web::post().to(programmes::add_module),
+            )
+            .route(
+                "/foerderprogramme/{id}/bausteine/{mid}/entfernen",
+                web::post().to(programmes::remove_module),
+            )
+            .route(
+                "/foerderprogramme/{id}/vereinbarungen",
+                web::post().to(programmes::add_agreement),
+            )
+            .route(
+                "/foerderprogramme/{id}/vereinbarungen/{aid}/entfernen",
+                web::post().to(programmes::remove_agreement),
+            )
+            .route(
+                "/foerderprogramme/{id}/fristen",
+                web::post().to(programmes::add_deadline),
+            )
+            .route(
+                "/foerderprogramme/{id}/fristen/{did}/entfernen",
+                web::post().to(programmes::remove_deadline),
+            )
+            .route(
+                "/foerderprogramme/{id}/verknuepfungen",
+                web::post().to(programmes::add_link),
+            )
+            .route(
+                "/foerderprogramme/{id}/loeschen",
+                get().to(programmes::delete_confirm),
+            )
+            .route(
+                "/foerderprogramme/{id}/loeschen",
+                web::post().to(programmes::delete),
             ),
     );
 }

@@ -119,6 +119,7 @@ struct FormPage {
     consultations: Vec<ConsultationRow>,
     files: Vec<FileRow>,
     audit: Vec<AuditView>,
+    integration: super::links::Panel,
     conflict: Option<Conflict>,
     message: Option<String>,
     upload_limit_mb: u64,
@@ -204,6 +205,7 @@ fn load_page(
             })
             .collect();
         page.audit = audit_views(db::audit::for_paper(c, p.id)?);
+        page.integration = super::links::panel(c, db::links::Subject::Paper(p.id))?;
         page.paper = Some(p.clone());
     }
     Ok(page)

@@ -1,0 +1,990 @@
+//! Back office: funding programmes (`/verwaltung/foerderprogramme`) with
+//! modules, the allocation table (pooling rules checked, a proposal on
+//! request), agreements, deadlines and links.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use super::concepts::{subject_links, SubjectLink};
+use super::forms::{self, Errors};
+use super::links::{parse_subject, role_and_note};
+use super::papers::Conflict;
+use super::{audit_views, choices, editable_bodies, AuditView, Choice};
+use crate::auth::form::Fields;
+use crate::auth::{Form, SessionUser, Staff, Viewer};
+use crate::db::links::{self, Target};
+use crate::db::models::Body;
+use crate::db::paper_edit::Saved;
+use crate::db::programmes::{self, AgreementInput, AllocationInput, Programme, ProgrammeInput};
+use crate::db::{self, DbConnection};
+use crate::domain::{AgreementKind, DeadlineKind};
+use crate::error::AppError;
+use crate::funding::{self, fte_input, parse_centi, parse_euro, Share};
+use crate::routes::account::redirect;
+use crate::routes::parse_id;
+use crate::state::AppState;
+
+/// Empty rows offered below the allocations for new participants.
+const NEW_ROWS: usize = 3;
+
+#[derive(Serialize, Clone, Default)]
+struct AllocationRow {
+    n: usize,
+    body: String,
+    participant: String,
+    pool: String,
+    computed: String,
+    waived: String,
+    waived_to: String,
+    fundable: String,
+    agreed: String,
+    amount: String,
+    note: String,
+    error: Option<String>,
+}
+
+#[derive(Serialize, Default)]
+struct Page {
+    programme: Option<Programme>,
+    values: serde_json::Value,
+    errors: Errors,
+    section: String,
+    sub_values: serde_json::Value,
+    conflict: Option<Conflict>,
+    message: Option<String>,
+    bodies: Vec<Body>,
+    all_bodies: Vec<Body>,
+    allocations: Vec<AllocationRow>,
+    problems: Vec<String>,
+    proposal: bool,
+    modules: Vec<programmes::Module>,
+    agreements: Vec<serde_json::Value>,
+    deadlines: Vec<serde_json::Value>,
+    agreement_kinds: Vec<Choice>,
+    deadline_kinds: Vec<Choice>,
+    roles: Vec<Choice>,
+    links: Vec<SubjectLink>,
+    audit: Vec<AuditView>,
+}
+
+fn programme_for(c: &mut DbConnection, me: &SessionUser, id: i64) -> Result<Programme, AppError> {
+    let p = programmes::find(c, id)?.ok_or_else(|| AppError::not_found("Das Förderprogramm"))?;
+    me.require_body(p.body_id)?;
+    Ok(p)
+}
+
+fn date_input(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn values_of(p: &Programme) -> serde_json::Value {
+    serde_json::json!({
+        "name": p.name,
+        "kurzname": p.short_name,
+        "rechtsgrundlage": p.legal_basis,
+        "foerdergeber": p.funder,
+        "bewilligung": p.granting_authority,
+        "von": date_input(p.period_from),
+        "bis": date_input(p.period_until),
+        "stellen": fte_input(p.total_fte_centi),
+        "mittel": funding::euro_input(p.total_amount_cents),
+        "einheit": fte_input(p.fundable_unit_centi),
+        "bedingungen": p.conditions,
+        "beschreibung": p.description,
+        "version": p.version.to_string(),
+    })
+}
+
+fn rows_of(list: &[programmes::Allocation]) -> Vec<AllocationRow> {
+    let mut rows: Vec<AllocationRow> = list
+        .iter()
+        .enumerate()
+        .map(|(n, a)| AllocationRow {
+            n,
+            body: a.body_id.map(|b| b.to_string()).unwrap_or_default(),
+            participant: a.participant.clone(),
+            pool: a.pool.clone().unwrap_or_default(),
+            computed: fte_input(a.computed_centi),
+            waived: fte_input(a.waived_centi),
+            waived_to: a.waived_to_pool.clone().unwrap_or_default(),
+            fundable: fte_input(a.fundable_centi),
+            agreed: fte_input(a.agreed_centi),
+            amount: funding::euro_input(a.amount_cents),
+            note: a.note.clone().unwrap_or_default(),
+            error: None,
+        })
+        .collect();
+    pad(&mut rows);
+    rows
+}
+
+fn pad(rows: &mut Vec<AllocationRow>) {
+    let filled = rows.iter().filter(|r| !is_blank(r)).count();
+    rows.retain(|r| !is_blank(r));
+    for n in filled..filled + NEW_ROWS {
+        rows.push(AllocationRow {
+            n,
+            ..Default::default()
+        });
+    }
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.n = i;
+    }
+}
+
+fn is_blank(r: &AllocationRow) -> bool {
+    [
+        &r.body,
+        &r.participant,
+        &r.pool,
+        &r.computed,
+        &r.waived,
+        &r.waived_to,
+        &r.fundable,
+        &r.agreed,
+        &r.amount,
+        &r.note,
+    ]
+    .iter()
+    .all(|s| s.trim().is_empty())
+}
+
+fn load_page(
+    c: &mut DbConnection,
+    me: &SessionUser,
+    p: Option<&Programme>,
+) -> Result<Page, AppError> {
+    let mut page = Page {
+        bodies: editable_bodies(c, me)?,
+        all_bodies: db::bodies::list(c)?,
+        agreement_kinds: choices(AgreementKind::ALL, AgreementKind::key, AgreementKind::label),
+        deadline_kinds: choices(DeadlineKind::ALL, DeadlineKind::key, DeadlineKind::label),
+        roles: super::links::roles(),
+        sub_values: serde_json::json!({}),
+        ..Default::default()
+    };
+    if let Some(p) = p {
+        let list = programmes::allocations(c, p.id)?;
+        let shares: Vec<Share> = list.iter().map(|a| a.share()).collect();
+        page.problems = funding::check(p.frame(), &shares);
+        page.allocations = rows_of(&list);
+        page.modules = programmes::modules(c, &[p.id])?;
+        page.agreements = programmes::agreements(c, p.id)?
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "id": a.id,
+                    "kind": AgreementKind::from_key(&a.kind).map(|k| k.label()).unwrap_or(&a.kind),
+                    "title": a.title,
+                    "parties": a.parties,
+                    "forwards_from": a.forwards_from,
+                    "forwards_to": a.forwards_to,
+                    "concluded": a.concluded_on.map(crate::views::date),
+                })
+            })
+            .collect();
+        page.deadlines = programmes::deadlines(c, p.id)?
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "id": d.id,
+                    "date": crate::views::date(d.due_on),
+                    "kind": d.kind_label(),
+                    "title": d.title,
+                })
+            })
+            .collect();
+        let list = links::for_programme(c, p.id)?;
+        let names: std::collections::HashMap<i64, String> =
+            page.modules.iter().map(|m| (m.id, m.name.clone())).collect();
+        page.links = subject_links(c, &list, &|l| {
+            l.module_id
+                .and_then(|m| names.get(&m).cloned())
+                .unwrap_or_else(|| "ganzes Programm".into())
+        })?;
+        page.audit = audit_views(db::audit::for_entity(c, programmes::ENTITY, p.id)?);
+        page.values = values_of(p);
+        page.programme = Some(p.clone());
+    }
+    Ok(page)
+}
+
+pub async fn list(state: web::Data<AppState>, me: Staff) -> Result<HttpResponse, AppError> {
+    let me = me.0;
+    let m2 = me.clone();
+    let rows = state
+        .db(move |c| {
+            let names: std::collections::HashMap<i64, String> = db::bodies::list(c)?
+                .into_iter()
+                .map(|b| (b.id, b.name))
+                .collect();
+            Ok(programmes::all(c)?
+                .into_iter()
+                .filter(|p| m2.may_edit_body(p.body_id))
+                .map(|p| {
+                    serde_json::json!({
+                        "id": p.id,
+                        "name": p.display_name(),
+                        "period": crate::routes::integration_period(&p),
+                        "body": names.get(&p.body_id),
+                    })
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    state.render_for(
+        &Viewer(Some(me)),
+        "admin/integration/programmes.html",
+        &serde_json::json!({ "rows": rows }),
+    )
+}
+
+pub async fn new_form(state: web::Data<AppState>, me: Staff) -> Result<HttpResponse, AppError> {
+    let me = me.0;
+    let m2 = me.clone();
+    let page = state
+        .db(move |c| {
+            let mut page = load_page(c, &m2, None)?;
+            page.values = serde_json::json!({
+                "koerperschaft": page.bodies.first().map(|b| b.id.to_string()),
+            });
+            Ok(page)
+        })
+        .await?;
+    state.render_for(&Viewer(Some(me)), "admin/integration/programme.html", &page)
+}
+
+fn opt_date(f: &Fields, name: &str, label: &str, e: &mut Errors) -> Option<chrono::NaiveDate> {
+    if f.get(name).is_empty() {
+        None
+    } else {
+        forms::date(f, name, label, e)
+    }
+}
+
+fn centi(f: &Fields, name: &str, label: &str, e: &mut Errors) -> Option<i32> {
+    match parse_centi(f.get(name), label) {
+        Ok(v) => v.and_then(|v| i32::try_from(v).ok()),
+        Err(msg) => {
+            e.insert(name.into(), msg);
+            None
+        }
+    }
+}
+
+fn validate(
+    c: &mut DbConnection,
+    me: &SessionUser,
+    f: &Fields,
+    existing: Option<&Programme>,
+) -> Result<(Option<ProgrammeInput>, Errors), AppError> {
+    let mut e = Errors::new();
+    let body_id = match existing {
+        Some(p) => Some(p.body_id),
+        None => match forms::opt_id(f, "koerperschaft", &mut e) {
+            Some(b) if me.may_edit_body(b) && db::bodies::find(c, b)?.is_some() => Some(b),
+            _ => {
+                e.insert(
+                    "koerperschaft".into(),
+                    "Bitte eine Körperschaft wählen, für die Sie zuständig sind.".into(),
+                );
+                None
+            }
+        },
+    };
+    let name = forms::required(f, "name", "den Namen des Programms", 300, &mut e);
+    let from = opt_date(f, "von", "den Beginn", &mut e);
+    let until = opt_date(f, "bis", "das Ende", &mut e);
+    if let (Some(a), Some(b)) = (from, until) {
+        if b < a {
+            e.insert(
+                "bis".into(),
+                format!(
+                    "Das Ende der Laufzeit ({}) liegt vor ihrem Beginn ({}).",
+                    crate::views::date(b),
+                    crate::views::date(a)
+                ),
+            );
+        }
+    }
+    let total = centi(f, "stellen", "Stellen gesamt", &mut e);
+    let unit = centi(f, "einheit", "Förderfähige Einheit", &mut e);
+    if unit == Some(0) {
+        e.insert(
+            "einheit".into(),
+            "Die förderfähige Einheit muss größer als 0 sein (z. B. 0,5).".into(),
+        );
+    }
+    let amount = match parse_euro(f.get("mittel"), "Mittel gesamt") {
+        Ok(v) => v,
+        Err(msg) => {
+            e.insert("mittel".into(), msg);
+            None
+        }
+    };
+    let input = ProgrammeInput {
+        body_id: body_id.unwrap_or_default(),
+        name,
+        short_name: forms::optional(f, "kurzname", 50, &mut e),
+        legal_basis: forms::optional(f, "rechtsgrundlage", 300, &mut e),
+        funder: forms::optional(f, "foerdergeber", 300, &mut e),
+        granting_authority: forms::optional(f, "bewilligung", 300, &mut e),
+        period_from: from,
+        period_until: until,
+        total_fte_centi: total,
+        total_amount_cents: amount,
+        fundable_unit_centi: unit,
+        conditions: f.opt_text("bedingungen"),
+        description: f.opt_text("beschreibung"),
+    };
+    if let (Some(p), Some(t)) = (existing, total) {
+        // lowering the total below what is already agreed breaks the pooling
+        let shares: Vec<Share> = programmes::allocations(c, p.id)?
+            .iter()
+            .map(|a| a.share())
+            .collect();
+        let frame = funding::Frame {
+            total: Some(t.into()),
+            unit: unit.map(Into::into),
+        };
+        if let Some(msg) = funding::check(frame, &shares).into_iter().next() {
+            e.insert(
+                "stellen".into(),
+                format!("Mit diesen Angaben passen die Zuteilungen nicht mehr: {msg}"),
+            );
+        }
+    }
+    if body_id.is_some() && e.is_empty() {
+        Ok((Some(input), e))
+    } else {
+        Ok((None, e))
+    }
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let Form { user: me, fields } = form;
+    let m2 = me.clone();
+    let result = state
+        .db(move |c| {
+            let (input, errors) = validate(c, &m2, &fields, None)?;
+            let Some(input) = input else {
+                let mut page = load_page(c, &m2, None)?;
+                page.values = fields.to_json();
+                page.errors = errors;
+                return Ok(Err(page));
+            };
+            let actor = m2.actor();
+            let id = db::write_transaction(c, |c| {
+                programmes::create(c, &actor, &input).map_err(AppError::from)
+            })?;
+            Ok(Ok(id))
+        })
+        .await?;
+    match result {
+        Ok(id) => Ok(redirect(&format!(
+            "/verwaltung/foerderprogramme/{id}?gespeichert=1"
+        ))),
+        Err(page) => render(&state, me, page, StatusCode::UNPROCESSABLE_ENTITY),
+    }
+}
+
+fn render(
+    state: &AppState,
+    me: SessionUser,
+    page: Page,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    state.render_status(
+        status,
+        &Viewer(Some(me)),
+        "admin/integration/programme.html",
+        &page,
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct EditQuery {
+    gespeichert: Option<String>,
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    me: Staff,
+    path: web::Path<String>,
+    query: web::Query<EditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let me = me.0;
+    let id = parse_id(&path)?;
+    let m2 = me.clone();
+    let saved = query.gespeichert.is_some();
+    let page = state
+        .db(move |c| {
+            let p = programme_for(c, &m2, id)?;
+            let mut page = load_page(c, &m2, Some(&p))?;
+            if saved {
+                page.message = Some("Gespeichert.".into());
+            }
+            Ok(page)
+        })
+        .await?;
+    render(&state, me, page, StatusCode::OK)
+}
+
+fn conflict_of(c: &mut DbConnection, id: i64, current: &Programme, mine: &serde_json::Value) -> Result<Conflict, AppError> {
+    let stored = values_of(current);
+    let labels = [
+        ("name", "Name"),
+        ("kurzname", "Kurzname"),
+        ("von", "Laufzeit von"),
+        ("bis", "Laufzeit bis"),
+        ("stellen", "Stellen gesamt"),
+        ("einheit", "förderfähige Einheit"),
+        ("mittel", "Mittel gesamt"),
+    ];
+    let text = |v: &serde_json::Value, k: &str| {
+        v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string()
+    };
+    Ok(Conflict {
+        who: super::last_change(&db::audit::for_entity(c, programmes::ENTITY, id)?),
+        changes: labels
+            .iter()
+            .filter(|(k, _)| text(&stored, k) != text(mine, k))
+            .map(|(k, l)| (l.to_string(), text(&stored, k), text(mine, k)))
+            .collect(),
+    })
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let Form { user: me, fields } = form;
+    let m2 = me.clone();
+    let result = state
+        .db(move |c| {
+            let p = programme_for(c, &m2, id)?;
+            let (input, errors) = validate(c, &m2, &fields, Some(&p))?;
+            let Some(input) = input else {
+                let mut page = load_page(c, &m2, Some(&p))?;
+                page.values = fields.to_json();
+                page.errors = errors;
+                return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, page)));
+            };
+            let actor = m2.actor();
+            let version = forms::version(&fields);
+            let saved = db::write_transaction(c, |c| {
+                programmes::update(c, &actor, id, version, &input).map_err(AppError::from)
+            })?;
+            match saved {
+                Saved::Ok => Ok(Ok(())),
+                Saved::Conflict => {
+                    let current = programme_for(c, &m2, id)?;
+                    let mut page = load_page(c, &m2, Some(&current))?;
+                    let mut mine = fields.to_json();
+                    page.conflict = Some(conflict_of(c, id, &current, &mine)?);
+                    if let Some(o) = mine.as_object_mut() {
+                        o.insert("version".into(), current.version.to_string().into());
+                    }
+                    page.values = mine;
+                    Ok(Err((StatusCode::CONFLICT, page)))
+                }
+            }
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(redirect(&format!(
+            "/verwaltung/foerderprogramme/{id}?gespeichert=1"
+        ))),
+        Err((status, page)) => render(&state, me, page, status),
+    }
+}
+
+/// Parse the allocation table. Returns the rows as entered (for
+/// re-display, with per-row messages) and the inputs if all rows parse.
+fn parse_allocations(
+    f: &Fields,
+    bodies: &[Body],
+) -> (Vec<AllocationRow>, Option<Vec<AllocationInput>>) {
+    let col = |name: &str| -> Vec<String> { f.all(name).iter().map(|s| s.trim().to_string()).collect() };
+    let (body, name, pool, computed, waived, waived_to, fundable, agreed, amount, note) = (
+        col("koerperschaft"),
+        col("teilnehmer"),
+        col("verbund"),
+        col("rechenanteil"),
+        col("verzicht"),
+        col("verzicht_an"),
+        col("foerderfaehig"),
+        col("vereinbart"),
+        col("betrag"),
+        col("anmerkung"),
+    );
+    let n = name.len().max(body.len()).max(computed.len()).max(agreed.len());
+    let get = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut inputs = Vec::new();
+    let mut ok = true;
+    for i in 0..n {
+        let mut r = AllocationRow {
+            n: i,
+            body: get(&body, i),
+            participant: get(&name, i),
+            pool: get(&pool, i),
+            computed: get(&computed, i),
+            waived: get(&waived, i),
+            waived_to: get(&waived_to, i),
+            fundable: get(&fundable, i),
+            agreed: get(&agreed, i),
+            amount: get(&amount, i),
+            note: get(&note, i),
+            error: None,
+        };
+        if is_blank(&r) {
+            continue;
+        }
+        let mut msgs = Vec::new();
+        let body_id = match r.body.as_str() {
+            "" => None,
+            s => match s.parse::<i64>().ok().and_then(|id| bodies.iter().find(|b| b.id == id)) {
+                Some(b) => Some(b),
+                None => {
+                    msgs.push("Unbekannte Körperschaft.".to_string());
+                    None
+                }
+            },
+        };
+        if r.participant.is_empty() {
+            match body_id {
+                Some(b) => r.participant = b.name.clone(),
+                None => msgs.push(
+                    "Bitte die Kommune nennen oder eine Körperschaft wählen (zum Entfernen einer Zeile alle Felder leeren).".into(),
+                ),
+            }
+        }
+        if r.participant.chars().count() > 200 {
+            msgs.push("Der Name ist zu lang (höchstens 200 Zeichen).".into());
+        }
+        let mut num = |v: &str, label: &str| -> Option<i32> {
+            match parse_centi(v, label) {
+                Ok(x) => x.and_then(|x| i32::try_from(x).ok()),
+                Err(m) => {
+                    msgs.push(m);
+                    None
+                }
+            }
+        };
+        let computed_v = num(&r.computed, "Rechenanteil");
+        let waived_v = num(&r.waived, "Verzicht");
+        let fundable_v = num(&r.fundable, "förderfähig");
+        let agreed_v = num(&r.agreed, "vereinbart");
+        let amount_v = match parse_euro(&r.amount, "Betrag") {
+            Ok(v) => v,
+            Err(m) => {
+                msgs.push(m);
+                None
+            }
+        };
+        if !r.waived_to.is_empty() && r.waived.is_empty() {
+            msgs.push("Ein Verzicht zugunsten eines Verbunds braucht einen Umfang.".into());
+        }
+        let opt = |s: &String| Some(s.clone()).filter(|s| !s.is_empty());
+        if msgs.is_empty() {
+            inputs.push(AllocationInput {
+                body_id: body_id.map(|b| b.id),
+                participant: r.participant.clone(),
+                pool: opt(&r.pool),
+                computed_centi: computed_v,
+                waived_centi: waived_v,
+                waived_to_pool: opt(&r.waived_to),
+                fundable_centi: fundable_v,
+                agreed_centi: agreed_v,
+                amount_cents: amount_v,
+                note: opt(&r.note),
+            });
+        } else {
+            ok = false;
+            r.error = Some(msgs.join(" "));
+        }
+        rows.push(r);
+    }
+    pad(&mut rows);
+    (rows, ok.then_some(inputs))
+}
+
+fn share_of(i: &AllocationInput) -> Share {
+    Share {
+        participant: i.participant.clone(),
+        pool: i.pool.clone(),
+        computed: i.computed_centi.map(Into::into),
+        waived: i.waived_centi.map(Into::into),
+        waived_to_pool: i.waived_to_pool.clone(),
+        agreed: i.agreed_centi.map(Into::into),
+    }
+}
+
+/// POST the allocation table: `aktion=vorschlag` computes a proposal and
+/// shows it (not saved); otherwise the rules are checked and the table
+/// saved, or shown again with the German reasons.
+pub async fn save_allocations(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let Form { user: me, fields } = form;
+    let m2 = me.clone();
+    let result = state
+        .db(move |c| {
+            let p = programme_for(c, &m2, id)?;
+            let all = db::bodies::list(c)?;
+            let (mut rows, inputs) = parse_allocations(&fields, &all);
+            let propose = fields.get("aktion") == "vorschlag";
+            let show = |c: &mut DbConnection, rows: Vec<AllocationRow>, problems: Vec<String>, message: Option<String>, proposal: bool| -> Result<Page, AppError> {
+                let mut page = load_page(c, &m2, Some(&p))?;
+                page.allocations = rows;
+                page.problems = problems;
+                page.message = message;
+                page.proposal = proposal;
+                page.section = "zuteilungen".into();
+                page.sub_values = serde_json::json!({"version": fields.get("version")});
+                Ok(page)
+            };
+            let Some(mut inputs) = inputs else {
+                let page = show(c, rows, vec!["Einige Zeilen enthalten ungültige Angaben; sie sind markiert. Es wurde nichts gespeichert.".into()], None, false)?;
+                return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, page)));
+            };
+            if propose {
+                let shares: Vec<Share> = inputs.iter().map(share_of).collect();
+                let proposal = funding::propose(p.frame(), &shares);
+                let filled: Vec<&mut AllocationRow> = rows.iter_mut().filter(|r| !is_blank(r)).collect();
+                for (i, r) in filled.into_iter().enumerate() {
+                    r.fundable = proposal.fundable.get(i).copied().flatten().map(funding::fte).unwrap_or_default();
+                    r.agreed = proposal.agreed.get(i).copied().flatten().map(funding::fte).unwrap_or_default();
+                    if let Some(x) = inputs.get_mut(i) {
+                        x.agreed_centi = proposal.agreed.get(i).copied().flatten().and_then(|v| i32::try_from(v).ok());
+                    }
+                }
+                let shares: Vec<Share> = inputs.iter().map(share_of).collect();
+                let problems = funding::check(p.frame(), &shares);
+                let page = show(c, rows, problems, Some("Vorschlag berechnet – noch nicht gespeichert. Bitte prüfen, bei Bedarf anpassen und dann speichern.".into()), true)?;
+                return Ok(Err((StatusCode::OK, page)));
+            }
+            let shares: Vec<Share> = inputs.iter().map(share_of).collect();
+            let problems = funding::check(p.frame(), &shares);
+            if !problems.is_empty() {
+                let page = show(c, rows, problems, None, false)?;
+                return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, page)));
+            }
+            let actor = m2.actor();
+            let version = forms::version(&fields);
+            let saved = db::write_transaction(c, |c| {
+                programmes::save_allocations(c, &actor, &p, version, &inputs).map_err(AppError::from)
+            })?;
+            match saved {
+                Saved::Ok => Ok(Ok(())),
+                Saved::Conflict => {
+                    let current = programme_for(c, &m2, id)?;
+                    let mut page = load_page(c, &m2, Some(&current))?;
+                    page.allocations = rows;
+                    page.section = "zuteilungen".into();
+                    page.sub_values = serde_json::json!({"version": current.version.to_string()});
+                    page.conflict = Some(Conflict {
+                        who: super::last_change(&db::audit::for_entity(c, programmes::ENTITY, id)?),
+                        changes: Vec::new(),
+                    });
+                    Ok(Err((StatusCode::CONFLICT, page)))
+                }
+            }
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(redirect(&format!(
+            "/verwaltung/foerderprogramme/{id}?gespeichert=1#zuteilungen"
+        ))),
+        Err((status, page)) => render(&state, me, page, status),
+    }
+}
+
+/// Run a small sub-form (modules, agreements, deadlines, links).
+async fn sub_action<F>(
+    state: web::Data<AppState>,
+    id: i64,
+    form: Form,
+    section: &'static str,
+    act: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut DbConnection, &SessionUser, &Programme, &Fields) -> Result<Errors, AppError>
+        + Send
+        + 'static,
+{
+    let Form { user: me, fields } = form;
+    let m2 = me.clone();
+    let result = state
+        .db(move |c| {
+            let p = programme_for(c, &m2, id)?;
+            let errors = act(c, &m2, &p, &fields)?;
+            if errors.is_empty() {
+                return Ok(None);
+            }
+            let p = programme_for(c, &m2, id)?;
+            let mut page = load_page(c, &m2, Some(&p))?;
+            page.errors = errors;
+            page.section = section.to_string();
+            page.sub_values = fields.to_json();
+            Ok(Some(page))
+        })
+        .await?;
+    match result {
+        None => Ok(redirect(&format!(
+            "/verwaltung/foerderprogramme/{id}#{section}"
+        ))),
+        Some(page) => render(&state, me, page, StatusCode::UNPROCESSABLE_ENTITY),
+    }
+}
+
+pub async fn add_module(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    sub_action(state, id, form, "bausteine", |c, me, p, f| {
+        let mut e = Errors::new();
+        let name = forms::required(f, "baustein_name", "den Namen des Bausteins", 300, &mut e);
+        let d = forms::optional(f, "baustein_beschreibung", 1000, &mut e);
+        if e.is_empty() {
+            let actor = me.actor();
+            db::write_transaction(c, |c| {
+                programmes::add_module(c, &actor, p, &name, d.as_deref()).map_err(AppError::from)
+            })?;
+        }
+        Ok(e)
+    })
+    .await
+}
+
+pub async fn remove_module(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<(String, String)>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let (id, mid) = (parse_id(&path.0)?, parse_id(&path.1)?);
+    sub_action(state, id, form, "bausteine", move |c, me, p, _| {
+        let m = programmes::modules_by_id(c, mid)?
+            .filter(|m| m.programme_id == p.id)
+            .ok_or_else(|| AppError::not_found("Der Baustein"))?;
+        let actor = me.actor();
+        db::write_transaction(c, |c| {
+            programmes::remove_module(c, &actor, p, &m).map_err(AppError::from)
+        })?;
+        Ok(Errors::new())
+    })
+    .await
+}
+
+pub async fn add_agreement(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    sub_action(state, id, form, "vereinbarungen", |c, me, p, f| {
+        let mut e = Errors::new();
+        let kind = AgreementKind::from_key(f.get("v_art"));
+        if kind.is_none() {
+            e.insert("v_art".into(), "Bitte die Art der Vereinbarung wählen.".into());
+        }
+        let title = forms::required(f, "v_titel", "einen Titel", 300, &mut e);
+        let parties = forms::required(f, "v_beteiligte", "die Beteiligten", 500, &mut e);
+        let from = forms::optional(f, "v_von", 200, &mut e);
+        let to = forms::optional(f, "v_an", 300, &mut e);
+        if to.is_some() && from.is_none() {
+            e.insert("v_von".into(), "Bitte angeben, wer die Mittel weiterleitet.".into());
+        }
+        let concluded = opt_date(f, "v_datum", "das Datum", &mut e);
+        let note = forms::optional(f, "v_notiz", 1000, &mut e);
+        if let (Some(kind), true) = (kind, e.is_empty()) {
+            let actor = me.actor();
+            let a = AgreementInput {
+                kind,
+                title,
+                parties,
+                forwards_from: from,
+                forwards_to: to,
+                concluded_on: concluded,
+                note,
+            };
+            db::write_transaction(c, |c| {
+                programmes::add_agreement(c, &actor, p, &a).map_err(AppError::from)
+            })?;
+        }
+        Ok(e)
+    })
+    .await
+}
+
+pub async fn remove_agreement(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<(String, String)>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let (id, aid) = (parse_id(&path.0)?, parse_id(&path.1)?);
+    sub_action(state, id, form, "vereinbarungen", move |c, me, p, _| {
+        let actor = me.actor();
+        let found = db::write_transaction(c, |c| {
+            programmes::remove_agreement(c, &actor, p, aid).map_err(AppError::from)
+        })?;
+        if !found {
+            return Err(AppError::not_found("Die Vereinbarung"));
+        }
+        Ok(Errors::new())
+    })
+    .await
+}
+
+pub async fn add_deadline(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    sub_action(state, id, form, "fristen", |c, me, p, f| {
+        let mut e = Errors::new();
+        let due = forms::date(f, "frist_datum", "das Datum der Frist", &mut e);
+        let kind = DeadlineKind::from_key(f.get("frist_art"));
+        if kind.is_none() {
+            e.insert("frist_art".into(), "Bitte die Art der Frist wählen.".into());
+        }
+        let title = forms::required(f, "frist_titel", "eine Bezeichnung", 300, &mut e);
+        if let (Some(due), Some(kind), true) = (due, kind, e.is_empty()) {
+            let actor = me.actor();
+            db::write_transaction(c, |c| {
+                programmes::add_deadline(c, &actor, p, due, kind, &title).map_err(AppError::from)
+            })?;
+        }
+        Ok(e)
+    })
+    .await
+}
+
+pub async fn remove_deadline(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<(String, String)>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let (id, did) = (parse_id(&path.0)?, parse_id(&path.1)?);
+    sub_action(state, id, form, "fristen", move |c, me, p, _| {
+        let actor = me.actor();
+        let found = db::write_transaction(c, |c| {
+            programmes::remove_deadline(c, &actor, p, did).map_err(AppError::from)
+        })?;
+        if !found {
+            return Err(AppError::not_found("Die Frist"));
+        }
+        Ok(Errors::new())
+    })
+    .await
+}
+
+pub async fn add_link(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    sub_action(state, id, form, "verknuepfungen", |c, me, p, f| {
+        let mut e = Errors::new();
+        let bodies = programmes::participants(c, &[p.id])?
+            .remove(&p.id)
+            .unwrap_or_default();
+        let subject = match parse_subject(c, f.get("vorlage"), &bodies)? {
+            Ok(s) => Some(s),
+            Err(msg) => {
+                e.insert("vorlage".into(), msg);
+                None
+            }
+        };
+        let module = forms::opt_id(f, "baustein", &mut e);
+        let (role, note) = role_and_note(f, &mut e);
+        let target = Target::Programme {
+            programme: p.id,
+            module,
+        };
+        if let Some(s) = subject {
+            if let Some(why) = links::refusal(c, s, target)? {
+                e.insert("vorlage".into(), why);
+            }
+        }
+        if let (Some(s), Some(r), true) = (subject, role, e.is_empty()) {
+            let actor = me.actor();
+            db::write_transaction(c, |c| {
+                links::add(c, &actor, s, target, r, note.as_deref()).map_err(AppError::from)
+            })?;
+        }
+        Ok(e)
+    })
+    .await
+}
+
+pub async fn delete_confirm(
+    state: web::Data<AppState>,
+    me: Staff,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let me = me.0;
+    let id = parse_id(&path)?;
+    let m2 = me.clone();
+    let ctx = state
+        .db(move |c| {
+            let p = programme_for(c, &m2, id)?;
+            let n = links::for_programme(c, p.id)?.len();
+            Ok(serde_json::json!({
+                "kind": "Förderprogramm",
+                "name": p.display_name(),
+                "links": n,
+                "action": format!("/verwaltung/foerderprogramme/{id}/loeschen"),
+                "back": format!("/verwaltung/foerderprogramme/{id}"),
+            }))
+        })
+        .await?;
+    state.render_for(&Viewer(Some(me)), "admin/integration/delete.html", &ctx)
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let Form { user: me, fields } = form;
+    if !fields.checked("bestaetigt") {
+        return Ok(redirect(&format!(
+            "/verwaltung/foerderprogramme/{id}/loeschen"
+        )));
+    }
+    state
+        .db(move |c| {
+            let p = programme_for(c, &me, id)?;
+            let actor = me.actor();
+            db::write_transaction(c, |c| programmes::delete(c, &actor, &p).map_err(AppError::from))
+        })
+        .await?;
+    Ok(redirect("/verwaltung/foerderprogramme"))
+}
