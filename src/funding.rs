@@ -17,7 +17,12 @@ fn parse_hundredths(raw: &str, label: &str, max_digits: usize) -> Result<Option<
     if s.is_empty() {
         return Ok(None);
     }
-    let bad = || format!("{label}: „{}“ ist keine gültige Zahl (z. B. 0,5).", short(s));
+    let bad = || {
+        format!(
+            "{label}: „{}“ ist keine gültige Zahl (z. B. 0,5).",
+            short(s)
+        )
+    };
     if s.starts_with('-') {
         return Err(format!("{label} darf nicht negativ sein."));
     }
@@ -110,7 +115,7 @@ pub fn euro(cents: i64) -> String {
     let whole = (cents / 100).to_string();
     let mut grouped = String::new();
     for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(ch);
@@ -293,9 +298,7 @@ pub fn propose(frame: Frame, shares: &[Share]) -> Proposal {
     let mut agreed: Vec<Option<i64>> = vec![None; shares.len()];
     for (i, s) in shares.iter().enumerate() {
         if s.pool.is_none() {
-            agreed[i] = s
-                .computed
-                .map(|c| floor(c - s.waived.unwrap_or(0)));
+            agreed[i] = s.computed.map(|c| floor(c - s.waived.unwrap_or(0)));
         }
     }
     for p in pools(shares) {

@@ -114,12 +114,9 @@ pub fn list(
     if let Some(s) = status {
         q = q.filter(integration_concepts::status.eq(s.to_string()));
     }
-    q.order((
-        integration_concepts::title,
-        integration_concepts::id.desc(),
-    ))
-    .select(Concept::as_select())
-    .load(c)
+    q.order((integration_concepts::title, integration_concepts::id.desc()))
+        .select(Concept::as_select())
+        .load(c)
 }
 
 pub fn by_ids(c: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Concept>> {
@@ -136,7 +133,10 @@ pub fn by_ids(c: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Con
 pub fn history(c: &mut DbConnection, id: i64) -> QueryResult<Vec<StatusChange>> {
     concept_status_changes::table
         .filter(concept_status_changes::concept_id.eq(id))
-        .order((concept_status_changes::changed_on, concept_status_changes::id))
+        .order((
+            concept_status_changes::changed_on,
+            concept_status_changes::id,
+        ))
         .select(StatusChange::as_select())
         .load(c)
 }
@@ -144,7 +144,11 @@ pub fn history(c: &mut DbConnection, id: i64) -> QueryResult<Vec<StatusChange>> 
 pub fn fields(c: &mut DbConnection, concept_ids: &[i64]) -> QueryResult<Vec<Field>> {
     concept_fields::table
         .filter(concept_fields::concept_id.eq_any(concept_ids.to_vec()))
-        .order((concept_fields::concept_id, concept_fields::position, concept_fields::id))
+        .order((
+            concept_fields::concept_id,
+            concept_fields::position,
+            concept_fields::id,
+        ))
         .select(Field::as_select())
         .load(c)
 }
@@ -160,7 +164,11 @@ pub fn find_field(c: &mut DbConnection, id: i64) -> QueryResult<Option<Field>> {
 pub fn measures(c: &mut DbConnection, field_ids: &[i64]) -> QueryResult<Vec<Measure>> {
     concept_measures::table
         .filter(concept_measures::field_id.eq_any(field_ids.to_vec()))
-        .order((concept_measures::field_id, concept_measures::position, concept_measures::id))
+        .order((
+            concept_measures::field_id,
+            concept_measures::position,
+            concept_measures::id,
+        ))
         .select(Measure::as_select())
         .load(c)
 }
@@ -338,10 +346,9 @@ pub fn update(
 /// Soft-delete the concept; its links go, the papers and TOPs stay.
 /// Returns how many links were removed.
 pub fn delete(c: &mut DbConnection, actor: &Actor, x: &Concept) -> QueryResult<usize> {
-    let links = diesel::delete(
-        integration_links::table.filter(integration_links::concept_id.eq(x.id)),
-    )
-    .execute(c)?;
+    let links =
+        diesel::delete(integration_links::table.filter(integration_links::concept_id.eq(x.id)))
+            .execute(c)?;
     diesel::update(integration_concepts::table.find(x.id))
         .set(integration_concepts::deleted_at.eq(Some(now())))
         .execute(c)?;
@@ -383,7 +390,10 @@ pub fn save_field(
                     .filter(concept_fields::id.eq(fid))
                     .filter(concept_fields::concept_id.eq(concept.id)),
             )
-            .set((concept_fields::title.eq(title), concept_fields::goals.eq(goals)))
+            .set((
+                concept_fields::title.eq(title),
+                concept_fields::goals.eq(goals),
+            ))
             .execute(c)?;
         }
         None => {
@@ -401,7 +411,11 @@ pub fn save_field(
     record(
         c,
         actor,
-        if field_id.is_some() { "geändert" } else { "angelegt" },
+        if field_id.is_some() {
+            "geändert"
+        } else {
+            "angelegt"
+        },
         concept.id,
         format!("Handlungsfeld „{title}“"),
         None,
@@ -488,7 +502,11 @@ pub fn save_measure(
     record(
         c,
         actor,
-        if measure_id.is_some() { "geändert" } else { "angelegt" },
+        if measure_id.is_some() {
+            "geändert"
+        } else {
+            "angelegt"
+        },
         concept.id,
         format!("Maßnahme „{}“ im Handlungsfeld „{}“", m.title, field.title),
         None,

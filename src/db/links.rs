@@ -121,7 +121,8 @@ pub fn refusal(c: &mut DbConnection, s: Subject, t: Target) -> QueryResult<Optio
                 )));
             }
             if let Some(f) = field {
-                let ok = super::concepts::find_field(c, f)?.is_some_and(|f| f.concept_id == concept);
+                let ok =
+                    super::concepts::find_field(c, f)?.is_some_and(|f| f.concept_id == concept);
                 if !ok {
                     return Ok(Some(
                         "Dieses Handlungsfeld gehört nicht zum gewählten Konzept.".into(),
@@ -200,10 +201,7 @@ pub fn add(
     let q = same!(q, field_id, field);
     let q = same!(q, programme_id, programme);
     let q = same!(q, module_id, module);
-    let existing: Option<i64> = q
-        .select(integration_links::id)
-        .first(c)
-        .optional()?;
+    let existing: Option<i64> = q.select(integration_links::id).first(c).optional()?;
     if let Some(id) = existing {
         diesel::update(integration_links::table.find(id))
             .set(integration_links::note.eq(note))
@@ -277,8 +275,7 @@ fn audit_link(
 }
 
 pub fn remove(c: &mut DbConnection, actor: &Actor, l: &Link) -> QueryResult<()> {
-    diesel::delete(integration_links::table.filter(integration_links::id.eq(l.id)))
-        .execute(c)?;
+    diesel::delete(integration_links::table.filter(integration_links::id.eq(l.id))).execute(c)?;
     let s = match (l.paper_id, l.agenda_item_id) {
         (Some(p), _) => Subject::Paper(p),
         (_, Some(i)) => Subject::Item(i),
@@ -295,5 +292,13 @@ pub fn remove(c: &mut DbConnection, actor: &Actor, l: &Link) -> QueryResult<()> 
         },
         _ => return Ok(()),
     };
-    audit_link(c, actor, "Verknüpfung entfernt", s, t, l.role_label(), l.note.as_deref())
+    audit_link(
+        c,
+        actor,
+        "Verknüpfung entfernt",
+        s,
+        t,
+        l.role_label(),
+        l.note.as_deref(),
+    )
 }

@@ -189,7 +189,10 @@ pub fn participants(
         .load(c)?;
     let alloc: Vec<(i64, Option<i64>)> = programme_allocations::table
         .filter(programme_allocations::programme_id.eq_any(programme_ids.to_vec()))
-        .select((programme_allocations::programme_id, programme_allocations::body_id))
+        .select((
+            programme_allocations::programme_id,
+            programme_allocations::body_id,
+        ))
         .load(c)?;
     for (p, b) in admin
         .into_iter()
@@ -226,10 +229,7 @@ pub fn allocations(c: &mut DbConnection, programme_id: i64) -> QueryResult<Vec<A
 pub fn agreements(c: &mut DbConnection, programme_id: i64) -> QueryResult<Vec<Agreement>> {
     programme_agreements::table
         .filter(programme_agreements::programme_id.eq(programme_id))
-        .order((
-            programme_agreements::concluded_on,
-            programme_agreements::id,
-        ))
+        .order((programme_agreements::concluded_on, programme_agreements::id))
         .select(Agreement::as_select())
         .load(c)
 }
@@ -454,10 +454,9 @@ fn touch(c: &mut DbConnection, id: i64) -> QueryResult<()> {
 
 /// Soft-delete; links go, papers and TOPs stay. Returns removed links.
 pub fn delete(c: &mut DbConnection, actor: &Actor, p: &Programme) -> QueryResult<usize> {
-    let links = diesel::delete(
-        integration_links::table.filter(integration_links::programme_id.eq(p.id)),
-    )
-    .execute(c)?;
+    let links =
+        diesel::delete(integration_links::table.filter(integration_links::programme_id.eq(p.id)))
+            .execute(c)?;
     diesel::update(funding_programmes::table.find(p.id))
         .set(funding_programmes::deleted_at.eq(Some(now())))
         .execute(c)?;
@@ -516,8 +515,7 @@ pub fn remove_module(
     diesel::update(integration_links::table.filter(integration_links::module_id.eq(m.id)))
         .set(integration_links::module_id.eq(None::<i64>))
         .execute(c)?;
-    diesel::delete(programme_modules::table.filter(programme_modules::id.eq(m.id)))
-        .execute(c)?;
+    diesel::delete(programme_modules::table.filter(programme_modules::id.eq(m.id))).execute(c)?;
     touch(c, p.id)?;
     record(
         c,
@@ -758,7 +756,9 @@ pub fn add_deadline(
         p.id,
         format!("Frist „{title}“ am {}", due_on.format("%d.%m.%Y")),
         None,
-        Some(serde_json::json!({"Frist": title, "Art": kind.label(), "fällig am": due_on.format("%d.%m.%Y").to_string()})),
+        Some(
+            serde_json::json!({"Frist": title, "Art": kind.label(), "fällig am": due_on.format("%d.%m.%Y").to_string()}),
+        ),
     )
 }
 
@@ -775,8 +775,7 @@ pub fn remove_deadline(
         .first(c)
         .optional()?;
     let Some(title) = title else { return Ok(false) };
-    diesel::delete(programme_deadlines::table.filter(programme_deadlines::id.eq(id)))
-        .execute(c)?;
+    diesel::delete(programme_deadlines::table.filter(programme_deadlines::id.eq(id))).execute(c)?;
     touch(c, p.id)?;
     record(
         c,

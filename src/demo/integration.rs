@@ -77,9 +77,12 @@ impl Loader<'_> {
         let x = concepts::find(self.c, concept)?.ok_or(diesel::result::Error::NotFound)?;
         concepts::save_field(self.c, &self.actor, &x, None, title, goals)?;
         let f = concepts::fields(self.c, &[concept])?;
-        f.last().map(|f| f.id).ok_or(diesel::result::Error::NotFound)
+        f.last()
+            .map(|f| f.id)
+            .ok_or(diesel::result::Error::NotFound)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn measure(
         &mut self,
         concept: i64,
@@ -109,7 +112,14 @@ impl Loader<'_> {
     }
 
     fn link(&mut self, subject: Subject, target: Target, role: LinkRole, note: &str) -> R<()> {
-        links::add(self.c, &self.actor, subject, target, role, Some(note).filter(|n| !n.is_empty()))?;
+        links::add(
+            self.c,
+            &self.actor,
+            subject,
+            target,
+            role,
+            Some(note).filter(|n| !n.is_empty()),
+        )?;
         Ok(())
     }
 
@@ -177,20 +187,77 @@ fn kamen(l: &mut Loader) -> R<()> {
         ],
     )?;
     let f1 = l.field(k, "Unterbringung und Finanzen", Some("Geflüchtete angemessen unterbringen; Mittel für die Integrationsarbeit im Haushalt sichern."))?;
-    let f2 = l.field(k, "Sprache und Bildung", Some("Zugang zu Sprachkursen und Bildungsangeboten für alle Altersgruppen."))?;
-    let f3 = l.field(k, "Qualifizierung und Arbeit", Some("Übergänge in Ausbildung und Arbeit begleiten."))?;
-    let f4 = l.field(k, "Kultureller Austausch", Some("Begegnung und Zusammenhalt in der Stadtgesellschaft stärken."))?;
+    let f2 = l.field(
+        k,
+        "Sprache und Bildung",
+        Some("Zugang zu Sprachkursen und Bildungsangeboten für alle Altersgruppen."),
+    )?;
+    let f3 = l.field(
+        k,
+        "Qualifizierung und Arbeit",
+        Some("Übergänge in Ausbildung und Arbeit begleiten."),
+    )?;
+    let f4 = l.field(
+        k,
+        "Kultureller Austausch",
+        Some("Begegnung und Zusammenhalt in der Stadtgesellschaft stärken."),
+    )?;
     l.measure(k, f1, "Fall- und Schnittstellenmanagement für Geflüchtete, die bisher keine Beratung finden (KIM)", "Stadt Kamen, Sozialamt", MS::Running, Some("betreute Personen je Jahr"), None)?;
-    l.measure(k, f2, "Sprachförderangebote mit Trägern vor Ort abstimmen", "Stadt Kamen mit Bildungsträgern", MS::Running, None, None)?;
-    l.measure(k, f3, "Kooperation mit Jobcenter und Agentur für Arbeit", "Stadt Kamen", MS::Planned, None, None)?;
-    l.measure(k, f4, "Aktion Zivilcourage einbeziehen", "Integrationsrat der Stadt Kamen", MS::Planned, None, None)?;
+    l.measure(
+        k,
+        f2,
+        "Sprachförderangebote mit Trägern vor Ort abstimmen",
+        "Stadt Kamen mit Bildungsträgern",
+        MS::Running,
+        None,
+        None,
+    )?;
+    l.measure(
+        k,
+        f3,
+        "Kooperation mit Jobcenter und Agentur für Arbeit",
+        "Stadt Kamen",
+        MS::Planned,
+        None,
+        None,
+    )?;
+    l.measure(
+        k,
+        f4,
+        "Aktion Zivilcourage einbeziehen",
+        "Integrationsrat der Stadt Kamen",
+        MS::Planned,
+        None,
+        None,
+    )?;
     let concept_paper = paper(l.c, b, "2020/142")?;
     let report = paper(l.c, b, "2026/201")?;
-    let t = Target::Concept { concept: k, field: None };
-    l.link(Subject::Paper(concept_paper), t, LinkRole::Adopts, "Beschluss des Konzepts (vorgestellt, vertagt, beschlossen)")?;
-    l.link(Subject::Paper(report), t, LinkRole::Updates, "Sachstand der Fortschreibung")?;
+    let t = Target::Concept {
+        concept: k,
+        field: None,
+    };
+    l.link(
+        Subject::Paper(concept_paper),
+        t,
+        LinkRole::Adopts,
+        "Beschluss des Konzepts (vorgestellt, vertagt, beschlossen)",
+    )?;
+    l.link(
+        Subject::Paper(report),
+        t,
+        LinkRole::Updates,
+        "Sachstand der Fortschreibung",
+    )?;
     let kim = paper(l.c, b, "2020/151")?;
-    l.link(Subject::Paper(kim), Target::Concept { concept: k, field: Some(f1) }, LinkRole::Concerns, "Fallmanagerstelle aus dem Kommunalen Integrationsmanagement")?;
+    l.link(
+        Subject::Paper(kim),
+        Target::Concept {
+            concept: k,
+            field: Some(f1),
+        },
+        LinkRole::Concerns,
+        "Fallmanagerstelle aus dem Kommunalen Integrationsmanagement",
+    )?;
     Ok(())
 }
 
@@ -223,10 +290,26 @@ fn siegen_wittgenstein(l: &mut Loader) -> R<()> {
     }
     if let Some(f) = first {
         l.measure(k, f, "Verbesserung der Sprachkompetenz als erster Schwerpunkt des Kommunalen Integrationszentrums", "Kommunales Integrationszentrum", MS::Running, None, None)?;
-        l.measure(k, f, "Einrichtung des Kommunalen Integrationszentrums mit 5,5 Stellen zum 1. Februar 2014", "Kreisverwaltung", MS::Done, Some("besetzte Stellen"), Some("5,5"))?;
+        l.measure(
+            k,
+            f,
+            "Einrichtung des Kommunalen Integrationszentrums mit 5,5 Stellen zum 1. Februar 2014",
+            "Kreisverwaltung",
+            MS::Done,
+            Some("besetzte Stellen"),
+            Some("5,5"),
+        )?;
     }
     let p = paper(l.c, b, "2013/0245")?;
-    l.link(Subject::Paper(p), Target::Concept { concept: k, field: None }, LinkRole::Adopts, "Konzept und Einrichtung des Kommunalen Integrationszentrums")?;
+    l.link(
+        Subject::Paper(p),
+        Target::Concept {
+            concept: k,
+            field: None,
+        },
+        LinkRole::Adopts,
+        "Konzept und Einrichtung des Kommunalen Integrationszentrums",
+    )?;
     Ok(())
 }
 
@@ -246,10 +329,34 @@ fn coesfeld(l: &mut Loader) -> R<()> {
         ],
     )?;
     let f = l.field(k, "Kommunikation und Information", Some("Angebote bekannt machen; Austausch mit Kommunen, Institutionen und Ehrenamtlichen hat höchste Priorität."))?;
-    l.measure(k, f, "Angebote und Kontakte im Internetauftritt des Kreises veröffentlichen", "Kommunales Integrationszentrum", MS::Planned, None, None)?;
-    l.measure(k, f, "Gespräche mit allen Städten und Gemeinden", "Leitung des Kommunalen Integrationszentrums", MS::Planned, Some("geführte Gespräche"), Some("alle 11 Kommunen"))?;
+    l.measure(
+        k,
+        f,
+        "Angebote und Kontakte im Internetauftritt des Kreises veröffentlichen",
+        "Kommunales Integrationszentrum",
+        MS::Planned,
+        None,
+        None,
+    )?;
+    l.measure(
+        k,
+        f,
+        "Gespräche mit allen Städten und Gemeinden",
+        "Leitung des Kommunalen Integrationszentrums",
+        MS::Planned,
+        Some("geführte Gespräche"),
+        Some("alle 11 Kommunen"),
+    )?;
     let p = paper(l.c, b, "SV-9-0712")?;
-    l.link(Subject::Paper(p), Target::Concept { concept: k, field: None }, LinkRole::Adopts, "Empfehlung des Integrationsausschusses und Beschluss des Kreistages")?;
+    l.link(
+        Subject::Paper(p),
+        Target::Concept {
+            concept: k,
+            field: None,
+        },
+        LinkRole::Adopts,
+        "Empfehlung des Integrationsausschusses und Beschluss des Kreistages",
+    )?;
     Ok(())
 }
 
@@ -265,8 +372,20 @@ fn bergkamen_14a(l: &mut Loader) -> R<()> {
         },
         &[(CS::Drafting, day(2019, 1, 1), "Erarbeitung im Projekt nach § 14a TIntG NRW")],
     )?;
-    let f = l.field(k, "Willkommens- und Anerkennungskultur", Some("Strukturelle, soziale und potenzialorientierte Integration; Segregation verhindern."))?;
-    l.measure(k, f, "Bestands- und Bedarfsanalysen in den Sozialräumen (Interviews)", "Institut für soziale Innovation", MS::Done, Some("geführte Interviews"), None)?;
+    let f = l.field(
+        k,
+        "Willkommens- und Anerkennungskultur",
+        Some("Strukturelle, soziale und potenzialorientierte Integration; Segregation verhindern."),
+    )?;
+    l.measure(
+        k,
+        f,
+        "Bestands- und Bedarfsanalysen in den Sozialräumen (Interviews)",
+        "Institut für soziale Innovation",
+        MS::Done,
+        Some("geführte Interviews"),
+        None,
+    )?;
     let p = l.programme(&ProgrammeInput {
         body_id: b,
         name: "Zuweisungen für Integrationsmaßnahmen nach § 14a TIntG NRW – Integrationsmanagement Bergkamen".into(),
@@ -282,20 +401,57 @@ fn bergkamen_14a(l: &mut Loader) -> R<()> {
         conditions: s("Zuweisung im Dezember 2018, Durchführung im Zeitraum Januar bis Oktober 2019."),
         description: s("Integrationsmanagement mit umfassender Analyse und anschließender Konzepterstellung; Prozessbegleitung durch das Institut für soziale Innovation (Coaching, Beratung, Bedarfsanalysen, Koordinierung der Akteure)."),
     })?;
-    let m = l.module(&p, "Analyse und Konzepterstellung", "Bestands- und Bedarfsanalysen, Ziele und Maßnahmen mit Indikatoren")?;
-    programmes::insert_allocation(l.c, p.id, 1, &AllocationInput {
-        body_id: Some(b),
-        participant: "Stadt Bergkamen".into(),
-        note: s("Projektmittel; Höhe in den Quellen nicht genannt"),
-        ..Default::default()
-    })?;
-    programmes::add_deadline(l.c, &l.actor, &p, day(2019, 10, 31), DeadlineKind::ProgrammeEnd, "Ende des Förderzeitraums")?;
+    let m = l.module(
+        &p,
+        "Analyse und Konzepterstellung",
+        "Bestands- und Bedarfsanalysen, Ziele und Maßnahmen mit Indikatoren",
+    )?;
+    programmes::insert_allocation(
+        l.c,
+        p.id,
+        1,
+        &AllocationInput {
+            body_id: Some(b),
+            participant: "Stadt Bergkamen".into(),
+            note: s("Projektmittel; Höhe in den Quellen nicht genannt"),
+            ..Default::default()
+        },
+    )?;
+    programmes::add_deadline(
+        l.c,
+        &l.actor,
+        &p,
+        day(2019, 10, 31),
+        DeadlineKind::ProgrammeEnd,
+        "Ende des Förderzeitraums",
+    )?;
     let decision = paper(l.c, b, "11/1450")?;
     let vorlage = paper(l.c, b, "11/1481")?;
-    let t = Target::Programme { programme: p.id, module: Some(m) };
-    l.link(Subject::Paper(decision), t, LinkRole::DecidesParticipation, "Rat beschließt die Durchführung und die Beauftragung des Instituts")?;
-    l.link(Subject::Paper(vorlage), t, LinkRole::Reports, "Information des Integrationsrates (keine Vorberatung möglich)")?;
-    l.link(Subject::Paper(vorlage), Target::Concept { concept: k, field: None }, LinkRole::Presents, "Projekt, aus dem das Konzept entsteht")?;
+    let t = Target::Programme {
+        programme: p.id,
+        module: Some(m),
+    };
+    l.link(
+        Subject::Paper(decision),
+        t,
+        LinkRole::DecidesParticipation,
+        "Rat beschließt die Durchführung und die Beauftragung des Instituts",
+    )?;
+    l.link(
+        Subject::Paper(vorlage),
+        t,
+        LinkRole::Reports,
+        "Information des Integrationsrates (keine Vorberatung möglich)",
+    )?;
+    l.link(
+        Subject::Paper(vorlage),
+        Target::Concept {
+            concept: k,
+            field: None,
+        },
+        LinkRole::Presents,
+        "Projekt, aus dem das Konzept entsteht",
+    )?;
     Ok(())
 }
 
@@ -320,9 +476,21 @@ fn kim_kreis_unna(l: &mut Loader) -> R<()> {
         conditions: s("Pauschalierte Förderung von 8,0 zusätzlichen Vollzeitstellen für den Kreis Unna. Gefördert werden nur Stellenanteile in Schritten von 0,5 Vollzeitäquivalenten; Kommunen können ihre Anteile in Verbünden zusammenlegen. Befristet bis Ende 2021."),
         description: s("Fall- beziehungsweise Schnittstellenmanagerstellen für Geflüchtete, die „durch das Raster gefallen“ sind und bisher keine Beratung finden. Die Mittel werden vom Kreis verteilt; im Mittelkreis leitet die Stadt Bergkamen sie an Kamen und Bönen weiter."),
     })?;
-    l.module(&p, "Baustein 1: Strategische Steuerung", "Koordinierung beim Kreis")?;
-    let cm = l.module(&p, "Baustein 2: Rechtskreisübergreifendes Case Management", "Fall- und Schnittstellenmanagement in den Kommunen")?;
-    l.module(&p, "Baustein 3: Ausländer- und Einbürgerungsbehörden", "Stellen in der Ausländerbehörde")?;
+    l.module(
+        &p,
+        "Baustein 1: Strategische Steuerung",
+        "Koordinierung beim Kreis",
+    )?;
+    let cm = l.module(
+        &p,
+        "Baustein 2: Rechtskreisübergreifendes Case Management",
+        "Fall- und Schnittstellenmanagement in den Kommunen",
+    )?;
+    l.module(
+        &p,
+        "Baustein 3: Ausländer- und Einbürgerungsbehörden",
+        "Stellen in der Ausländerbehörde",
+    )?;
     let estimate = "Rechenanteil geschätzt (Demo, nach Einwohnerzahl)";
     let rows: Vec<AllocationInput> = vec![
         AllocationInput { body_id: Some(kamen), participant: "Stadt Kamen".into(), pool: s("Mittelkreis"), computed_centi: Some(85), fundable_centi: Some(50), agreed_centi: Some(100), note: s("0,85 rechnerisch, allein nur 0,5 förderfähig"), ..Default::default() },
@@ -340,15 +508,20 @@ fn kim_kreis_unna(l: &mut Loader) -> R<()> {
         programmes::insert_allocation(l.c, p.id, i as i32 + 1, r)?;
     }
     let p = programmes::find(l.c, p.id)?.ok_or(diesel::result::Error::NotFound)?;
-    programmes::add_agreement(l.c, &l.actor, &p, &AgreementInput {
-        kind: AgreementKind::Forwarding,
-        title: "Weiterleitungsvertrag Kreis Unna – Stadt Bergkamen".into(),
-        parties: "Kreis Unna, Stadt Bergkamen".into(),
-        forwards_from: s("Kreis Unna"),
-        forwards_to: s("Stadt Bergkamen"),
-        concluded_on: None,
-        note: s("Kooperationsvereinbarung der Stadt Bergkamen mit dem Kreis Unna"),
-    })?;
+    programmes::add_agreement(
+        l.c,
+        &l.actor,
+        &p,
+        &AgreementInput {
+            kind: AgreementKind::Forwarding,
+            title: "Weiterleitungsvertrag Kreis Unna – Stadt Bergkamen".into(),
+            parties: "Kreis Unna, Stadt Bergkamen".into(),
+            forwards_from: s("Kreis Unna"),
+            forwards_to: s("Stadt Bergkamen"),
+            concluded_on: None,
+            note: s("Kooperationsvereinbarung der Stadt Bergkamen mit dem Kreis Unna"),
+        },
+    )?;
     programmes::add_agreement(l.c, &l.actor, &p, &AgreementInput {
         kind: AgreementKind::Cooperation,
         title: "Kooperationsvereinbarung Mittelkreis".into(),
@@ -358,11 +531,21 @@ fn kim_kreis_unna(l: &mut Loader) -> R<()> {
         concluded_on: None,
         note: s("Grundlage: 2,5 Stellen im Mittelkreis (Kamen 1,0, Bergkamen 1,0, Bönen 0,5); vom Sozialausschuss Kamen am 24.11.2020 einstimmig beauftragt"),
     })?;
-    programmes::add_deadline(l.c, &l.actor, &p, day(2021, 12, 31), DeadlineKind::ProgrammeEnd, "Förderung befristet bis Ende 2021")?;
+    programmes::add_deadline(
+        l.c,
+        &l.actor,
+        &p,
+        day(2021, 12, 31),
+        DeadlineKind::ProgrammeEnd,
+        "Förderung befristet bis Ende 2021",
+    )?;
     let kim = paper(l.c, kamen, "2020/151")?;
     l.link(
         Subject::Paper(kim),
-        Target::Programme { programme: p.id, module: Some(cm) },
+        Target::Programme {
+            programme: p.id,
+            module: Some(cm),
+        },
         LinkRole::DecidesParticipation,
         "Teilnahme, Weiterleitungsvertrag und Kooperationsvereinbarung im Mittelkreis",
     )?;
@@ -386,17 +569,54 @@ fn kim_aachen(l: &mut Loader) -> R<()> {
         conditions: s("Erstmals eine rechtskreisübergreifende Stelle, damit Menschen nicht zwischen Zuständigkeiten hin- und hergereicht werden. Eine Auslagerung der Case-Management-Stellen an freie Träger ist nur möglich, wo diese bereits rechtskreisübergreifende Strukturen aufgebaut haben."),
         description: s("Aufbau gemeinsam mit der Stadt Aachen; die KIM-Stellen von Stadt und StädteRegion sollen gemeinsam in den Aachen-Arkaden untergebracht werden. Die freien Träger werden eng eingebunden."),
     })?;
-    l.module(&p, "Baustein 1: Strategische Steuerung", "Kommunales Integrationszentrum (A 46)")?;
-    l.module(&p, "Baustein 2: Rechtskreisübergreifendes Case Management", "Ursprünglich bei freien Trägern geplant, nun in der Verwaltung")?;
+    l.module(
+        &p,
+        "Baustein 1: Strategische Steuerung",
+        "Kommunales Integrationszentrum (A 46)",
+    )?;
+    l.module(
+        &p,
+        "Baustein 2: Rechtskreisübergreifendes Case Management",
+        "Ursprünglich bei freien Trägern geplant, nun in der Verwaltung",
+    )?;
     let m3 = l.module(&p, "Baustein 3: Ausländerbehörde", "Ausländeramt und Kommunales Integrationszentrum; gemeinsame Fallkonferenzen auf der operativen Ebene")?;
-    programmes::insert_allocation(l.c, p.id, 1, &AllocationInput { body_id: Some(b), participant: "StädteRegion Aachen".into(), note: s("Stellenzahl in den Quellen nicht genannt"), ..Default::default() })?;
-    programmes::insert_allocation(l.c, p.id, 2, &AllocationInput { participant: "Stadt Aachen".into(), note: s("gemeinsame Unterbringung der KIM-Stellen geplant"), ..Default::default() })?;
+    programmes::insert_allocation(
+        l.c,
+        p.id,
+        1,
+        &AllocationInput {
+            body_id: Some(b),
+            participant: "StädteRegion Aachen".into(),
+            note: s("Stellenzahl in den Quellen nicht genannt"),
+            ..Default::default()
+        },
+    )?;
+    programmes::insert_allocation(
+        l.c,
+        p.id,
+        2,
+        &AllocationInput {
+            participant: "Stadt Aachen".into(),
+            note: s("gemeinsame Unterbringung der KIM-Stellen geplant"),
+            ..Default::default()
+        },
+    )?;
     let p = programmes::find(l.c, p.id)?.ok_or(diesel::result::Error::NotFound)?;
-    programmes::add_deadline(l.c, &l.actor, &p, day(2027, 1, 31), DeadlineKind::Report, "Sachstandsbericht KIM an den Sozialausschuss (Demo-Frist)")?;
+    programmes::add_deadline(
+        l.c,
+        &l.actor,
+        &p,
+        day(2027, 1, 31),
+        DeadlineKind::Report,
+        "Sachstandsbericht KIM an den Sozialausschuss (Demo-Frist)",
+    )?;
     let report = paper(l.c, b, "2021/0214")?;
     l.link(
         Subject::Paper(report),
-        Target::Programme { programme: p.id, module: Some(m3) },
+        Target::Programme {
+            programme: p.id,
+            module: Some(m3),
+        },
         LinkRole::Reports,
         "Sachstandsbericht: KIM-Modul 3 bei der Ausländerbehörde in Vorbereitung",
     )?;

@@ -28,6 +28,41 @@ pub struct Event {
     pub cancelled: bool,
 }
 
+/// An all-day entry (a funding programme's deadline).
+#[derive(Debug, Clone)]
+pub struct AllDay {
+    pub uid: String,
+    pub date: chrono::NaiveDate,
+    pub stamp: NaiveDateTime,
+    pub summary: String,
+    pub url: String,
+    pub description: String,
+}
+
+fn all_day(e: &AllDay) -> IcalEvent {
+    let mut ev = IcalEvent::new();
+    let p = &mut ev.properties;
+    p.push(prop("UID", e.uid.clone()));
+    p.push(prop("DTSTAMP", utc_stamp(e.stamp)));
+    p.push(prop("LAST-MODIFIED", utc_stamp(e.stamp)));
+    p.push(prop_with(
+        "DTSTART",
+        &[("VALUE", "DATE")],
+        e.date.format("%Y%m%d").to_string(),
+    ));
+    let next = e.date.succ_opt().unwrap_or(e.date);
+    p.push(prop_with(
+        "DTEND",
+        &[("VALUE", "DATE")],
+        next.format("%Y%m%d").to_string(),
+    ));
+    p.push(text("SUMMARY", &e.summary));
+    p.push(prop_with("URL", &[("VALUE", "URI")], e.url.clone()));
+    p.push(text("DESCRIPTION", &e.description));
+    p.push(prop("TRANSP", "TRANSPARENT"));
+    ev
+}
+
 /// `METHOD:PUBLISH` for subscribed feeds; REQUEST/CANCEL for mailed invitations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -193,6 +228,11 @@ fn event(e: &Event, method: Method) -> IcalEvent {
 
 /// A whole calendar as folded text.
 pub fn calendar(name: &str, events: &[Event], method: Method) -> String {
+    calendar_with(name, events, &[], method)
+}
+
+/// A calendar with meetings and all-day entries (deadlines).
+pub fn calendar_with(name: &str, events: &[Event], days: &[AllDay], method: Method) -> String {
     let mut cal = IcalCalendar::new();
     cal.properties.extend([
         prop("VERSION", "2.0"),
@@ -214,6 +254,7 @@ pub fn calendar(name: &str, events: &[Event], method: Method) -> String {
     ]);
     cal.timezones.push(berlin());
     cal.events.extend(events.iter().map(|e| event(e, method)));
+    cal.events.extend(days.iter().map(all_day));
     fold(&cal.generate())
 }
 

@@ -97,13 +97,44 @@ pub async fn body_feed(
             let b = db::bodies::find_by_key(c, &key)?
                 .ok_or_else(|| AppError::not_found("Die Körperschaft"))?;
             let list = feeds::meetings_of(c, &Scope::Body(b.id))?;
-            build(
+            let events = feeds::events(c, &list, Audience::Public, &base)?;
+            // the deadlines of the funding programmes the body takes part in
+            let deadlines = db::programmes::deadlines_for(
                 c,
-                &format!("Sitzungen – {}", b.name),
-                &list,
-                Audience::Public,
-                &base,
-            )
+                Some(&[b.id]),
+                chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default(),
+                chrono::NaiveDate::from_ymd_opt(2200, 12, 31).unwrap_or_default(),
+            )?;
+            let host = feeds::uid_host(&base);
+            let days: Vec<ical::AllDay> = deadlines
+                .iter()
+                .map(|(d, p)| ical::AllDay {
+                    uid: format!("frist-{}@{host}", d.id),
+                    date: d.due_on,
+                    stamp: p.updated_at,
+                    summary: format!("Frist: {} – {}", d.title, p.display_name()),
+                    url: format!("{}/foerderprogramme/{}", base.trim_end_matches('/'), p.id),
+                    description: format!(
+                        "{} im Förderprogramm {}",
+                        d.kind_label(),
+                        p.display_name()
+                    ),
+                })
+                .collect();
+            let last = list
+                .iter()
+                .map(|m| m.updated_at)
+                .chain(deadlines.iter().map(|(_, p)| p.updated_at))
+                .max();
+            Ok(Built {
+                body: ical::calendar_with(
+                    &format!("Sitzungen – {}", b.name),
+                    &events,
+                    &days,
+                    ical::Method::Publish,
+                ),
+                last_modified: last,
+            })
         })
         .await?;
     Ok(respond(&req, built, false))

@@ -104,8 +104,7 @@ pub async fn concepts_list(
             )?;
             let kids: Vec<i64> = list.iter().map(|x| x.id).collect();
             let fields = concepts::fields(c, &kids)?;
-            let names: HashMap<i64, String> =
-                all.iter().map(|b| (b.id, b.name.clone())).collect();
+            let names: HashMap<i64, String> = all.iter().map(|b| (b.id, b.name.clone())).collect();
             Ok(serde_json::json!({
                 "rows": list.iter().map(|x| ConceptRow {
                     url: format!("/integrationskonzepte/{}", x.id),

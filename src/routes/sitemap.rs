@@ -91,8 +91,19 @@ fn collect(c: &mut crate::db::DbConnection) -> Result<Vec<Entry>, AppError> {
         "/gremien",
         "/personen",
         "/koerperschaften",
+        "/integrationskonzepte",
+        "/foerderprogramme",
     ] {
         push(p.to_string(), None);
+    }
+    for x in db::concepts::list(c, None, None)? {
+        push(
+            format!("/integrationskonzepte/{}", x.id),
+            Some(x.updated_at),
+        );
+    }
+    for p in db::programmes::all(c)? {
+        push(format!("/foerderprogramme/{}", p.id), Some(p.updated_at));
     }
     for b in db::bodies::list(c)? {
         push(format!("/koerperschaften/{}", b.key), Some(b.updated_at));

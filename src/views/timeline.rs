@@ -171,7 +171,10 @@ pub fn build(
             .as_ref()
             .map(|l| format!("{} am {}", l.meeting, l.date))
             .or_else(|| r.deferred_to_meeting.clone())
-            .or_else(|| r.deferred_to_next_open.then(|| "nächste Sitzung".to_string()));
+            .or_else(|| {
+                r.deferred_to_next_open
+                    .then(|| "nächste Sitzung".to_string())
+            });
         out.push(Entry {
             sort: m.start_at,
             date: super::date_short(m.start_at),

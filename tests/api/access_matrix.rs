@@ -42,6 +42,46 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/tops/{id}/nachfragen"),
     ("POST", "/tops/{id}/dateien"),
     ("POST", "/dateien/{id}/{aktion}"),
+    ("POST", "/vorlagen/{id}/integration"),
+    ("POST", "/tops/{id}/integration"),
+    ("POST", "/verknuepfungen/{id}/entfernen"),
+    ("GET", "/integrationskonzepte"),
+    ("POST", "/integrationskonzepte"),
+    ("GET", "/integrationskonzepte/neu"),
+    ("GET", "/integrationskonzepte/{id}"),
+    ("POST", "/integrationskonzepte/{id}"),
+    ("POST", "/integrationskonzepte/{id}/handlungsfelder"),
+    (
+        "POST",
+        "/integrationskonzepte/{id}/handlungsfelder/{fid}/entfernen",
+    ),
+    ("POST", "/integrationskonzepte/{id}/massnahmen"),
+    (
+        "POST",
+        "/integrationskonzepte/{id}/massnahmen/{mid}/entfernen",
+    ),
+    ("POST", "/integrationskonzepte/{id}/verknuepfungen"),
+    ("POST", "/integrationskonzepte/{id}/dateien"),
+    ("GET", "/integrationskonzepte/{id}/loeschen"),
+    ("POST", "/integrationskonzepte/{id}/loeschen"),
+    ("GET", "/foerderprogramme"),
+    ("POST", "/foerderprogramme"),
+    ("GET", "/foerderprogramme/neu"),
+    ("GET", "/foerderprogramme/{id}"),
+    ("POST", "/foerderprogramme/{id}"),
+    ("POST", "/foerderprogramme/{id}/zuteilungen"),
+    ("POST", "/foerderprogramme/{id}/bausteine"),
+    ("POST", "/foerderprogramme/{id}/bausteine/{mid}/entfernen"),
+    ("POST", "/foerderprogramme/{id}/vereinbarungen"),
+    (
+        "POST",
+        "/foerderprogramme/{id}/vereinbarungen/{aid}/entfernen",
+    ),
+    ("POST", "/foerderprogramme/{id}/fristen"),
+    ("POST", "/foerderprogramme/{id}/fristen/{did}/entfernen"),
+    ("POST", "/foerderprogramme/{id}/verknuepfungen"),
+    ("GET", "/foerderprogramme/{id}/loeschen"),
+    ("POST", "/foerderprogramme/{id}/loeschen"),
 ];
 
 #[test]
@@ -81,6 +121,16 @@ struct Ids {
     consultation: i64,
     user: i64,
     body: i64,
+    /// Kamen's concept with a field, a measure and a link
+    concept: i64,
+    field: i64,
+    measure: i64,
+    link: i64,
+    /// the Kreis Unna's KIM (neither Kamen nor Bergkamen administers it)
+    programme: i64,
+    module: i64,
+    agreement: i64,
+    deadline: i64,
 }
 
 fn ids(app: &TestApp, user: i64) -> Ids {
@@ -101,6 +151,51 @@ fn ids(app: &TestApp, user: i64) -> Ids {
         .select((consultations::id, consultations::paper_id))
         .first(c)
         .expect("consultation");
+    let concept: i64 = integration_concepts::table
+        .filter(integration_concepts::body_id.eq(body))
+        .order(integration_concepts::id)
+        .select(integration_concepts::id)
+        .first(c)
+        .expect("concept");
+    let field: i64 = concept_fields::table
+        .filter(concept_fields::concept_id.eq(concept))
+        .select(concept_fields::id)
+        .first(c)
+        .expect("field");
+    let measure: i64 = concept_measures::table
+        .filter(concept_measures::field_id.eq(field))
+        .select(concept_measures::id)
+        .first(c)
+        .expect("measure");
+    let link: i64 = integration_links::table
+        .filter(integration_links::concept_id.eq(concept))
+        .select(integration_links::id)
+        .first(c)
+        .expect("link");
+    let unna = gremium::db::bodies::find_by_key(c, "kreis-unna")
+        .expect("q")
+        .expect("Kreis Unna")
+        .id;
+    let programme: i64 = funding_programmes::table
+        .filter(funding_programmes::body_id.eq(unna))
+        .select(funding_programmes::id)
+        .first(c)
+        .expect("programme");
+    let module: i64 = programme_modules::table
+        .filter(programme_modules::programme_id.eq(programme))
+        .select(programme_modules::id)
+        .first(c)
+        .expect("module");
+    let agreement: i64 = programme_agreements::table
+        .filter(programme_agreements::programme_id.eq(programme))
+        .select(programme_agreements::id)
+        .first(c)
+        .expect("agreement");
+    let deadline: i64 = programme_deadlines::table
+        .filter(programme_deadlines::programme_id.eq(programme))
+        .select(programme_deadlines::id)
+        .first(c)
+        .expect("deadline");
     Ids {
         meeting,
         paper,
@@ -108,6 +203,14 @@ fn ids(app: &TestApp, user: i64) -> Ids {
         consultation,
         user,
         body,
+        concept,
+        field,
+        measure,
+        link,
+        programme,
+        module,
+        agreement,
+        deadline,
     }
 }
 
@@ -128,6 +231,17 @@ fn concrete(pattern: &str, ids: &Ids) -> String {
         p.replace("{id}", &ids.paper.to_string())
     } else if p.starts_with("/verwaltung/sitzungen") {
         p.replace("{id}", &ids.meeting.to_string())
+    } else if p.starts_with("/verwaltung/integrationskonzepte") {
+        p.replace("{id}", &ids.concept.to_string())
+            .replace("{fid}", &ids.field.to_string())
+            .replace("{mid}", &ids.measure.to_string())
+    } else if p.starts_with("/verwaltung/foerderprogramme") {
+        p.replace("{id}", &ids.programme.to_string())
+            .replace("{mid}", &ids.module.to_string())
+            .replace("{aid}", &ids.agreement.to_string())
+            .replace("{did}", &ids.deadline.to_string())
+    } else if p.starts_with("/verwaltung/verknuepfungen") {
+        p.replace("{id}", &ids.link.to_string())
     } else if p.starts_with("/verwaltung/dateien") {
         p.replace("{id}", "1")
     } else {

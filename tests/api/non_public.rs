@@ -280,6 +280,7 @@ fn plant_rows(c: &mut DbConnection) -> Planted {
                 agenda_item_id: item,
                 created_at: now,
                 updated_at: now,
+                concept_id: None,
             },
         )
         .expect("file");
@@ -311,6 +312,7 @@ fn plant_rows(c: &mut DbConnection) -> Planted {
                 agenda_item_id: None,
                 created_at: now,
                 updated_at: now,
+                concept_id: None,
             },
         )
         .expect("file");

@@ -326,7 +326,10 @@ fn validate(
     } else {
         forms::date(f, "beschlossen_am", "das Beschlussdatum", &mut e)
     };
-    if status == Some(ConceptStatus::Adopted) && adopted_on.is_none() && !e.contains_key("beschlossen_am") {
+    if status == Some(ConceptStatus::Adopted)
+        && adopted_on.is_none()
+        && !e.contains_key("beschlossen_am")
+    {
         e.insert(
             "beschlossen_am".into(),
             "Für ein beschlossenes Konzept bitte das Beschlussdatum angeben.".into(),
@@ -567,8 +570,11 @@ pub async fn save_field(
         let mut e = Errors::new();
         let field_id = forms::opt_id(f, "feld", &mut e);
         if let Some(fid) = field_id {
-            if !concepts::find_field(c, fid)?.is_some_and(|f| f.concept_id == x.id) {
-                e.insert("feld".into(), "Dieses Handlungsfeld gehört nicht zu diesem Konzept.".into());
+            if concepts::find_field(c, fid)?.is_none_or(|f| f.concept_id != x.id) {
+                e.insert(
+                    "feld".into(),
+                    "Dieses Handlungsfeld gehört nicht zu diesem Konzept.".into(),
+                );
             }
         }
         let title = forms::required(f, "feld_titel", "den Namen des Handlungsfelds", 300, &mut e);
@@ -619,18 +625,27 @@ pub async fn save_measure(
             None => None,
         };
         if field.is_none() {
-            e.insert("feld".into(), "Bitte das Handlungsfeld der Maßnahme wählen.".into());
+            e.insert(
+                "feld".into(),
+                "Bitte das Handlungsfeld der Maßnahme wählen.".into(),
+            );
         }
         let measure_id = forms::opt_id(f, "massnahme", &mut e);
         if let (Some(mid), Some(fl)) = (measure_id, field.as_ref()) {
-            if !concepts::find_measure(c, mid)?.is_some_and(|m| m.field_id == fl.id) {
-                e.insert("massnahme".into(), "Diese Maßnahme gehört nicht zu diesem Handlungsfeld.".into());
+            if concepts::find_measure(c, mid)?.is_none_or(|m| m.field_id != fl.id) {
+                e.insert(
+                    "massnahme".into(),
+                    "Diese Maßnahme gehört nicht zu diesem Handlungsfeld.".into(),
+                );
             }
         }
         let title = forms::required(f, "m_titel", "die Maßnahme", 500, &mut e);
         let status = MeasureStatus::from_key(f.get("m_status"));
         if status.is_none() {
-            e.insert("m_status".into(), "Bitte den Stand der Maßnahme wählen.".into());
+            e.insert(
+                "m_status".into(),
+                "Bitte den Stand der Maßnahme wählen.".into(),
+            );
         }
         let input = MeasureInput {
             title,
@@ -642,7 +657,8 @@ pub async fn save_measure(
         if let (Some(fl), true) = (field, e.is_empty()) {
             let actor = me.actor();
             db::write_transaction(c, |c| {
-                concepts::save_measure(c, &actor, x, &fl, measure_id, &input).map_err(AppError::from)
+                concepts::save_measure(c, &actor, x, &fl, measure_id, &input)
+                    .map_err(AppError::from)
             })?;
         }
         Ok(e)
@@ -658,9 +674,9 @@ pub async fn remove_measure(
 ) -> Result<HttpResponse, AppError> {
     let (id, mid) = (parse_id(&path.0)?, parse_id(&path.1)?);
     sub_action(state, id, form, "handlungsfelder", move |c, me, x, _| {
-        let m = concepts::find_measure(c, mid)?
-            .ok_or_else(|| AppError::not_found("Die Maßnahme"))?;
-        if !concepts::find_field(c, m.field_id)?.is_some_and(|f| f.concept_id == x.id) {
+        let m =
+            concepts::find_measure(c, mid)?.ok_or_else(|| AppError::not_found("Die Maßnahme"))?;
+        if concepts::find_field(c, m.field_id)?.is_none_or(|f| f.concept_id != x.id) {
             return Err(AppError::not_found("Die Maßnahme"));
         }
         let actor = me.actor();
@@ -753,17 +769,23 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
-    if !fields.checked("bestaetigt") {
-        return Ok(redirect(&format!(
-            "/verwaltung/integrationskonzepte/{id}/loeschen"
-        )));
-    }
-    state
+    let confirmed = fields.checked("bestaetigt");
+    let done = state
         .db(move |c| {
             let x = concept_for(c, &me, id)?;
+            if !confirmed {
+                return Ok(false);
+            }
             let actor = me.actor();
-            db::write_transaction(c, |c| concepts::delete(c, &actor, &x).map_err(AppError::from))
+            db::write_transaction(c, |c| {
+                concepts::delete(c, &actor, &x).map_err(AppError::from)
+            })?;
+            Ok(true)
         })
         .await?;
-    Ok(redirect("/verwaltung/integrationskonzepte?geloescht=1"))
+    Ok(redirect(&if done {
+        "/verwaltung/integrationskonzepte".to_string()
+    } else {
+        format!("/verwaltung/integrationskonzepte/{id}/loeschen")
+    }))
 }

@@ -13,7 +13,7 @@ use crate::state::AppState;
 pub async fn show(state: web::Data<AppState>, me: Staff) -> Result<HttpResponse, AppError> {
     let me = me.0;
     let m2 = me.clone();
-    let (upcoming, waiting, audit) = state
+    let (upcoming, waiting, audit, deadlines) = state
         .db(move |c| {
             use db::schema::{consultations, meetings, papers};
             let bodies: Vec<i64> = editable_bodies(c, &m2)?.iter().map(|b| b.id).collect();
@@ -38,16 +38,39 @@ pub async fn show(state: web::Data<AppState>, me: Staff) -> Result<HttpResponse,
             } else {
                 Vec::new()
             };
+            // programme deadlines: overdue by up to 30 days, due in 180
+            let today = crate::views::today();
+            let deadlines: Vec<serde_json::Value> = db::programmes::deadlines_for(
+                c,
+                Some(&bodies),
+                today - chrono::Duration::days(30),
+                today + chrono::Duration::days(180),
+            )?
+            .iter()
+            .map(|(d, p)| {
+                serde_json::json!({
+                    "date": crate::views::date(d.due_on),
+                    "iso": d.due_on.format("%Y-%m-%d").to_string(),
+                    "kind": d.kind_label(),
+                    "title": d.title,
+                    "programme": p.display_name(),
+                    "url": format!("/verwaltung/foerderprogramme/{}#fristen", p.id),
+                    "public_url": format!("/foerderprogramme/{}", p.id),
+                    "overdue": d.due_on < today,
+                })
+            })
+            .collect();
             Ok((
                 crate::views::meetings::cards(c, &up)?,
                 waiting,
                 audit_views(audit),
+                deadlines,
             ))
         })
         .await?;
     state.render_for(
         &Viewer(Some(me)),
         "admin/dashboard.html",
-        &serde_json::json!({"upcoming": upcoming, "waiting": waiting, "audit": audit}),
+        &serde_json::json!({"upcoming": upcoming, "waiting": waiting, "audit": audit, "deadlines": deadlines}),
     )
 }

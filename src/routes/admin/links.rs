@@ -49,7 +49,10 @@ pub fn roles() -> Vec<Choice> {
 /// Bodies related to `body`: itself, its parent and its children.
 pub fn related_bodies(c: &mut DbConnection, body: i64) -> diesel::QueryResult<Vec<i64>> {
     let all = db::bodies::list(c)?;
-    let parent = all.iter().find(|b| b.id == body).and_then(|b| b.parent_body_id);
+    let parent = all
+        .iter()
+        .find(|b| b.id == body)
+        .and_then(|b| b.parent_body_id);
     Ok(all
         .iter()
         .filter(|b| b.id == body || Some(b.id) == parent || b.parent_body_id == Some(body))
@@ -81,10 +84,15 @@ pub fn panel(c: &mut DbConnection, s: Subject) -> Result<Panel, AppError> {
             value: format!("k{}", x.id),
             label: format!("{} (ganzes Konzept)", x.title),
         }];
-        options.extend(fields.iter().filter(|f| f.concept_id == x.id).map(|f| Choice {
-            value: format!("f{}", f.id),
-            label: format!("Handlungsfeld: {}", f.title),
-        }));
+        options.extend(
+            fields
+                .iter()
+                .filter(|f| f.concept_id == x.id)
+                .map(|f| Choice {
+                    value: format!("f{}", f.id),
+                    label: format!("Handlungsfeld: {}", f.title),
+                }),
+        );
         groups.push(OptionGroup {
             label: format!("Konzept: {}", x.title),
             options,
@@ -173,8 +181,7 @@ pub fn role_and_note(f: &Fields, e: &mut Errors) -> (Option<LinkRole>, Option<St
     if role.is_none() {
         e.insert(
             "rolle".into(),
-            "Bitte angeben, was die Vorlage bzw. der TOP für das Konzept oder Programm tut."
-                .into(),
+            "Bitte angeben, was die Vorlage bzw. der TOP für das Konzept oder Programm tut.".into(),
         );
     }
     let note = super::forms::optional(f, "notiz", 500, e);
@@ -233,7 +240,11 @@ pub fn parse_subject(
     let num = |i: usize| parts.get(i).and_then(|s| s.parse::<i64>().ok());
     let by_url = match parts.as_slice() {
         ["tagesordnungspunkte", ..] | ["verwaltung", "tops", ..] => {
-            let n = if parts[0] == "verwaltung" { num(2) } else { num(1) };
+            let n = if parts[0] == "verwaltung" {
+                num(2)
+            } else {
+                num(1)
+            };
             n.map(Subject::Item)
         }
         ["vorlagen", ..] if num(1).is_some() => num(1).map(Subject::Paper),
@@ -349,7 +360,13 @@ pub async fn add_for_item(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = crate::routes::parse_id(&path)?;
-    add_for(state, Subject::Item(id), format!("/verwaltung/tops/{id}"), form).await
+    add_for(
+        state,
+        Subject::Item(id),
+        format!("/verwaltung/tops/{id}"),
+        form,
+    )
+    .await
 }
 
 /// POST: remove a link. Allowed to clerks of the paper's/TOP's body and

@@ -94,7 +94,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/vorlagen/{id}/integration",
                 web::post().to(links::add_for_paper),
             )
-            .route("/tops/{id}/integration", web::post().to(links::add_for_item))
+            .route(
+                "/tops/{id}/integration",
+                web::post().to(links::add_for_item),
+            )
             .route(
                 "/verknuepfungen/{id}/entfernen",
                 web::post().to(links::remove),
@@ -103,7 +106,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/integrationskonzepte", web::post().to(concepts::create))
             .route("/integrationskonzepte/neu", get().to(concepts::new_form))
             .route("/integrationskonzepte/{id}", get().to(concepts::edit))
-            .route("/integrationskonzepte/{id}", web::post().to(concepts::update))
+            .route(
+                "/integrationskonzepte/{id}",
+                web::post().to(concepts::update),
+            )
             .route(
                 "/integrationskonzepte/{id}/handlungsfelder",
                 web::post().to(concepts::save_field),

@@ -196,8 +196,11 @@ fn load_page(
             })
             .collect();
         let list = links::for_programme(c, p.id)?;
-        let names: std::collections::HashMap<i64, String> =
-            page.modules.iter().map(|m| (m.id, m.name.clone())).collect();
+        let names: std::collections::HashMap<i64, String> = page
+            .modules
+            .iter()
+            .map(|m| (m.id, m.name.clone()))
+            .collect();
         page.links = subject_links(c, &list, &|l| {
             l.module_id
                 .and_then(|m| names.get(&m).cloned())
@@ -435,7 +438,12 @@ pub async fn edit(
     render(&state, me, page, StatusCode::OK)
 }
 
-fn conflict_of(c: &mut DbConnection, id: i64, current: &Programme, mine: &serde_json::Value) -> Result<Conflict, AppError> {
+fn conflict_of(
+    c: &mut DbConnection,
+    id: i64,
+    current: &Programme,
+    mine: &serde_json::Value,
+) -> Result<Conflict, AppError> {
     let stored = values_of(current);
     let labels = [
         ("name", "Name"),
@@ -513,7 +521,8 @@ fn parse_allocations(
     f: &Fields,
     bodies: &[Body],
 ) -> (Vec<AllocationRow>, Option<Vec<AllocationInput>>) {
-    let col = |name: &str| -> Vec<String> { f.all(name).iter().map(|s| s.trim().to_string()).collect() };
+    let col =
+        |name: &str| -> Vec<String> { f.all(name).iter().map(|s| s.trim().to_string()).collect() };
     let (body, name, pool, computed, waived, waived_to, fundable, agreed, amount, note) = (
         col("koerperschaft"),
         col("teilnehmer"),
@@ -526,7 +535,11 @@ fn parse_allocations(
         col("betrag"),
         col("anmerkung"),
     );
-    let n = name.len().max(body.len()).max(computed.len()).max(agreed.len());
+    let n = name
+        .len()
+        .max(body.len())
+        .max(computed.len())
+        .max(agreed.len());
     let get = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
     let mut rows = Vec::new();
     let mut inputs = Vec::new();
@@ -552,7 +565,11 @@ fn parse_allocations(
         let mut msgs = Vec::new();
         let body_id = match r.body.as_str() {
             "" => None,
-            s => match s.parse::<i64>().ok().and_then(|id| bodies.iter().find(|b| b.id == id)) {
+            s => match s
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| bodies.iter().find(|b| b.id == id))
+            {
                 Some(b) => Some(b),
                 None => {
                     msgs.push("Unbekannte Körperschaft.".to_string());
@@ -804,14 +821,20 @@ pub async fn add_agreement(
         let mut e = Errors::new();
         let kind = AgreementKind::from_key(f.get("v_art"));
         if kind.is_none() {
-            e.insert("v_art".into(), "Bitte die Art der Vereinbarung wählen.".into());
+            e.insert(
+                "v_art".into(),
+                "Bitte die Art der Vereinbarung wählen.".into(),
+            );
         }
         let title = forms::required(f, "v_titel", "einen Titel", 300, &mut e);
         let parties = forms::required(f, "v_beteiligte", "die Beteiligten", 500, &mut e);
         let from = forms::optional(f, "v_von", 200, &mut e);
         let to = forms::optional(f, "v_an", 300, &mut e);
         if to.is_some() && from.is_none() {
-            e.insert("v_von".into(), "Bitte angeben, wer die Mittel weiterleitet.".into());
+            e.insert(
+                "v_von".into(),
+                "Bitte angeben, wer die Mittel weiterleitet.".into(),
+            );
         }
         let concluded = opt_date(f, "v_datum", "das Datum", &mut e);
         let note = forms::optional(f, "v_notiz", 1000, &mut e);
@@ -974,17 +997,23 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
-    if !fields.checked("bestaetigt") {
-        return Ok(redirect(&format!(
-            "/verwaltung/foerderprogramme/{id}/loeschen"
-        )));
-    }
-    state
+    let confirmed = fields.checked("bestaetigt");
+    let done = state
         .db(move |c| {
             let p = programme_for(c, &me, id)?;
+            if !confirmed {
+                return Ok(false);
+            }
             let actor = me.actor();
-            db::write_transaction(c, |c| programmes::delete(c, &actor, &p).map_err(AppError::from))
+            db::write_transaction(c, |c| {
+                programmes::delete(c, &actor, &p).map_err(AppError::from)
+            })?;
+            Ok(true)
         })
         .await?;
-    Ok(redirect("/verwaltung/foerderprogramme"))
+    Ok(redirect(&if done {
+        "/verwaltung/foerderprogramme".to_string()
+    } else {
+        format!("/verwaltung/foerderprogramme/{id}/loeschen")
+    }))
 }
