@@ -52,6 +52,7 @@ struct ItemPage {
     named_votes: Vec<NamedVote>,
     raised: Vec<FollowUpView>,
     answers: Vec<FollowUpView>,
+    integration: Vec<crate::views::timeline::Reference>,
 }
 
 pub async fn show(
@@ -138,7 +139,20 @@ pub async fn show(
             } else {
                 None
             };
+            let mut integration =
+                crate::views::timeline::references(c, db::links::Subject::Item(id))?;
+            if let Some(pl) = &row.paper {
+                for r in crate::views::timeline::references(c, db::links::Subject::Paper(pl.id))? {
+                    if !integration
+                        .iter()
+                        .any(|x| x.url == r.url && x.role == r.role)
+                    {
+                        integration.push(r);
+                    }
+                }
+            }
             Ok(ItemPage {
+                integration,
                 item: row,
                 meeting: card,
                 proposal,

@@ -207,6 +207,7 @@ struct PaperPage {
     decided: Option<String>,
     related: Vec<Related>,
     files: Vec<(String, String, String)>,
+    integration: Vec<crate::views::timeline::Reference>,
 }
 
 pub async fn show(
@@ -416,6 +417,7 @@ pub async fn show(
                 decided,
                 related,
                 files,
+                integration: crate::views::timeline::references(c, db::links::Subject::Paper(id))?,
             })
         })
         .await?;

@@ -225,3 +225,58 @@ fn consulting_orgs(c: &mut DbConnection, paper_ids: &[i64]) -> QueryResult<HashM
     }
     Ok(out)
 }
+
+/// A concept or programme a paper or TOP is linked to, for its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    pub url: String,
+    pub name: String,
+    pub part: Option<String>,
+    pub role: String,
+    pub note: Option<String>,
+}
+
+/// The concepts and programmes linked to a paper or TOP (live ones only).
+pub fn references(
+    c: &mut DbConnection,
+    subject: db::links::Subject,
+) -> QueryResult<Vec<Reference>> {
+    let links = db::links::for_subject(c, subject)?;
+    let cids: Vec<i64> = links.iter().filter_map(|l| l.concept_id).collect();
+    let pids: Vec<i64> = links.iter().filter_map(|l| l.programme_id).collect();
+    let concepts = db::concepts::by_ids(c, &cids)?;
+    let programmes = db::programmes::by_ids(c, &pids)?;
+    let fields = db::concepts::fields(c, &cids)?;
+    let modules = db::programmes::modules(c, &pids)?;
+    Ok(links
+        .iter()
+        .filter_map(|l| {
+            let (url, name, part) = match (l.concept_id, l.programme_id) {
+                (Some(k), _) => {
+                    let x = concepts.get(&k)?;
+                    let part = l
+                        .field_id
+                        .and_then(|f| fields.iter().find(|x| x.id == f))
+                        .map(|f| format!("Handlungsfeld {}", f.title));
+                    (format!("/integrationskonzepte/{k}"), x.title.clone(), part)
+                }
+                (_, Some(p)) => {
+                    let x = programmes.get(&p)?;
+                    let part = l
+                        .module_id
+                        .and_then(|m| modules.iter().find(|x| x.id == m))
+                        .map(|m| m.name.clone());
+                    (format!("/foerderprogramme/{p}"), x.display_name(), part)
+                }
+                _ => return None,
+            };
+            Some(Reference {
+                url,
+                name,
+                part,
+                role: l.role_label().to_string(),
+                note: l.note.clone(),
+            })
+        })
+        .collect())
+}

@@ -73,7 +73,7 @@ fn parse_ical_crate(text: &str) -> Vec<(String, String, String, String)> {
         .collect()
 }
 
-fn parse_icalendar_crate(text: &str) -> usize {
+pub fn parse_icalendar_crate(text: &str) -> usize {
     use icalendar::{Calendar, CalendarComponent};
     let cal: Calendar = text.parse().expect("icalendar crate parses the feed");
     cal.components
@@ -82,7 +82,7 @@ fn parse_icalendar_crate(text: &str) -> usize {
         .count()
 }
 
-fn external(tool: &str, text: &str) -> Option<Value> {
+pub fn external(tool: &str, text: &str) -> Option<Value> {
     if std::env::var("GREMIUM_SKIP_EXTERNAL_PARSERS").as_deref() == Ok("1") {
         return None;
     }
@@ -108,7 +108,7 @@ fn external(tool: &str, text: &str) -> Option<Value> {
     Some(serde_json::from_slice(&out.stdout).expect("json"))
 }
 
-fn lines_ok(text: &str) {
+pub fn lines_ok(text: &str) {
     assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
     assert!(text.ends_with("END:VCALENDAR\r\n"));
     for l in text.split("\r\n") {

@@ -176,6 +176,20 @@ async fn the_seed_stories_can_be_followed_on_concept_and_programme_pages() {
         "same state programme elsewhere"
     );
 
+    // the paper and its TOPs name the programme and the concept they serve
+    let kim_paper = find::paper_by_reference(&mut app.conn(), "2020/151");
+    let page = app.page(&format!("/vorlagen/{kim_paper}")).await;
+    let refs = &page[at(&page, "Integrationskonzepte und Förderprogramme")..];
+    assert!(refs.contains("Kommunales Integrationsmanagement im Kreis Unna (KIM)"));
+    assert!(refs.contains("Baustein 2: Rechtskreisübergreifendes Case Management"));
+    assert!(refs.contains("Integrationskonzept der Stadt Kamen"));
+    let (top, _) = find::item_by_title(
+        &mut app.conn(),
+        "Teilnahme am Förderprogramm „Kommunales Integrationsmanagement“ – Weiterleitungsvertrag",
+    );
+    let page = app.page(&format!("/tagesordnungspunkte/{top}")).await;
+    assert!(page.contains("beschließt die Teilnahme"));
+
     // lists with filters
     let progs = app
         .page("/foerderprogramme?koerperschaft=staedteregion-aachen")
@@ -888,6 +902,25 @@ async fn deadlines_reach_the_dashboard_and_the_body_calendar() {
         "{ics}"
     );
     assert!(ics.contains("SUMMARY:Frist: Verwendungsnachweis an die Bezirksregierung"));
+    crate::calendar_feeds::lines_ok(&ics);
+    assert!(crate::calendar_feeds::parse_icalendar_crate(&ics) > 0);
+    // Thunderbird's parser and python icalendar read it as an all-day entry
+    for tool in ["ical_check.js", "ical_check.py"] {
+        let Some(parsed) = crate::calendar_feeds::external(tool, &ics) else {
+            continue;
+        };
+        let events = parsed["events"].as_array().expect("events");
+        let deadline = events
+            .iter()
+            .find(|e| {
+                e["summary"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("Frist: Verwendungsnachweis"))
+            })
+            .unwrap_or_else(|| panic!("{tool} finds the deadline"));
+        assert_eq!(deadline["all_day"], true, "{tool}");
+        assert_eq!(deadline["date"], due.as_str(), "{tool}");
+    }
     let other = app
         .page("/koerperschaften/kreis-coesfeld/kalender.ics")
         .await;

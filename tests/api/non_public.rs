@@ -331,6 +331,61 @@ fn plant_rows(c: &mut DbConnection) -> Planted {
         },
     )
     .expect("follow-up");
+    // links of the secret paper and TOP to a concept and a programme, and a
+    // non-public document of the concept: the timelines and CSVs must not show them
+    {
+        use diesel::prelude::*;
+        use gremium::db::schema::{funding_programmes, integration_concepts, integration_links};
+        let concept: i64 = integration_concepts::table
+            .filter(integration_concepts::body_id.eq(body.id))
+            .select(integration_concepts::id)
+            .first(c)
+            .expect("Kamen concept");
+        let programme: i64 = funding_programmes::table
+            .select(funding_programmes::id)
+            .first(c)
+            .expect("programme");
+        for (k, p, paper, item) in [
+            (Some(concept), None, Some(secret_paper), None),
+            (Some(concept), None, None, Some(secret_item)),
+            (None, Some(programme), Some(secret_paper), None),
+            (None, Some(programme), None, Some(child_of_secret)),
+        ] {
+            diesel::insert_into(integration_links::table)
+                .values((
+                    integration_links::concept_id.eq(k),
+                    integration_links::programme_id.eq(p),
+                    integration_links::paper_id.eq(paper),
+                    integration_links::agenda_item_id.eq(item),
+                    integration_links::role.eq("betrifft"),
+                    integration_links::note.eq(format!("{MARKER}-VERKNUEPFUNG")),
+                    integration_links::created_at.eq(now),
+                ))
+                .execute(c)
+                .expect("link");
+        }
+        insert_file(
+            c,
+            &NewFile {
+                body_id: body.id,
+                name: format!("{MARKER}-KONZEPTENTWURF"),
+                file_name: "k.pdf".into(),
+                mime_type: "application/pdf".into(),
+                size: 1000,
+                sha256: None,
+                storage_path: None,
+                text_content: None,
+                public: false,
+                paper_id: None,
+                meeting_id: None,
+                agenda_item_id: None,
+                created_at: now,
+                updated_at: now,
+                concept_id: Some(concept),
+            },
+        )
+        .expect("concept file");
+    }
     Planted {
         secret_paper,
         secret_item,
@@ -355,7 +410,27 @@ async fn sitemap_paths(app: &TestApp) -> Vec<String> {
 async fn no_public_page_shows_non_public_content() {
     let app = spawn_demo_app().await;
     let planted = plant(&mut app.conn());
-    let paths = sitemap_paths(&app).await;
+    let mut paths = sitemap_paths(&app).await;
+    // the CSV exports of concepts and programmes are public surfaces too
+    let exports: Vec<String> = paths
+        .iter()
+        .filter(|p| {
+            (p.starts_with("/integrationskonzepte/") || p.starts_with("/foerderprogramme/"))
+                && !p.contains('?')
+        })
+        .flat_map(|p| {
+            let mut v = vec![format!("{p}/verknuepfungen.csv")];
+            if p.starts_with("/foerderprogramme/") {
+                v.push(format!("{p}/zuteilungen.csv"));
+            }
+            v
+        })
+        .collect();
+    assert!(
+        exports.len() >= 10,
+        "concepts and programmes are in the sitemap"
+    );
+    paths.extend(exports);
     assert!(
         paths.len() > 100,
         "sitemap covers the demo: {}",

@@ -16,6 +16,10 @@ const berlin = new Intl.DateTimeFormat("de-DE", {
 });
 const out = cal.getAllSubcomponents("vevent").map((v) => {
   const e = new ICAL.Event(v);
+  if (e.startDate.isDate) {
+    // all-day entry (a deadline)
+    return { uid: e.uid, summary: e.summary, all_day: true, date: e.startDate.toString(), description: e.description };
+  }
   const start = e.startDate.toJSDate();
   return {
     uid: e.uid,

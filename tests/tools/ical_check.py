@@ -3,7 +3,7 @@ ical_check.js: uid, summary, status, sequence, start as UTC and as Berlin
 wall time. Used by tests/api/ical.rs."""
 import json
 import sys
-from datetime import timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -13,6 +13,16 @@ berlin = ZoneInfo("Europe/Berlin")
 events = []
 for e in cal.walk("VEVENT"):
     start = e.decoded("DTSTART")
+    if isinstance(start, date) and not isinstance(start, datetime):
+        # all-day entry (a deadline): a DATE value, no time zone needed
+        events.append({
+            "uid": str(e.get("UID")),
+            "summary": str(e.get("SUMMARY")),
+            "all_day": True,
+            "date": start.isoformat(),
+            "description": str(e.get("DESCRIPTION", "")),
+        })
+        continue
     if start.tzinfo is None:
         raise SystemExit("floating DTSTART")
     events.append({
