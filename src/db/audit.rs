@@ -81,6 +81,35 @@ pub fn for_paper(conn: &mut DbConnection, paper_id: i64) -> QueryResult<Vec<Audi
         .load(conn)
 }
 
+/// Record a change of an entity that belongs to no meeting or paper
+/// (integration concepts, funding programmes).
+#[allow(clippy::too_many_arguments)]
+pub fn record_entity(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entity_type: &str,
+    action: &str,
+    entity_id: i64,
+    summary: String,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> QueryResult<()> {
+    record(
+        conn,
+        actor,
+        Change {
+            action,
+            entity_type,
+            entity_id,
+            meeting_id: None,
+            paper_id: None,
+            summary,
+            before,
+            after,
+        },
+    )
+}
+
 /// Entries of one entity (e.g. "Integrationskonzept", 3), newest first.
 pub fn for_entity(
     conn: &mut DbConnection,

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::audit::{self, Actor, Change};
+use super::audit::{self, Actor};
 use super::paper_edit::Saved;
 use super::schema::*;
 use super::{now, DbConnection};
@@ -341,20 +341,7 @@ fn record(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> QueryResult<()> {
-    audit::record(
-        c,
-        actor,
-        Change {
-            action,
-            entity_type: ENTITY,
-            entity_id: id,
-            meeting_id: None,
-            paper_id: None,
-            summary,
-            before,
-            after,
-        },
-    )
+    audit::record_entity(c, actor, ENTITY, action, id, summary, before, after)
 }
 
 pub fn create(c: &mut DbConnection, actor: &Actor, i: &ProgrammeInput) -> QueryResult<i64> {

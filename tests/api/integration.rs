@@ -550,10 +550,36 @@ async fn links_respect_who_takes_part() {
             &[("ziel", &format!("k{coesfeld}")), ("rolle", "betrifft")],
         )
         .await;
-    assert_eq!(p.status, 400);
+    assert_eq!(p.status, 422);
     assert!(p
         .body
         .contains("ist ein Konzept einer anderen Körperschaft"));
+    assert!(
+        p.body.contains("id=\"i-ziel\""),
+        "the paper page with the link form again"
+    );
+    for junk in ["ä1", "", "k", "kx", "z5", "p99999999999999999999"] {
+        let p = kamen
+            .post(
+                &format!("/verwaltung/vorlagen/{report}/integration"),
+                &[("ziel", junk), ("rolle", "betrifft")],
+            )
+            .await;
+        assert_eq!(p.status, 422, "ziel={junk:?}");
+        assert!(
+            p.body
+                .contains("Bitte ein Konzept, Handlungsfeld, Programm oder einen Baustein wählen."),
+            "ziel={junk:?}"
+        );
+    }
+    let p = kamen
+        .post(
+            &format!("/verwaltung/vorlagen/{report}/integration"),
+            &[("ziel", "k-1"), ("rolle", "betrifft")],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Dieses Integrationskonzept gibt es nicht."));
 
     // Coesfeld does not take part in the Kreis Unna's KIM
     let s = Session::login(&app, unna_clerk(&app)).await;

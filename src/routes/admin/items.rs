@@ -613,3 +613,27 @@ pub async fn add_follow_up(
         ),
     }
 }
+
+/// The TOP page again with the reason a link was refused (422).
+pub(super) async fn integration_refused(
+    state: &AppState,
+    me: SessionUser,
+    id: i64,
+    msg: String,
+) -> Result<HttpResponse, AppError> {
+    let m2 = me.clone();
+    let mut p = state
+        .db(move |c| {
+            let (a, m) = item_for(c, &m2, id)?;
+            page(c, &a, &m)
+        })
+        .await?;
+    p.upload_limit_mb = state.settings.upload_limit_mb;
+    p.integration.error = Some(msg);
+    state.render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &Viewer(Some(me)),
+        "admin/items/edit.html",
+        &p,
+    )
+}

@@ -37,6 +37,8 @@ pub struct OptionGroup {
 #[derive(Debug, Serialize, Default)]
 pub struct Panel {
     pub action: String,
+    /// why the last attempt to link was refused (form shown again)
+    pub error: Option<String>,
     pub links: Vec<LinkRow>,
     pub groups: Vec<OptionGroup>,
     pub roles: Vec<Choice>,
@@ -169,6 +171,7 @@ pub fn panel(c: &mut DbConnection, s: Subject) -> Result<Panel, AppError> {
     };
     Ok(Panel {
         action,
+        error: None,
         links,
         groups,
         roles: roles(),
@@ -190,10 +193,12 @@ pub fn role_and_note(f: &Fields, e: &mut Errors) -> (Option<LinkRole>, Option<St
 
 /// "k3", "f7", "p2", "m5" from the select on the paper/TOP page.
 pub fn parse_target(c: &mut DbConnection, raw: &str) -> Result<Option<Target>, AppError> {
-    let (kind, id) = raw.split_at(raw.len().min(1));
-    let Ok(id) = id.parse::<i64>() else {
+    let mut chars = raw.chars();
+    let kind = chars.next().map(String::from).unwrap_or_default();
+    let Ok(id) = chars.as_str().parse::<i64>() else {
         return Ok(None);
     };
+    let kind = kind.as_str();
     Ok(match kind {
         "k" => Some(Target::Concept {
             concept: id,
@@ -296,16 +301,17 @@ fn require_subject(c: &mut DbConnection, me: &SessionUser, s: Subject) -> Result
 }
 
 /// POST from the paper or TOP page: add a link to a concept/programme.
+/// Refusals show the page again (422) with the reason at the form.
 async fn add_for(
     state: web::Data<AppState>,
     s: Subject,
-    back: String,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let Form { user: me, fields } = form;
-    state
+    let m2 = me.clone();
+    let refused = state
         .db(move |c| {
-            require_subject(c, &me, s)?;
+            require_subject(c, &m2, s)?;
             let mut e = Errors::new();
             let target = parse_target(c, fields.get("ziel"))?;
             if target.is_none() {
@@ -322,19 +328,28 @@ async fn add_for(
             }
             match (target, role, e.is_empty()) {
                 (Some(t), Some(r), true) => {
-                    let actor = me.actor();
+                    let actor = m2.actor();
                     db::write_transaction(c, |c| {
                         links::add(c, &actor, s, t, r, note.as_deref()).map_err(AppError::from)
                     })?;
-                    Ok(())
+                    Ok(None)
                 }
-                _ => Err(AppError::bad_request(
-                    e.into_values().collect::<Vec<_>>().join(" "),
-                )),
+                _ => Ok(Some(e.into_values().collect::<Vec<_>>().join(" "))),
             }
         })
         .await?;
-    Ok(redirect(&format!("{back}#integration")))
+    match (refused, s) {
+        (None, Subject::Paper(id)) => {
+            Ok(redirect(&format!("/verwaltung/vorlagen/{id}#integration")))
+        }
+        (None, Subject::Item(id)) => Ok(redirect(&format!("/verwaltung/tops/{id}#integration"))),
+        (Some(msg), Subject::Paper(id)) => {
+            super::papers::integration_refused(&state, me, id, msg).await
+        }
+        (Some(msg), Subject::Item(id)) => {
+            super::items::integration_refused(&state, me, id, msg).await
+        }
+    }
 }
 
 pub async fn add_for_paper(
@@ -344,13 +359,7 @@ pub async fn add_for_paper(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = crate::routes::parse_id(&path)?;
-    add_for(
-        state,
-        Subject::Paper(id),
-        format!("/verwaltung/vorlagen/{id}"),
-        form,
-    )
-    .await
+    add_for(state, Subject::Paper(id), form).await
 }
 
 pub async fn add_for_item(
@@ -360,13 +369,7 @@ pub async fn add_for_item(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = crate::routes::parse_id(&path)?;
-    add_for(
-        state,
-        Subject::Item(id),
-        format!("/verwaltung/tops/{id}"),
-        form,
-    )
-    .await
+    add_for(state, Subject::Item(id), form).await
 }
 
 /// POST: remove a link. Allowed to clerks of the paper's/TOP's body and

@@ -640,3 +640,32 @@ pub async fn consultation_action(
         "/verwaltung/vorlagen/{id}#beratungsfolge"
     )))
 }
+
+/// The paper page again with the reason a link was refused (422).
+pub(super) async fn integration_refused(
+    state: &AppState,
+    me: SessionUser,
+    id: i64,
+    msg: String,
+) -> Result<HttpResponse, AppError> {
+    let m2 = me.clone();
+    let limit = state.settings.upload_limit_mb;
+    let page = state
+        .db(move |c| {
+            let p = paper_for(c, &m2, id)?;
+            let mut page = load_page(c, &m2, Some(&p))?;
+            let (values, originators) = values_of(c, &p)?;
+            page.values = values;
+            page.selected_originators = originators;
+            page.integration.error = Some(msg);
+            page.upload_limit_mb = limit;
+            Ok(page)
+        })
+        .await?;
+    state.render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &Viewer(Some(me)),
+        "admin/papers/form.html",
+        &page,
+    )
+}
