@@ -823,6 +823,39 @@ async fn concepts_are_kept_with_status_history_fields_measures_and_safe_deletion
     assert!(public.contains("Beratungsstelle gegen Diskriminierung"));
     assert!(public.contains("Fortschreibung von"));
 
+    // documents: the public one is listed and downloadable, the draft is not
+    let up = s
+        .upload(
+            &format!("/verwaltung/integrationskonzepte/{id}/dateien"),
+            "konzept.pdf",
+            crate::uploads::pdf("Fortschreibung"),
+            true,
+        )
+        .await;
+    assert_eq!(up.status, 303, "{}", error_text(&up.body));
+    let up = s
+        .upload(
+            &format!("/verwaltung/integrationskonzepte/{id}/dateien"),
+            "entwurf.pdf",
+            crate::uploads::pdf("Entwurf"),
+            false,
+        )
+        .await;
+    assert_eq!(up.status, 303);
+    let public = app.page(&format!("/integrationskonzepte/{id}")).await;
+    assert!(public.contains("Anlage konzept.pdf"));
+    assert!(!public.contains("Anlage entwurf.pdf"));
+    let href = &public[at(&public, "/dateien/")..];
+    let href = &href[..at(href, "\"")];
+    let file = app.get(href).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.content_type, "application/pdf");
+    let own = s.page(&format!("/integrationskonzepte/{id}")).await;
+    assert!(
+        own.contains("Anlage entwurf.pdf"),
+        "the clerk sees the draft"
+    );
+
     // deleting a concept with links asks first and keeps the papers
     let paper = find::paper_by_reference(&mut app.conn(), "2020/142");
     s.post_ok(

@@ -7,7 +7,7 @@ use crate::backoffice_flow::{create_paper, kamen};
 use crate::helpers::{spawn_demo_app, spawn_with, TestDb};
 use crate::session::{add_user, Session};
 
-fn pdf(text: &str) -> Vec<u8> {
+pub fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% {text}\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
 }
 
