@@ -9,6 +9,7 @@ pub mod error;
 pub mod feeds;
 pub mod funding;
 pub mod mail;
+pub mod oparl;
 pub mod page_cache;
 pub mod routes;
 pub mod settings;

@@ -115,6 +115,8 @@ fn storable(headers: &header::HeaderMap) -> bool {
     !private
         && !headers.contains_key(header::SET_COOKIE)
         && !headers.contains_key(header::CONTENT_DISPOSITION)
+        // API answers (OParl) carry CORS headers and their own ETags
+        && !headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN)
 }
 
 pub async fn middleware(

@@ -27,6 +27,40 @@ pub struct Link {
 }
 
 impl Link {
+    /// Links of these agenda items (to live concepts and programmes).
+    pub fn for_items(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Link>> {
+        let links = integration_links::table
+            .filter(integration_links::agenda_item_id.eq_any(ids.to_vec()))
+            .order(integration_links::id)
+            .select(Link::as_select())
+            .load(c)?;
+        Self::live(c, links)
+    }
+
+    /// Links of these papers (to live concepts and programmes).
+    pub fn for_papers(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Link>> {
+        let links = integration_links::table
+            .filter(integration_links::paper_id.eq_any(ids.to_vec()))
+            .order(integration_links::id)
+            .select(Link::as_select())
+            .load(c)?;
+        Self::live(c, links)
+    }
+
+    fn live(c: &mut DbConnection, links: Vec<Link>) -> QueryResult<Vec<Link>> {
+        let cids: Vec<i64> = links.iter().filter_map(|l| l.concept_id).collect();
+        let pids: Vec<i64> = links.iter().filter_map(|l| l.programme_id).collect();
+        let concepts = super::concepts::by_ids(c, &cids)?;
+        let programmes = super::programmes::by_ids(c, &pids)?;
+        Ok(links
+            .into_iter()
+            .filter(|l| {
+                l.concept_id.is_none_or(|k| concepts.contains_key(&k))
+                    && l.programme_id.is_none_or(|p| programmes.contains_key(&p))
+            })
+            .collect())
+    }
+
     pub fn role_label(&self) -> &str {
         LinkRole::from_key(&self.role)
             .map(|r| r.label())

@@ -11,10 +11,19 @@ use crate::error::AppError;
 use crate::routes::parse_id;
 use crate::state::AppState;
 
+#[derive(serde::Deserialize)]
+pub struct DownloadQuery {
+    /// OParl `accessUrl`: always inline (never `attachment`)
+    anzeigen: Option<String>,
+    /// OParl `downloadUrl`: always `attachment`
+    herunterladen: Option<String>,
+}
+
 pub async fn download(
     state: web::Data<AppState>,
     viewer: Viewer,
     path: web::Path<(String, String)>,
+    query: web::Query<DownloadQuery>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path.0)?;
     let v = viewer.clone();
@@ -57,7 +66,13 @@ pub async fn download(
     let bytes = web::block(move || std::fs::read(p))
         .await?
         .map_err(|_| AppError::not_found("Der Inhalt dieser Datei"))?;
-    let inline = file.mime_type == "application/pdf" || file.mime_type.starts_with("image/");
+    let inline = if query.herunterladen.is_some() {
+        false
+    } else {
+        query.anzeigen.is_some()
+            || file.mime_type == "application/pdf"
+            || file.mime_type.starts_with("image/")
+    };
     let mut resp = HttpResponse::Ok();
     resp.insert_header((header::CONTENT_TYPE, file.mime_type.clone()))
         .insert_header((

@@ -13,6 +13,7 @@ mod integration;
 pub(crate) use integration::period as integration_period;
 mod meetings;
 mod minutes;
+mod oparl;
 mod organizations;
 mod papers;
 mod persons;
@@ -86,7 +87,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/abmelden", web::post().to(account::logout))
     .route("/konto", get().to(account::account))
     .route("/konto/passwort", web::post().to(account::change_password))
-    .configure(admin::configure);
+    .configure(admin::configure)
+    .configure(oparl::configure);
 }
 
 async fn health(state: web::Data<crate::state::AppState>) -> Result<HttpResponse, AppError> {

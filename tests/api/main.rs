@@ -20,5 +20,6 @@ mod mail;
 mod members;
 mod migrations;
 mod non_public;
+mod oparl;
 mod pages;
 mod uploads;

@@ -5,15 +5,15 @@ use gremium::db::{self, insert::*, DbConnection};
 
 use crate::helpers::{snippet, spawn_demo_app, TestApp};
 
-const MARKER: &str = "GEHEIMMARKER";
+pub const MARKER: &str = "GEHEIMMARKER";
 
-struct Planted {
+pub struct Planted {
     secret_paper: i64,
     secret_item: i64,
     child_of_secret: i64,
 }
 
-fn plant(c: &mut DbConnection) -> Planted {
+pub fn plant(c: &mut DbConnection) -> Planted {
     db::write_transaction(c, |c| Ok::<_, diesel::result::Error>(plant_rows(c))).expect("plant")
 }
 
