@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod feeds;
 pub mod funding;
+pub mod import;
 pub mod mail;
 pub mod oparl;
 pub mod page_cache;

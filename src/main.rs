@@ -47,6 +47,26 @@ enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// Daten aus einem anderen Ratsinformationssystem übernehmen
+    Import {
+        #[command(subcommand)]
+        action: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// OParl 1.0/1.1: Adresse des System-Objekts (https://…) oder ein
+    /// Verzeichnis mit gespeicherten OParl-JSON-Dateien. Wiederholbar:
+    /// unveränderte Objekte werden übersprungen, von einem Server nur
+    /// Änderungen seit dem letzten erfolgreichen Lauf geholt.
+    Oparl {
+        /// System-URL oder Verzeichnis
+        source: String,
+        /// alles neu holen, auch wenn es einen früheren Lauf gibt
+        #[arg(long)]
+        vollstaendig: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -212,6 +232,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             open_database(&settings).await?;
             println!("Datenbank ist auf dem neuesten Stand.");
         }
+        Command::Import {
+            action:
+                ImportCommand::Oparl {
+                    source,
+                    vollstaendig,
+                },
+        } => import_oparl(&settings, source, vollstaendig).await?,
         Command::Demo { scale } => {
             let (_, pool) = open_database(&settings).await?;
             tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -244,6 +271,107 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await??;
         }
+    }
+    Ok(())
+}
+
+async fn import_oparl(settings: &Settings, source: String, full: bool) -> anyhow::Result<()> {
+    use gremium::import;
+    use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+    let (_, pool) = open_database(settings).await?;
+    let remote = source.starts_with("http://") || source.starts_with("https://");
+    let key = if remote {
+        source.clone()
+    } else {
+        std::fs::canonicalize(&source)
+            .map_err(|e| anyhow::anyhow!("Verzeichnis „{source}“ nicht lesbar: {e}"))?
+            .display()
+            .to_string()
+    };
+    let p2 = pool.clone();
+    let k2 = key.clone();
+    let (run_id, since) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut c = p2.get()?;
+        let since = import::last_success(&mut c, &k2)?;
+        let (id, _) = import::start_run(&mut c, &k2)?;
+        Ok((id, since))
+    })
+    .await??;
+    // progress bars draw only on a terminal
+    let bars = MultiProgress::new();
+    let style = ProgressStyle::with_template("{prefix:>16} [{bar:30}] {pos}/{len}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let index = if remote {
+        let since = (!full)
+            .then_some(since)
+            .flatten()
+            .map(gremium::oparl::datetime);
+        if let Some(s) = &since {
+            println!("Hole Änderungen seit {s} (--vollstaendig holt alles).");
+        }
+        let spinner = bars.add(ProgressBar::new_spinner());
+        spinner.set_prefix("gelesen");
+        let counter = |n: usize| spinner.set_message(format!("{n} Objekte"));
+        let index = import::source::crawl(&source, since.as_deref(), &counter).await;
+        spinner.finish_and_clear();
+        index
+    } else {
+        let dir = std::path::PathBuf::from(&source);
+        tokio::task::spawn_blocking(move || import::source::read_dir(&dir)).await?
+    };
+    let bars2 = bars.clone();
+    let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<import::Summary> {
+        let mut c = pool.get()?;
+        let current: std::sync::Mutex<Option<(String, ProgressBar)>> = std::sync::Mutex::new(None);
+        let progress = |kind: &str, done: usize, total: usize| {
+            if let Ok(mut cur) = current.lock() {
+                if cur.as_ref().is_none_or(|(k, _)| k != kind) {
+                    if let Some((_, b)) = cur.take() {
+                        b.finish();
+                    }
+                    let b = bars2.add(ProgressBar::new(total as u64));
+                    b.set_style(style.clone());
+                    b.set_prefix(kind.to_string());
+                    *cur = Some((kind.to_string(), b));
+                }
+                if let Some((_, b)) = cur.as_ref() {
+                    b.set_position(done as u64);
+                }
+            }
+        };
+        let result = import::import_index(&mut c, &index, &progress);
+        if let Ok(mut cur) = current.lock() {
+            if let Some((_, b)) = cur.take() {
+                b.finish();
+            }
+        }
+        let summary = match result {
+            Ok(s) => s,
+            Err(e) => {
+                let mut s = import::Summary::default();
+                s.problems.push(import::source::Problem {
+                    at: "Import".into(),
+                    what: format!("{e:#}"),
+                });
+                import::finish_run(&mut c, run_id, "fehlgeschlagen", &s)?;
+                return Err(e);
+            }
+        };
+        let status = if summary.seen() == 0 && !summary.problems.is_empty() {
+            "fehlgeschlagen"
+        } else {
+            "ok"
+        };
+        import::finish_run(&mut c, run_id, status, &summary)?;
+        Ok(summary)
+    })
+    .await??;
+    println!("{}", summary.report());
+    if summary.seen() == 0 && !summary.problems.is_empty() {
+        anyhow::bail!(
+            "nichts importiert ({} Probleme, siehe oben)",
+            summary.problems.len()
+        );
     }
     Ok(())
 }

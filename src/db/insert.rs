@@ -18,7 +18,8 @@ macro_rules! insert_fn {
     };
 }
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = bodies)]
 pub struct NewBody {
     pub key: String,
@@ -33,7 +34,8 @@ pub struct NewBody {
 }
 insert_fn!(insert_body, NewBody, bodies);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = legislative_terms)]
 pub struct NewLegislativeTerm {
     pub body_id: i64,
@@ -49,7 +51,8 @@ insert_fn!(
     legislative_terms
 );
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = locations)]
 pub struct NewLocation {
     pub body_id: i64,
@@ -63,7 +66,8 @@ pub struct NewLocation {
 }
 insert_fn!(insert_location, NewLocation, locations);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = organizations)]
 pub struct NewOrganization {
     pub body_id: i64,
@@ -80,7 +84,8 @@ pub struct NewOrganization {
 }
 insert_fn!(insert_organization, NewOrganization, organizations);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = persons)]
 pub struct NewPerson {
     pub body_id: i64,
@@ -95,7 +100,8 @@ pub struct NewPerson {
 }
 insert_fn!(insert_person, NewPerson, persons);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = memberships)]
 pub struct NewMembership {
     pub person_id: i64,
@@ -110,7 +116,8 @@ pub struct NewMembership {
 }
 insert_fn!(insert_membership, NewMembership, memberships);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = meetings)]
 pub struct NewMeeting {
     pub body_id: i64,
@@ -129,7 +136,8 @@ pub struct NewMeeting {
 }
 insert_fn!(insert_meeting, NewMeeting, meetings);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = meeting_organizations)]
 pub struct NewMeetingOrganization {
     pub meeting_id: i64,
@@ -143,7 +151,8 @@ insert_fn!(
     meeting_organizations
 );
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = papers)]
 pub struct NewPaper {
     pub body_id: i64,
@@ -161,7 +170,8 @@ pub struct NewPaper {
 }
 insert_fn!(insert_paper, NewPaper, papers);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = paper_originators)]
 pub struct NewPaperOriginator {
     pub paper_id: i64,
@@ -176,7 +186,8 @@ insert_fn!(
     paper_originators
 );
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = paper_relations)]
 pub struct NewPaperRelation {
     pub paper_id: i64,
@@ -187,7 +198,8 @@ pub struct NewPaperRelation {
 }
 insert_fn!(insert_paper_relation, NewPaperRelation, paper_relations);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = agenda_items)]
 pub struct NewAgendaItem {
     pub meeting_id: i64,
@@ -213,7 +225,8 @@ pub struct NewAgendaItem {
 }
 insert_fn!(insert_agenda_item, NewAgendaItem, agenda_items);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = consultations)]
 pub struct NewConsultation {
     pub paper_id: i64,
@@ -228,7 +241,8 @@ pub struct NewConsultation {
 }
 insert_fn!(insert_consultation, NewConsultation, consultations);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = agenda_item_faction_votes)]
 pub struct NewFactionVote {
     pub agenda_item_id: i64,
@@ -245,7 +259,8 @@ insert_fn!(
     agenda_item_faction_votes
 );
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = agenda_item_person_votes)]
 pub struct NewPersonVote {
     pub agenda_item_id: i64,
@@ -256,7 +271,8 @@ pub struct NewPersonVote {
 }
 insert_fn!(insert_person_vote, NewPersonVote, agenda_item_person_votes);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = follow_ups)]
 pub struct NewFollowUp {
     pub origin_agenda_item_id: i64,
@@ -270,7 +286,8 @@ pub struct NewFollowUp {
 }
 insert_fn!(insert_follow_up, NewFollowUp, follow_ups);
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(treat_none_as_null = true)]
 #[diesel(table_name = files)]
 pub struct NewFile {
     pub body_id: i64,

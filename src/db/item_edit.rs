@@ -93,6 +93,8 @@ pub fn save_result(
         agenda_items::title.eq(&i.title),
         agenda_items::public.eq(i.public),
         agenda_items::outcome.eq(i.outcome.map(|o| o.key())),
+        // a result recorded here replaces the text an import brought
+        agenda_items::result_text.eq(None::<String>),
         agenda_items::votes_yes.eq(i.votes_yes),
         agenda_items::votes_no.eq(i.votes_no),
         agenda_items::votes_abstain.eq(i.votes_abstain),

@@ -229,6 +229,23 @@ where
     })
 }
 
+/// A write transaction that bumps the data version only when `f` reports
+/// that it changed something (batch jobs such as the OParl import, whose
+/// batches may turn out to write nothing).
+pub fn write_transaction_when<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<(T, bool), E>,
+    E: From<diesel::result::Error>,
+{
+    immediate_transaction(conn, |c: &mut DbConnection| -> Result<T, E> {
+        let (v, changed) = f(c)?;
+        if changed {
+            bump_data_version(c)?;
+        }
+        Ok(v)
+    })
+}
+
 /// A write transaction for rows no public page shows (sessions, login
 /// attempts, the mail outbox and its events, form throttling): it does
 /// not bump the data version, so it leaves the page cache alone. Changes

@@ -193,6 +193,8 @@ pub struct AgendaItem {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub version: i32,
+    /// the original result text of an imported item (OParl `result`)
+    pub result_text: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]

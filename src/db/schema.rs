@@ -197,6 +197,7 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         version -> Integer,
+        result_text -> Nullable<Text>,
     }
 }
 
@@ -578,6 +579,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    oparl_imports (id) {
+        id -> BigInt,
+        kind -> Text,
+        oparl_id -> Text,
+        local_id -> BigInt,
+        modified -> Nullable<Text>,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    import_runs (id) {
+        id -> BigInt,
+        source -> Text,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        status -> Text,
+        summary -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(subscriber_organizations -> subscribers (subscriber_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(calendar_tokens -> users (user_id));
@@ -626,4 +649,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     programme_agreements,
     programme_deadlines,
     integration_links,
+    oparl_imports,
+    import_runs,
 );

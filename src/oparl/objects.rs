@@ -384,9 +384,18 @@ pub struct Agenda {
 
 pub fn public_agenda(c: &mut DbConnection, meeting_ids: &[i64]) -> R<Agenda> {
     let all = crate::db::agenda_items::for_meetings(c, meeting_ids)?;
-    let numbers = crate::views::agenda::numbers(&all);
+    // numbers and tree order are per meeting
+    let mut by_meeting: HashMap<i64, Vec<AgendaItem>> = HashMap::new();
+    for a in &all {
+        by_meeting.entry(a.meeting_id).or_default().push(a.clone());
+    }
+    let mut numbers = HashMap::new();
+    let mut tree = HashMap::new();
+    for items in by_meeting.values() {
+        numbers.extend(crate::views::agenda::numbers(items));
+        tree.extend(crate::views::agenda::tree_order(items));
+    }
     let visible = crate::views::agenda::visible_ids(&all, Audience::Public);
-    let tree = crate::views::agenda::tree_order(&all);
     let mut items: Vec<AgendaItem> = all
         .into_iter()
         .filter(|a| visible.contains(&a.id))
@@ -548,6 +557,10 @@ pub fn meetings(c: &mut DbConnection, urls: &Urls, rows: &[Meeting], opts: Opts)
 /// The `result` string: outcome label and tally, e.g.
 /// "einstimmig beschlossen (Ja 14, Nein 0, Enthaltung 0)".
 pub fn result_text(a: &AgendaItem) -> Option<String> {
+    // an imported item keeps the text its source system wrote
+    if let Some(t) = a.result_text.as_deref().filter(|t| !t.trim().is_empty()) {
+        return Some(t.to_string());
+    }
     let label = a.outcome.as_deref().and_then(Outcome::from_key)?.label();
     let tally: Vec<String> = [
         ("Ja", a.votes_yes),

@@ -420,6 +420,7 @@ mod tests {
             updated_at: t,
             deleted_at: None,
             version: 1,
+            result_text: None,
         }
     }
 

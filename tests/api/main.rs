@@ -21,5 +21,6 @@ mod members;
 mod migrations;
 mod non_public;
 mod oparl;
+mod oparl_import;
 mod pages;
 mod uploads;

@@ -1,0 +1,350 @@
+//! Free texts of other systems mapped to our vocabulary: results and
+//! tallies, paper types, consultation and membership roles, organization
+//! kinds, dates. Only unambiguous texts are mapped; the rest stays text.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+use crate::domain::{
+    BodyKind, ConsultationRole, MembershipRole, OrganizationKind, Outcome, PaperType,
+};
+
+/// The outcome a result text states, if it is unambiguous.
+pub fn outcome(result: &str) -> Option<Outcome> {
+    let r = result.to_lowercase();
+    let has = |s: &str| r.contains(s);
+    if r.trim().is_empty() {
+        return None;
+    }
+    // our own export: "<label> (Ja 1, …)"
+    let head = r.split(" (").next().unwrap_or(&r).trim();
+    if let Some(o) = Outcome::ALL
+        .iter()
+        .find(|o| o.label().to_lowercase() == head)
+    {
+        return Some(*o);
+    }
+    let o = if has("abgelehnt") && !has("nicht abgelehnt") {
+        Outcome::Rejected
+    } else if has("zurückgezogen") || has("zurueckgezogen") {
+        Outcome::Withdrawn
+    } else if has("vertagt") || has("wiedervorlage") {
+        Outcome::Deferred
+    } else if has("abgesetzt") {
+        Outcome::Removed
+    } else if has("verwiesen") {
+        Outcome::Referred
+    } else if has("geändert") || has("geaendert") || has("mit änderungen") || has("geändertem") {
+        if has("beschlossen") || has("zugestimmt") {
+            Outcome::AdoptedAmended
+        } else {
+            return None;
+        }
+    } else if has("einstimmig") && (has("beschlossen") || has("zugestimmt") || has("angenommen")) {
+        Outcome::AdoptedUnanimously
+    } else if has("mehrheitlich") && (has("beschlossen") || has("zugestimmt") || has("angenommen"))
+    {
+        Outcome::AdoptedByMajority
+    } else if has("beschlossen")
+        || has("zugestimmt")
+        || has("zustimmung")
+        || has("genehmigt")
+        || has("angenommen")
+    {
+        Outcome::Adopted
+    } else if has("empfehl") || has("empfohlen") {
+        Outcome::Recommended
+    } else if has("kenntnis") {
+        Outcome::Noted
+    } else if has("vorberaten") || has("beraten") || has("behandelt") {
+        Outcome::Discussed
+    } else {
+        return None;
+    };
+    Some(o)
+}
+
+/// Tally written as text: "13 Ja-Stimmen, 0 Enthaltungen, 0 Nein-Stimmen",
+/// "Ja 14, Nein 0, Enthaltung 1", "11 Ja, 1 Nein". (yes, no, abstain).
+pub fn tally(result: &str) -> (Option<i32>, Option<i32>, Option<i32>) {
+    let words: Vec<String> = result
+        .replace(['(', ')', ',', ';', ':', '.', '/'], " ")
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    let kind = |w: &str| {
+        let w = w.trim_end_matches(['-']);
+        if w.starts_with("ja") {
+            Some(0)
+        } else if w.starts_with("nein") {
+            Some(1)
+        } else if w.starts_with("enthaltung") || w.starts_with("stimmenthaltung") {
+            Some(2)
+        } else {
+            None
+        }
+    };
+    // "Ja 14, Nein 0" (word first) or "13 Ja-Stimmen, 0 Nein" (number first)
+    let first_number = words.iter().position(|w| w.parse::<i32>().is_ok());
+    let first_word = words.iter().position(|w| kind(w).is_some());
+    let word_first = matches!((first_word, first_number), (Some(w), Some(n)) if w < n);
+    let mut out = [None, None, None];
+    for (i, w) in words.iter().enumerate() {
+        let Ok(n) = w.parse::<i32>() else { continue };
+        if !(0..=10_000).contains(&n) {
+            continue;
+        }
+        let k = if word_first {
+            i.checked_sub(1)
+                .and_then(|j| words.get(j))
+                .and_then(|x| kind(x))
+        } else {
+            words.get(i + 1).and_then(|x| kind(x))
+        };
+        if let Some(k) = k {
+            if out[k].is_none() {
+                out[k] = Some(n);
+            }
+        }
+    }
+    (out[0], out[1], out[2])
+}
+
+pub fn paper_type(label: Option<&str>) -> PaperType {
+    let l = label.unwrap_or("").to_lowercase();
+    if let Some(t) = PaperType::ALL
+        .iter()
+        .find(|t| t.label().to_lowercase() == l)
+    {
+        return *t;
+    }
+    if l.contains("beantwortung") {
+        PaperType::Answer
+    } else if l.contains("anfrage") {
+        PaperType::Inquiry
+    } else if l.contains("ergänzungsvorlage") {
+        PaperType::Supplement
+    } else if l.contains("antrag") {
+        PaperType::Motion
+    } else if l.contains("mitteilung")
+        || l.contains("informationsvorlage")
+        || l.contains("kenntnis")
+    {
+        PaperType::Information
+    } else if l.contains("stellungnahme") {
+        PaperType::Statement
+    } else if l.contains("beschlussvorlage") || l.contains("vorlage") || l.contains("drucksache") {
+        PaperType::Resolution
+    } else {
+        PaperType::Report
+    }
+}
+
+pub fn consultation_role(label: Option<&str>) -> ConsultationRole {
+    let l = label.unwrap_or("").to_lowercase();
+    if let Some(r) = ConsultationRole::ALL
+        .iter()
+        .find(|r| r.label().to_lowercase() == l)
+    {
+        return *r;
+    }
+    if l.contains("entscheid") || l.contains("beschluss") {
+        ConsultationRole::Decision
+    } else if l.contains("kenntnis") {
+        ConsultationRole::Notice
+    } else if l.contains("anhörung") || l.contains("anhoerung") {
+        ConsultationRole::Hearing
+    } else {
+        ConsultationRole::Preliminary
+    }
+}
+
+pub fn membership_role(label: Option<&str>) -> MembershipRole {
+    let l = label.unwrap_or("").to_lowercase();
+    if let Some(r) = MembershipRole::ALL
+        .iter()
+        .find(|r| r.label().to_lowercase() == l)
+    {
+        return *r;
+    }
+    if l.contains("stellv") && l.contains("vorsitz") {
+        MembershipRole::ViceChair
+    } else if l.contains("vorsitz") {
+        MembershipRole::Chair
+    } else if l.contains("sachkundig") {
+        MembershipRole::CitizenMember
+    } else if l.contains("beratend") {
+        MembershipRole::Advisory
+    } else if l.contains("stellv") || l.contains("vertreter") {
+        MembershipRole::Deputy
+    } else {
+        MembershipRole::Member
+    }
+}
+
+/// Organization kind from organizationType/classification; `holds
+/// meetings` decides for organizations that say nothing.
+pub fn organization_kind(
+    org_type: Option<&str>,
+    classification: Option<&str>,
+    holds_meetings: bool,
+) -> OrganizationKind {
+    let t = org_type.unwrap_or("").to_lowercase();
+    let c = classification.unwrap_or("").to_lowercase();
+    let any = |s: &str| t.contains(s) || c.contains(s);
+    if any("fraktion") || any("partei") {
+        OrganizationKind::Faction
+    } else if any("parlament")
+        || c == "rat"
+        || any("gemeinderat")
+        || any("stadtrat")
+        || any("kreistag")
+        || any("städteregionstag")
+    {
+        OrganizationKind::Council
+    } else if any("beirat") || any("integrationsrat") {
+        OrganizationKind::AdvisoryBoard
+    } else if any("verwaltung") || any("dienststelle") || any("referat") || any("amt") {
+        OrganizationKind::Department
+    } else if any("extern") || any("institution") {
+        OrganizationKind::External
+    } else if any("gremi") || any("ausschuss") || any("kommission") || holds_meetings {
+        OrganizationKind::Committee
+    } else {
+        OrganizationKind::External
+    }
+}
+
+pub fn body_kind(classification: Option<&str>) -> BodyKind {
+    let c = classification.unwrap_or("").to_lowercase();
+    BodyKind::ALL
+        .iter()
+        .find(|k| k.label().to_lowercase() == c)
+        .copied()
+        .unwrap_or(if c.contains("kreis") {
+            BodyKind::Kreis
+        } else if c.contains("gemeinde") {
+            BodyKind::Gemeinde
+        } else {
+            BodyKind::Stadt
+        })
+}
+
+/// A date-time with offset (or `Z`) as UTC; a bare date as midnight Berlin.
+pub fn datetime(s: &str) -> Option<NaiveDateTime> {
+    crate::oparl::parse_datetime(s).or_else(|| {
+        DateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S%.f%:z")
+            .ok()
+            .map(|t| t.naive_utc())
+    })
+}
+
+/// A date; date-times where dates belong give their (Berlin) date.
+pub fn date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .or_else(|| datetime(s).map(|t| crate::views::berlin(t).date_naive()))
+        .or_else(|| NaiveDate::parse_from_str(s, "%d.%m.%Y").ok())
+}
+
+/// "pdf" → "application/pdf"; full types stay.
+pub fn mime(raw: Option<&str>, file_name: &str) -> String {
+    let r = raw.unwrap_or("").trim().to_lowercase();
+    if r.contains('/') {
+        return r;
+    }
+    let ext = if r.is_empty() {
+        file_name.rsplit('.').next().unwrap_or("").to_lowercase()
+    } else {
+        r
+    };
+    mime_guess::from_ext(&ext)
+        .first_raw()
+        .unwrap_or("application/octet-stream")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_and_tallies() {
+        assert_eq!(
+            outcome("einstimmig beschlossen"),
+            Some(Outcome::AdoptedUnanimously)
+        );
+        assert_eq!(
+            outcome("einstimmig zugestimmt"),
+            Some(Outcome::AdoptedUnanimously)
+        );
+        assert_eq!(outcome("mehrheitlich abgelehnt"), Some(Outcome::Rejected));
+        assert_eq!(outcome("Kenntnisnahme"), Some(Outcome::Noted));
+        assert_eq!(
+            outcome("verwiesen in Fachausschuss"),
+            Some(Outcome::Referred)
+        );
+        assert_eq!(
+            outcome("Beschlossen mit geändertem Beschlusstext"),
+            Some(Outcome::AdoptedAmended)
+        );
+        assert_eq!(outcome("vertagt"), Some(Outcome::Deferred));
+        assert_eq!(outcome("gewählt"), None);
+        assert_eq!(outcome("keine Abstimmung"), None);
+        assert_eq!(
+            outcome("einstimmig beschlossen (Ja 14, Nein 0, Enthaltung 0)"),
+            Some(Outcome::AdoptedUnanimously)
+        );
+        assert_eq!(
+            tally("13 Ja-Stimmen, 0 Enthaltungen, 0 Nein-Stimmen"),
+            (Some(13), Some(0), Some(0))
+        );
+        assert_eq!(
+            tally("11 Ja-Stimmen, 0 Enthaltungen, 1 Nein-Stimme"),
+            (Some(11), Some(1), Some(0))
+        );
+        assert_eq!(
+            tally("einstimmig beschlossen (Ja 14, Nein 0, Enthaltung 1)"),
+            (Some(14), Some(0), Some(1))
+        );
+        assert_eq!(
+            tally("einstimmig, 1 Enthaltung CDU-Fraktion"),
+            (None, None, Some(1))
+        );
+        assert_eq!(tally("vertagt"), (None, None, None));
+    }
+
+    #[test]
+    fn vocabulary() {
+        assert_eq!(paper_type(Some("Beschlussvorlage")), PaperType::Resolution);
+        assert_eq!(
+            paper_type(Some("Informationsvorlage")),
+            PaperType::Information
+        );
+        assert_eq!(
+            paper_type(Some("Änderungs-/Ergänzungsantrag")),
+            PaperType::Motion
+        );
+        assert_eq!(
+            paper_type(Some("Beantwortung einer Anfrage")),
+            PaperType::Answer
+        );
+        assert_eq!(
+            consultation_role(Some("Entscheidung")),
+            ConsultationRole::Decision
+        );
+        assert_eq!(
+            consultation_role(Some("unbekannt")),
+            ConsultationRole::Preliminary
+        );
+        assert_eq!(
+            date("2021-02-23T17:00:00+01:00"),
+            NaiveDate::from_ymd_opt(2021, 2, 23)
+        );
+        assert_eq!(mime(Some("pdf"), "x"), "application/pdf");
+        assert_eq!(
+            mime(None, "a.docx"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        );
+    }
+}
