@@ -347,4 +347,33 @@ mod tests {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         );
     }
+
+    #[test]
+    fn ids_that_are_not_the_working_url() {
+        use super::super::source::rebase_rule;
+        assert_eq!(
+            rebase_rule(
+                "https://web1.karlsruhe.de/oparl/system",
+                "https://web1.karlsruhe.de/ris/oparl/system"
+            ),
+            Some((
+                "https://web1.karlsruhe.de/".to_string(),
+                "https://web1.karlsruhe.de/ris/".to_string()
+            ))
+        );
+        let (from, to) = rebase_rule(
+            "http://ris.example/oparl/system",
+            "https://ris.example/oparl/system",
+        )
+        .expect("rule");
+        let id = "http://ris.example/oparl/paper/7";
+        assert_eq!(
+            format!("{to}{}", &id[from.len()..]),
+            "https://ris.example/oparl/paper/7"
+        );
+        assert_eq!(
+            rebase_rule("https://a/oparl/system", "https://a/oparl/system/"),
+            None
+        );
+    }
 }

@@ -356,13 +356,33 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
     let Some(system) = fetch(&client, system_url, &mut index, &mut fetched).await else {
         return index;
     };
+    // ids that are not the working URL (Karlsruhe: …/oparl/… vs …/ris/oparl/…):
+    // learn the rewrite from the System's own id and apply it to every fetch
+    let rebase = system
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|id| rebase_rule(id, system_url));
+    if let Some((from, to)) = &rebase {
+        index.problem(
+            system_url,
+            format!(
+                "ids weichen von den abrufbaren Adressen ab: {from}… wird über {to}… abgerufen"
+            ),
+        );
+    }
+    let fix = |u: &str| -> String {
+        match &rebase {
+            Some((from, to)) if u.starts_with(from.as_str()) => format!("{to}{}", &u[from.len()..]),
+            _ => u.to_string(),
+        }
+    };
     let body_list = system
         .get("body")
         .and_then(Value::as_str)
         .map(str::to_string);
     let mut lists: VecDeque<(String, Option<&'static str>)> = VecDeque::new();
     if let Some(url) = body_list {
-        lists.push_back((url, Some("Body")));
+        lists.push_back((fix(&url), Some("Body")));
     } else {
         index.problem(system_url, "System ohne body-Liste");
     }
@@ -399,12 +419,12 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
                     ("paper", "Paper"),
                 ] {
                     if let Some(u) = b.get(field).and_then(Value::as_str) {
-                        lists.push_back((with_since(u), Some(t)));
+                        lists.push_back((with_since(&fix(u)), Some(t)));
                     }
                 }
             }
         }
-        if let Some(n) = next {
+        if let Some(n) = next.map(|n| fix(&n)) {
             if fetched.contains(&n) {
                 index.problem(
                     &url,
@@ -421,20 +441,45 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
         let missing = missing_references(&index);
         let missing: Vec<(String, &'static str)> = missing
             .into_iter()
-            .filter(|(u, _)| !fetched.contains(u))
+            .filter(|(u, _)| !fetched.contains(&fix(u)))
             .collect();
         if missing.is_empty() || rounds > 3 {
             break;
         }
         rounds += 1;
         for (url, kind) in missing {
-            if let Some(doc) = fetch(&client, &url, &mut index, &mut fetched).await {
+            if let Some(doc) = fetch(&client, &fix(&url), &mut index, &mut fetched).await {
                 index.add_document(doc, Some(kind), &url);
                 progress(index.objects.len());
             }
         }
     }
     index
+}
+
+/// When an object's id differs from the URL it was fetched from only in
+/// a prefix, the rule (id prefix, working prefix) that maps one to the other.
+pub fn rebase_rule(id: &str, fetched_from: &str) -> Option<(String, String)> {
+    let (id, url) = (id.trim_end_matches('/'), fetched_from.trim_end_matches('/'));
+    if id == url {
+        return None;
+    }
+    let common = id
+        .bytes()
+        .rev()
+        .zip(url.bytes().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // the shared tail, cut back to whole path segments ("/oparl/system")
+    let tail = &id[id.len() - common..];
+    let start = tail.find('/')?;
+    let common = common - start;
+    if common <= 1 {
+        return None;
+    }
+    let from = format!("{}/", &id[..id.len() - common]);
+    let to = format!("{}/", &url[..url.len() - common]);
+    (from != to).then_some((from, to))
 }
 
 /// References to objects the import needs but the index lacks.

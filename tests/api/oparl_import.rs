@@ -484,9 +484,48 @@ async fn export_import_export_gives_the_same_data() {
         .select(papers::title)
         .load(&mut b.conn())
         .expect("titles");
-    assert_eq!(titles, vec!["Integrationskonzept der Stadt Kamen (geänderter Titel)".to_string()]);
+    assert_eq!(
+        titles,
+        vec!["Integrationskonzept der Stadt Kamen (geänderter Titel)".to_string()]
+    );
     let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("Paper")).collect();
     assert_eq!(lines.len(), 1);
     let cols: Vec<&str> = lines[0].split_whitespace().collect();
     assert_eq!(cols[2], "1", "exactly one paper changed: {out}");
+}
+
+/// A server whose ids are not its working URLs (as Karlsruhe's: ids under
+/// `/oparl/…`, API under `/ris/oparl/…`): the importer learns the rewrite
+/// from the System object and still gets every object.
+#[tokio::test]
+async fn ids_that_are_not_the_working_urls_are_rewritten() {
+    let port = crate::helpers::free_port();
+    let a = crate::helpers::spawn_with(TestDb::new(), true, |s| {
+        s.bind = format!("127.0.0.1:{port}");
+        // ids claim a path prefix the server does not serve
+        s.public_url = Some(format!("http://127.0.0.1:{port}/alt"));
+    })
+    .await;
+    let (s, system, _) = {
+        let r = reqwest::get(format!("{}/oparl/v1.1/system", a.address))
+            .await
+            .expect("GET");
+        (
+            r.status().as_u16(),
+            r.json::<Value>().await.expect("json"),
+            (),
+        )
+    };
+    assert_eq!(s, 200);
+    assert!(system["id"].as_str().unwrap_or("").contains("/alt/oparl/"));
+    let db = TestDb::new();
+    let (ok, out, err) = import(&db.url, &format!("{}/oparl/v1.1/system", a.address)).await;
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("ids weichen von den abrufbaren Adressen ab"),
+        "{out}"
+    );
+    let c = &mut db.connect();
+    assert!(count(c, "meetings") >= 15, "{out}");
+    assert!(count(c, "papers") >= 9, "{out}");
 }
