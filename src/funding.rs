@@ -242,6 +242,19 @@ pub fn check(frame: Frame, shares: &[Share]) -> Vec<String> {
             }
         }
     }
+    for s in shares.iter().filter(|s| s.pool.is_none()) {
+        if let (Some(a), Some(c), Some(w)) = (s.agreed, s.computed, s.waived) {
+            if a > c - w {
+                out.push(format!(
+                    "{}: vereinbart sind {} Stellen, nach dem Verzicht von {} bleiben nur {}.",
+                    s.participant,
+                    fte(a),
+                    fte(w),
+                    fte(c - w)
+                ));
+            }
+        }
+    }
     let sum: i64 = shares.iter().filter_map(|s| s.agreed).sum();
     if let Some(total) = frame.total {
         if sum > total {
@@ -414,5 +427,13 @@ mod tests {
             vec![Some(100), Some(100), Some(50), Some(100)],
             "Kamen 1,0, Bergkamen 1,0, Bönen 0,5; Lünen keeps 1,47 → 1,0"
         );
+        // a waiver is not counted twice: Lünen cannot keep 1,5 after giving 0,29
+        let mut twice = shares.clone();
+        for (s, a) in twice.iter_mut().zip([100, 100, 50, 150]) {
+            s.agreed = Some(a);
+        }
+        let problems = check(frame, &twice);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("Lünen: vereinbart sind 1,5 Stellen"));
     }
 }

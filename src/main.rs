@@ -320,6 +320,7 @@ async fn import_oparl(settings: &Settings, source: String, full: bool) -> anyhow
         tokio::task::spawn_blocking(move || import::source::read_dir(&dir)).await?
     };
     let bars2 = bars.clone();
+    let incomplete = index.incomplete;
     let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<import::Summary> {
         let mut c = pool.get()?;
         let current: std::sync::Mutex<Option<(String, ProgressBar)>> = std::sync::Mutex::new(None);
@@ -357,8 +358,11 @@ async fn import_oparl(settings: &Settings, source: String, full: bool) -> anyhow
                 return Err(e);
             }
         };
+        // an incomplete crawl must not be the start of the next incremental run
         let status = if summary.seen() == 0 && !summary.problems.is_empty() {
             "fehlgeschlagen"
+        } else if incomplete {
+            "unvollständig"
         } else {
             "ok"
         };
@@ -367,6 +371,9 @@ async fn import_oparl(settings: &Settings, source: String, full: bool) -> anyhow
     })
     .await??;
     println!("{}", summary.report());
+    if incomplete {
+        println!("Nicht alle Listen konnten gelesen werden: Der nächste Lauf holt wieder alles, nicht nur Änderungen.");
+    }
     if summary.seen() == 0 && !summary.problems.is_empty() {
         anyhow::bail!(
             "nichts importiert ({} Probleme, siehe oben)",

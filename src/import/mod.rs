@@ -173,6 +173,15 @@ fn times(v: &Value) -> (NaiveDateTime, NaiveDateTime) {
     (created, modified)
 }
 
+/// `modified` of an object; objects without one are compared by content.
+fn modified_of(v: &Value) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    text(v, "modified").or_else(|| {
+        let digest = Sha256::digest(v.to_string().as_bytes());
+        Some(format!("#{}", &hex::encode(digest)[..24]))
+    })
+}
+
 fn is_deleted(v: &Value) -> bool {
     v.get("deleted").and_then(Value::as_bool).unwrap_or(false)
 }
@@ -299,7 +308,7 @@ fn run_kind<T>(
                 let Some(v) = ctx.index.objects.get(*id) else {
                     return false;
                 };
-                let modified = text(v, "modified");
+                let modified = modified_of(v);
                 let same = ctx
                     .known
                     .map
@@ -324,7 +333,7 @@ fn run_kind<T>(
                     let Some(v) = ctx.index.objects.get(*id) else {
                         continue;
                     };
-                    let modified = text(v, "modified");
+                    let modified = modified_of(v);
                     let existing = ctx.known.local(kind, id);
                     if is_deleted(v) {
                         if let Some(l) = existing {
@@ -983,6 +992,20 @@ fn meetings_and_items(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()>
                     .get(&(meeting, head.trim_end_matches('.').to_string()))
             })
             .copied();
+        // "3.1" without "3" in this run: keep the parent it already has
+        let parent = match (parent, number.trim_end_matches('.').contains('.')) {
+            (None, true) => match ctx
+                .known
+                .local("AgendaItem", &text(v, "id").unwrap_or_default())
+            {
+                Some(l) => agenda_items::table
+                    .find(l)
+                    .select(agenda_items::parent_id)
+                    .first::<Option<i64>>(c)?,
+                None => None,
+            },
+            (p, _) => p,
+        };
         let result = text(v, "result");
         let outcome = text(v, "gremium:outcome")
             .and_then(|k| crate::domain::Outcome::from_key(&k))
@@ -1054,12 +1077,30 @@ fn meetings_and_items(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()>
     };
     let update =
         &|c: &mut DbConnection, id: i64, r: &(NewAgendaItem, Option<String>)| -> QueryResult<()> {
+            // only what OParl carries; a TOP a clerk made non-public stays so,
+            // minutes, deferral links and the Nachtrag mark stay as they are
+            let a = &r.0;
             diesel::update(agenda_items::table.find(id))
-                .set(&r.0)
+                .set((
+                    agenda_items::meeting_id.eq(a.meeting_id),
+                    agenda_items::parent_id.eq(a.parent_id),
+                    agenda_items::position.eq(a.position),
+                    agenda_items::title.eq(&a.title),
+                    agenda_items::outcome.eq(&a.outcome),
+                    agenda_items::votes_yes.eq(a.votes_yes),
+                    agenda_items::votes_no.eq(a.votes_no),
+                    agenda_items::votes_abstain.eq(a.votes_abstain),
+                    agenda_items::votes_absent.eq(a.votes_absent),
+                    agenda_items::resolution_text.eq(&a.resolution_text),
+                    agenda_items::result_text.eq(&r.1),
+                    agenda_items::updated_at.eq(a.updated_at),
+                ))
                 .execute(c)?;
-            diesel::update(agenda_items::table.find(id))
-                .set(agenda_items::result_text.eq(&r.1))
-                .execute(c)?;
+            if !a.public {
+                diesel::update(agenda_items::table.find(id))
+                    .set(agenda_items::public.eq(false))
+                    .execute(c)?;
+            }
             Ok(())
         };
     let mut after =
@@ -1365,7 +1406,20 @@ fn files(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()> {
         &ids,
         &mut plan,
         &insert_file,
-        update_row!(files, NewFile),
+        &|c: &mut DbConnection, id: i64, f: &NewFile| {
+            // metadata only: a file a clerk made non-public stays non-public
+            diesel::update(files::table.find(id))
+                .set((
+                    files::name.eq(&f.name),
+                    files::file_name.eq(&f.file_name),
+                    files::mime_type.eq(&f.mime_type),
+                    files::size.eq(f.size),
+                    files::text_content.eq(&f.text_content),
+                    files::updated_at.eq(f.updated_at),
+                ))
+                .execute(c)
+                .map(|_| ())
+        },
         soft_delete!(files),
         &mut no_after,
     )?;

@@ -28,6 +28,9 @@ pub struct Index {
     pub problems: Vec<Problem>,
     /// documents read (files or HTTP answers)
     pub documents: usize,
+    /// a list page could not be read: later pages are missing, so the
+    /// next run must not start from this run's time
+    pub incomplete: bool,
 }
 
 pub const TYPES: &[&str] = &[
@@ -398,6 +401,7 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
             continue;
         }
         let Some(doc) = fetch(&client, &url, &mut index, &mut fetched).await else {
+            index.incomplete = true;
             continue;
         };
         let next = doc

@@ -68,7 +68,9 @@ pub fn date(d: NaiveDate) -> String {
 /// Parse an OParl filter value: a full date-time with offset (also `Z`);
 /// a bare date is read as midnight Berlin time. Returns UTC.
 pub fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
-    let s = raw.trim();
+    // an unencoded "+" of the offset arrives as a space
+    let fixed = raw.trim().replace(' ', "+");
+    let s = fixed.as_str();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.naive_utc());
     }

@@ -375,11 +375,15 @@ pub async fn body_sub_list(
                 )
             }
             "consultation" => {
-                let public_papers: Vec<i64> = papers::table
+                // consultations of deleted papers only as deleted stubs
+                let mut q = papers::table
                     .filter(papers::body_id.eq(body.id))
                     .filter(papers::public.eq(true))
-                    .select(papers::id)
-                    .load(c)?;
+                    .into_boxed();
+                if !p.with_deleted() {
+                    q = q.filter(papers::deleted_at.is_null());
+                }
+                let public_papers: Vec<i64> = q.select(papers::id).load(c)?;
                 let base = || {
                     window!(
                         consultations::table
@@ -393,8 +397,33 @@ pub async fn body_sub_list(
                 (t, objects::consultation_values(c, urls, &rows, true)?, None)
             }
             "file" => {
-                let hidden_i = hidden_items(c, body.id)?;
-                let hidden_p = hidden_papers(c, body.id)?;
+                // as the portal: no files of hidden or deleted papers, TOPs, meetings
+                let mut hidden_i = hidden_items(c, body.id)?;
+                hidden_i.extend(
+                    agenda_items::table
+                        .inner_join(meetings::table)
+                        .filter(meetings::body_id.eq(body.id))
+                        .filter(
+                            agenda_items::deleted_at
+                                .is_not_null()
+                                .or(meetings::deleted_at.is_not_null()),
+                        )
+                        .select(agenda_items::id)
+                        .load::<i64>(c)?,
+                );
+                let mut hidden_p = hidden_papers(c, body.id)?;
+                hidden_p.extend(
+                    papers::table
+                        .filter(papers::body_id.eq(body.id))
+                        .filter(papers::deleted_at.is_not_null())
+                        .select(papers::id)
+                        .load::<i64>(c)?,
+                );
+                let gone_meetings: Vec<i64> = meetings::table
+                    .filter(meetings::body_id.eq(body.id))
+                    .filter(meetings::deleted_at.is_not_null())
+                    .select(meetings::id)
+                    .load(c)?;
                 let base = || {
                     window!(
                         files::table
@@ -404,7 +433,12 @@ pub async fn body_sub_list(
                             .filter(
                                 files::paper_id
                                     .is_null()
-                                    .or(files::paper_id.ne_all(hidden_p.clone()))
+                                    .or(files::paper_id.ne_all(hidden_p.clone())),
+                            )
+                            .filter(
+                                files::meeting_id
+                                    .is_null()
+                                    .or(files::meeting_id.ne_all(gone_meetings.clone())),
                             )
                             .filter(
                                 files::agenda_item_id

@@ -386,6 +386,18 @@ async fn pooling_follows_the_rules_and_explains_every_violation() {
         "nothing stored after refusals"
     );
 
+    // only bodies of the programme's area can have an allocation
+    let coesfeld = gremium::db::bodies::find_by_key(&mut app.conn(), "kreis-coesfeld")
+        .expect("q")
+        .expect("Coesfeld")
+        .id
+        .to_string();
+    let mut rows = mittelkreis_rows(["1,0", "1,0", "0,5", "1,0"]);
+    rows[1].1 = coesfeld;
+    let p = post_rows(&s, &app, kim, &rows, "speichern").await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("gehört nicht zum Gebiet dieses Programms"));
+
     // the valid distribution is saved
     let p = post_rows(
         &s,

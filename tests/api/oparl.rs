@@ -295,6 +295,36 @@ async fn results_tallies_deferrals_and_http_details() {
         .expect("file");
     let (s, f, _) = json(&app, &format!("/oparl/v1.1/file/{file}")).await;
     assert_eq!(s, 200);
+    // a file of a TOP that was taken off the agenda leaves the file list
+    let (top, _) = find::item_by_title(
+        &mut app.conn(),
+        "Teilnahme am Förderprogramm „Kommunales Integrationsmanagement“ – Weiterleitungsvertrag",
+    );
+    let up = clerk
+        .upload(
+            &format!("/verwaltung/tops/{top}/dateien"),
+            "top.pdf",
+            crate::uploads::pdf("TOP-Anlage"),
+            true,
+        )
+        .await;
+    assert_eq!(up.status, 303);
+    let kamen = crate::backoffice_flow::kamen(&app);
+    let files_list = format!("/oparl/v1.1/body/{kamen}/file?limit=500");
+    assert!(json(&app, &files_list)
+        .await
+        .1
+        .to_string()
+        .contains("Anlage top.pdf"));
+    diesel::update(agenda_items::table.find(top))
+        .set(agenda_items::deleted_at.eq(Some(gremium::db::now())))
+        .execute(&mut app.conn())
+        .expect("remove TOP");
+    assert!(!json(&app, &files_list)
+        .await
+        .1
+        .to_string()
+        .contains("Anlage top.pdf"));
     for (key, attachment) in [("accessUrl", false), ("downloadUrl", true)] {
         let u = f[key].as_str().expect(key);
         let r = reqwest::get(u).await.expect("file GET");

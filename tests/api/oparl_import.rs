@@ -142,6 +142,34 @@ async fn the_karlsruhe_subset_imports_with_every_skip_explained_and_a_second_run
         .map(|c| c["new"].as_i64().unwrap_or(0) + c["updated"].as_i64().unwrap_or(0))
         .sum();
     assert_eq!(written, 0, "{out}");
+
+    // a TOP a clerk made non-public stays non-public when the source changes it
+    let (item, oparl_id): (i64, String) = oparl_imports::table
+        .filter(oparl_imports::kind.eq("AgendaItem"))
+        .select((oparl_imports::local_id, oparl_imports::oparl_id))
+        .first(c)
+        .expect("an imported item");
+    diesel::update(agenda_items::table.find(item))
+        .set((
+            agenda_items::public.eq(false),
+            agenda_items::minutes_text.eq(Some("Vermerk")),
+        ))
+        .execute(c)
+        .expect("clerk edit");
+    diesel::update(oparl_imports::table.filter(oparl_imports::oparl_id.eq(&oparl_id)))
+        .set(oparl_imports::modified.eq(Some("älter")))
+        .execute(c)
+        .expect("pretend the source changed");
+    let (ok, out, err) = import(&db.url, &karlsruhe()).await;
+    assert!(ok, "{err}");
+    assert!(out.contains("AgendaItem          0         1"), "{out}");
+    let (public, minutes): (bool, Option<String>) = agenda_items::table
+        .find(item)
+        .select((agenda_items::public, agenda_items::minutes_text))
+        .first(c)
+        .expect("item");
+    assert!(!public, "not made public again");
+    assert_eq!(minutes.as_deref(), Some("Vermerk"), "local minutes kept");
 }
 
 #[tokio::test]

@@ -157,7 +157,10 @@ fn load_page(
 ) -> Result<Page, AppError> {
     let mut page = Page {
         bodies: editable_bodies(c, me)?,
-        all_bodies: db::bodies::list(c)?,
+        all_bodies: match p {
+            Some(p) => allocation_bodies(c, me, p)?,
+            None => Vec::new(),
+        },
         agreement_kinds: choices(AgreementKind::ALL, AgreementKind::key, AgreementKind::label),
         deadline_kinds: choices(DeadlineKind::ALL, DeadlineKind::key, DeadlineKind::label),
         roles: super::links::roles(),
@@ -211,6 +214,20 @@ fn load_page(
         page.programme = Some(p.clone());
     }
     Ok(page)
+}
+
+/// Bodies that may have an allocation: the programme's body, its Kreis
+/// and its towns, and whatever the user edits anyway.
+fn allocation_bodies(
+    c: &mut DbConnection,
+    me: &SessionUser,
+    p: &Programme,
+) -> Result<Vec<Body>, AppError> {
+    let related = super::links::related_bodies(c, p.body_id)?;
+    Ok(db::bodies::list(c)?
+        .into_iter()
+        .filter(|b| related.contains(&b.id) || me.may_edit_body(b.id))
+        .collect())
 }
 
 pub async fn list(state: web::Data<AppState>, me: Staff) -> Result<HttpResponse, AppError> {
@@ -341,14 +358,15 @@ fn validate(
         conditions: f.opt_text("bedingungen"),
         description: f.opt_text("beschreibung"),
     };
-    if let (Some(p), Some(t)) = (existing, total) {
+    if let Some(p) = existing {
+        let t = total;
         // lowering the total below what is already agreed breaks the pooling
         let shares: Vec<Share> = programmes::allocations(c, p.id)?
             .iter()
             .map(|a| a.share())
             .collect();
         let frame = funding::Frame {
-            total: Some(t.into()),
+            total: t.map(Into::into),
             unit: unit.map(Into::into),
         };
         if let Some(msg) = funding::check(frame, &shares).into_iter().next() {
@@ -572,7 +590,9 @@ fn parse_allocations(
             {
                 Some(b) => Some(b),
                 None => {
-                    msgs.push("Unbekannte Körperschaft.".to_string());
+                    msgs.push(
+                        "Diese Körperschaft gehört nicht zum Gebiet dieses Programms.".to_string(),
+                    );
                     None
                 }
             },
@@ -661,7 +681,7 @@ pub async fn save_allocations(
     let result = state
         .db(move |c| {
             let p = programme_for(c, &m2, id)?;
-            let all = db::bodies::list(c)?;
+            let all = allocation_bodies(c, &m2, &p)?;
             let (mut rows, inputs) = parse_allocations(&fields, &all);
             let propose = fields.get("aktion") == "vorschlag";
             let show = |c: &mut DbConnection, rows: Vec<AllocationRow>, problems: Vec<String>, message: Option<String>, proposal: bool| -> Result<Page, AppError> {
