@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tools the tests use besides Rust, installed only when missing:
-# ical.js (Thunderbird's iCalendar parser) from npm into .tools/, and
+# ical.js (Thunderbird's iCalendar parser), playwright-core, axe-core and
+# vnu-jar (browser journeys and accessibility checks) from npm into .tools/, and
 # python icalendar (second independent parser) and aiosmtpd (a real SMTP
 # server for the mail tests) and jsonschema (validates the OParl API
 # against ../shared/oparl/schema-draft7) from PyPI.
@@ -10,6 +11,18 @@ if [ ! -f .tools/node_modules/ical.js/package.json ]; then
   echo "test-tools: installing ical.js"
   mkdir -p .tools
   npm install --silent --no-audit --no-fund --prefix .tools ical.js@2 >/dev/null
+fi
+if [ ! -f .tools/node_modules/playwright-core/package.json ] \
+  || [ ! -f .tools/node_modules/axe-core/axe.min.js ] \
+  || [ ! -f .tools/node_modules/vnu-jar/build/dist/vnu.jar ]; then
+  echo "test-tools: installing playwright-core, axe-core and vnu-jar"
+  mkdir -p .tools
+  npm install --silent --no-audit --no-fund --prefix .tools playwright-core@1 axe-core@4 vnu-jar >/dev/null
+fi
+if ! command -v java >/dev/null 2>&1; then
+  echo "test-tools: installing a Java runtime for the Nu HTML checker"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq default-jre-headless >/dev/null
 fi
 if ! python3 -c "import icalendar, aiosmtpd, jsonschema, referencing" >/dev/null 2>&1; then
   echo "test-tools: installing python icalendar, aiosmtpd and jsonschema"

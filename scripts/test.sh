@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The test command of the README: formatting, lints, unit and integration
-# tests on SQLite and again on PostgreSQL. Fails on the first failing check.
+# tests on SQLite and again on PostgreSQL, then the accessibility/HTML check
+# of every page and the browser journeys (scripts/a11y.sh). Fails on the
+# first failing check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
@@ -30,4 +32,7 @@ PG_URL=$(scripts/ensure-postgres.sh)
 echo "   using $PG_URL"
 GREMIUM_TEST_DATABASE_URL="$PG_URL" run_tests
 
-echo "== all checks passed (SQLite and PostgreSQL)"
+echo "== accessibility, HTML validity and browser journeys"
+scripts/a11y.sh
+
+echo "== all checks passed (SQLite and PostgreSQL, accessibility)"

@@ -107,9 +107,16 @@ impl Application {
     }
 }
 
-/// Security headers on every response (no inline scripts anywhere).
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// Security headers on every response (no inline scripts anywhere);
+/// HSTS when the portal is served over HTTPS.
+fn security_headers(https: bool) -> DefaultHeaders {
+    let h = DefaultHeaders::new();
+    let h = if https {
+        h.add(("Strict-Transport-Security", "max-age=31536000"))
+    } else {
+        h
+    };
+    h
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
         .add((
@@ -117,9 +124,14 @@ fn security_headers() -> DefaultHeaders {
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         ))
         .add(("X-Frame-Options", "DENY"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ))
 }
 
 fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let https = state.base_url.starts_with("https://");
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -128,7 +140,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             ))
             .wrap(actix_web::middleware::from_fn(crate::auth::origin_check))
             .wrap(actix_web::middleware::NormalizePath::trim())
-            .wrap(security_headers())
+            .wrap(security_headers(https))
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
             .configure(crate::routes::configure)

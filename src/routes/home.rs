@@ -70,3 +70,16 @@ pub async fn start_page(
         .await?;
     state.render_for(&viewer, "home.html", &ctx)
 }
+
+/// Erklärung zur Barrierefreiheit (BITV 2.0 / WCAG 2.1 AA).
+pub async fn accessibility(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> Result<HttpResponse, AppError> {
+    let contact = state.settings.mail_from.clone();
+    state.render_for(
+        &viewer,
+        "accessibility.html",
+        &serde_json::json!({ "contact": contact }),
+    )
+}

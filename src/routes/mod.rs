@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     }))
     .route("/", get().to(home::start_page))
     .route("/health", get().to(health))
+    .route("/barrierefreiheit", get().to(home::accessibility))
     .route("/sitemap.xml", get().to(sitemap::sitemap))
     .route("/robots.txt", get().to(sitemap::robots))
     .route("/static/{path:.*}", get().to(static_files::serve))

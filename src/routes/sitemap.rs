@@ -93,6 +93,7 @@ fn collect(c: &mut crate::db::DbConnection) -> Result<Vec<Entry>, AppError> {
         "/koerperschaften",
         "/integrationskonzepte",
         "/foerderprogramme",
+        "/barrierefreiheit",
     ] {
         push(p.to_string(), None);
     }

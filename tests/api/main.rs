@@ -23,4 +23,5 @@ mod non_public;
 mod oparl;
 mod oparl_import;
 mod pages;
+mod security_headers;
 mod uploads;
