@@ -346,15 +346,13 @@ pub async fn body_sub_list(
             }
             "agendaItem" => {
                 let hidden = hidden_items(c, body.id)?;
-                let meeting_ids: Vec<i64> = meetings::table
-                    .filter(meetings::body_id.eq(body.id))
-                    .filter(meetings::deleted_at.is_null())
-                    .select(meetings::id)
-                    .load(c)?;
+                // joins, not id lists: SQLite binds one variable per listed id
                 let base = || {
                     window!(
                         agenda_items::table
-                            .filter(agenda_items::meeting_id.eq_any(meeting_ids.clone()))
+                            .inner_join(meetings::table)
+                            .filter(meetings::body_id.eq(body.id))
+                            .filter(meetings::deleted_at.is_null())
                             .filter(agenda_items::id.ne_all(hidden.clone()))
                             .into_boxed(),
                         agenda_items,
@@ -376,22 +374,19 @@ pub async fn body_sub_list(
             }
             "consultation" => {
                 // consultations of deleted papers only as deleted stubs
-                let mut q = papers::table
-                    .filter(papers::body_id.eq(body.id))
-                    .filter(papers::public.eq(true))
-                    .into_boxed();
-                if !p.with_deleted() {
-                    q = q.filter(papers::deleted_at.is_null());
-                }
-                let public_papers: Vec<i64> = q.select(papers::id).load(c)?;
+                let with_deleted = p.with_deleted();
                 let base = || {
-                    window!(
-                        consultations::table
-                            .filter(consultations::paper_id.eq_any(public_papers.clone()))
-                            .into_boxed(),
-                        consultations,
-                        p
-                    )
+                    let q = consultations::table
+                        .inner_join(papers::table)
+                        .filter(papers::body_id.eq(body.id))
+                        .filter(papers::public.eq(true))
+                        .into_boxed();
+                    let q = if with_deleted {
+                        q
+                    } else {
+                        q.filter(papers::deleted_at.is_null())
+                    };
+                    window!(q, consultations, p)
                 };
                 let (t, rows) = page!(base, consultations, Consultation);
                 (t, objects::consultation_values(c, urls, &rows, true)?, None)
@@ -490,14 +485,11 @@ pub async fn body_sub_list(
                 )
             }
             "membership" => {
-                let people: Vec<i64> = persons::table
-                    .filter(persons::body_id.eq(body.id))
-                    .select(persons::id)
-                    .load(c)?;
                 let base = || {
                     window!(
                         memberships::table
-                            .filter(memberships::person_id.eq_any(people.clone()))
+                            .inner_join(persons::table)
+                            .filter(persons::body_id.eq(body.id))
                             .into_boxed(),
                         memberships,
                         p
