@@ -73,24 +73,37 @@ pub fn parse_euro(raw: &str, label: &str) -> Result<Option<i64>, String> {
     if s.starts_with('-') {
         return Err(format!("{label} darf nicht negativ sein."));
     }
-    let german = if s.contains(',') {
+    let bad = || {
+        format!(
+            "{label}: „{}“ ist kein gültiger Betrag (z. B. 57.000,00).",
+            short(raw.trim())
+        )
+    };
+    // dots are thousands separators: only between groups of three digits
+    let grouped_ok = |whole: &str| {
+        !whole.contains('.') || {
+            let groups: Vec<&str> = whole.split('.').collect();
+            (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3)
+        }
+    };
+    let german = if let Some((whole, frac)) = s.split_once(',') {
+        if !grouped_ok(whole) || frac.contains(['.', ',']) {
+            return Err(bad());
+        }
         s.replace('.', "")
     } else if let Some((_, frac)) = s.rsplit_once('.') {
         if s.matches('.').count() == 1 && frac.len() <= 2 {
             s.replace('.', ",")
-        } else {
+        } else if grouped_ok(&s) {
             s.replace('.', "")
+        } else {
+            return Err(bad());
         }
     } else {
         s.clone()
     };
     // now: digits with an optional decimal comma
-    let value = parse_hundredths(&german, label, 12).map_err(|_| {
-        format!(
-            "{label}: „{}“ ist kein gültiger Betrag (z. B. 57.000,00).",
-            short(raw.trim())
-        )
-    })?;
+    let value = parse_hundredths(&german, label, 12).map_err(|_| bad())?;
     Ok(value)
 }
 
@@ -398,6 +411,9 @@ mod tests {
         assert_eq!(parse_euro("1.234.567", "x"), Ok(Some(123_456_700)));
         assert_eq!(parse_euro("12.50 €", "x"), Ok(Some(1250)));
         assert!(parse_euro("zwölf", "x").is_err());
+        assert!(parse_euro("1,5.5", "x").is_err());
+        assert!(parse_euro("12.34.5", "x").is_err());
+        assert_eq!(parse_euro("1.000", "x"), Ok(Some(100_000)));
         assert_eq!(fte(85), "0,85");
         assert_eq!(fte(250), "2,5");
         assert_eq!(fte(100), "1,0");
