@@ -76,7 +76,12 @@ pub async fn accessibility(
     state: web::Data<AppState>,
     viewer: Viewer,
 ) -> Result<HttpResponse, AppError> {
-    let contact = state.settings.mail_from.clone();
+    // "Name <adresse@…>" or a bare address
+    let from = state.settings.mail_from.trim();
+    let contact = match (from.find('<'), from.rfind('>')) {
+        (Some(a), Some(b)) if a < b => from[a + 1..b].trim().to_string(),
+        _ => from.to_string(),
+    };
     state.render_for(
         &viewer,
         "accessibility.html",

@@ -314,3 +314,22 @@ async fn trailing_slashes_are_tolerated() {
     assert!(app.page("/sitzungen/").await.contains("Sitzungen"));
     assert!(app.page("/vorlagen/").await.contains("Vorlagen"));
 }
+
+#[tokio::test]
+async fn the_accessibility_statement_and_the_plain_explanation_are_there() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let page = app.page("/barrierefreiheit").await;
+    assert!(page.contains("<h1>Erklärung zur Barrierefreiheit</h1>"));
+    assert!(page.contains("WCAG"));
+    assert!(
+        page.contains("href=\"mailto:ratsinfo@gremium.test\""),
+        "feedback address from mail_from"
+    );
+    let start = app.page("/").await;
+    assert!(start.contains("Kurz und einfach erklärt"));
+    assert!(
+        start.contains("href=\"/barrierefreiheit\""),
+        "linked in the footer"
+    );
+    assert!(app.page("/sitemap.xml").await.contains("/barrierefreiheit"));
+}
