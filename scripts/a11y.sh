@@ -3,7 +3,8 @@
 # builds the binary, serves the demo data on a free port (embedded SQLite
 # in a temp dir), then
 #   - tests/tools/a11y_check.js: every public page of the sitemap and the
-#     clerk's back-office pages with axe-core (WCAG 2.1 A/AA), the Nu HTML
+#     back-office pages (signed in as the demo administrator, who reaches
+#     every editor) with axe-core (WCAG 2.1 A/AA), the Nu HTML
 #     checker and a 360 px check; fails on a single finding;
 #   - tests/tools/journeys.js: citizen, clerk and visitor journeys in
 #     headless Chromium, screenshots into target/screenshots/.
@@ -25,8 +26,14 @@ for _ in $(seq 1 100); do
     "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
   sleep 0.2
 done
+if ! python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
+    "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
+  echo "a11y: the portal did not start; its log:" >&2
+  cat "$tmp/server.log" >&2
+  exit 1
+fi
 base="http://127.0.0.1:$port"
 echo "== Barrierefreiheit und HTML (axe-core, Nu HTML Checker, 360 px)"
-node tests/tools/a11y_check.js "$base" sitzungsdienst@kamen.example gremium-demo
+node tests/tools/a11y_check.js "$base" admin@gremium.example gremium-demo
 echo "== Browser-Journeys (Screenshots in $SHOTS)"
 node tests/tools/journeys.js "$base" sitzungsdienst@kamen.example gremium-demo "$SHOTS"

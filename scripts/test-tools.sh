@@ -22,9 +22,13 @@ fi
 if ! command -v java >/dev/null 2>&1; then
   echo "test-tools: installing a Java runtime for the Nu HTML checker"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq default-jre-headless >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+  java -version >/dev/null 2>&1 || { echo "test-tools: no Java runtime" >&2; exit 1; }
 fi
 if ! python3 -c "import icalendar, aiosmtpd, jsonschema, referencing" >/dev/null 2>&1; then
   echo "test-tools: installing python icalendar, aiosmtpd and jsonschema"
-  python3 -m pip install --quiet --disable-pip-version-check icalendar aiosmtpd 'jsonschema>=4.18'
+  pkgs=(icalendar aiosmtpd 'jsonschema>=4.18')
+  python3 -m pip install --quiet --disable-pip-version-check "${pkgs[@]}" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${pkgs[@]}"
 fi

@@ -372,7 +372,7 @@ async fn import_oparl(settings: &Settings, source: String, full: bool) -> anyhow
     .await??;
     println!("{}", summary.report());
     if incomplete {
-        println!("Nicht alle Listen konnten gelesen werden: Der nächste Lauf holt wieder alles, nicht nur Änderungen.");
+        println!("Nicht alles konnte gelesen werden: Der nächste Lauf holt die Änderungen seit dem letzten vollständigen Lauf (oder alles, wenn es keinen gab).");
     }
     if summary.seen() == 0 && !summary.problems.is_empty() {
         anyhow::bail!(

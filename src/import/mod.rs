@@ -177,7 +177,25 @@ fn times(v: &Value) -> (NaiveDateTime, NaiveDateTime) {
 fn modified_of(v: &Value) -> Option<String> {
     use sha2::{Digest, Sha256};
     text(v, "modified").or_else(|| {
-        let digest = Sha256::digest(v.to_string().as_bytes());
+        // without what the reader added itself (where it was found)
+        let mut own = v.clone();
+        if let Some(m) = own.as_object_mut() {
+            let injected: Vec<String> = m
+                .get("_injected")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for k in injected {
+                m.remove(&k);
+            }
+            m.remove("_parent");
+            m.remove("_injected");
+        }
+        let digest = Sha256::digest(own.to_string().as_bytes());
         Some(format!("#{}", &hex::encode(digest)[..24]))
     })
 }
@@ -998,10 +1016,22 @@ fn meetings_and_items(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()>
                 .known
                 .local("AgendaItem", &text(v, "id").unwrap_or_default())
             {
-                Some(l) => agenda_items::table
-                    .find(l)
-                    .select(agenda_items::parent_id)
-                    .first::<Option<i64>>(c)?,
+                Some(l) => {
+                    let kept: Option<i64> = agenda_items::table
+                        .find(l)
+                        .select(agenda_items::parent_id)
+                        .first::<Option<i64>>(c)?;
+                    // only a parent of the same meeting
+                    match kept {
+                        Some(pid) => agenda_items::table
+                            .find(pid)
+                            .filter(agenda_items::meeting_id.eq(meeting))
+                            .select(agenda_items::id)
+                            .first::<i64>(c)
+                            .optional()?,
+                        None => None,
+                    }
+                }
                 None => None,
             },
             (p, _) => p,
@@ -1407,9 +1437,13 @@ fn files(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()> {
         &mut plan,
         &insert_file,
         &|c: &mut DbConnection, id: i64, f: &NewFile| {
-            // metadata only: a file a clerk made non-public stays non-public
+            // metadata and links only: a file a clerk made non-public stays so
             diesel::update(files::table.find(id))
                 .set((
+                    files::body_id.eq(f.body_id),
+                    files::paper_id.eq(f.paper_id),
+                    files::meeting_id.eq(f.meeting_id),
+                    files::agenda_item_id.eq(f.agenda_item_id),
                     files::name.eq(&f.name),
                     files::file_name.eq(&f.file_name),
                     files::mime_type.eq(&f.mime_type),

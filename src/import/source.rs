@@ -174,6 +174,7 @@ impl Index {
                         if let Some(b) = backref {
                             if !child.contains_key(*b) {
                                 child.insert((*b).into(), Value::String(id.clone()));
+                                child.insert("_injected".into(), serde_json::json!([b]));
                             }
                         }
                         // where it was found: decides e.g. a Location's body
@@ -452,9 +453,12 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
         }
         rounds += 1;
         for (url, kind) in missing {
-            if let Some(doc) = fetch(&client, &fix(&url), &mut index, &mut fetched).await {
-                index.add_document(doc, Some(kind), &url);
-                progress(index.objects.len());
+            match fetch(&client, &fix(&url), &mut index, &mut fetched).await {
+                Some(doc) => {
+                    index.add_document(doc, Some(kind), &url);
+                    progress(index.objects.len());
+                }
+                None => index.incomplete = true,
             }
         }
     }

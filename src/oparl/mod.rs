@@ -68,8 +68,19 @@ pub fn date(d: NaiveDate) -> String {
 /// Parse an OParl filter value: a full date-time with offset (also `Z`);
 /// a bare date is read as midnight Berlin time. Returns UTC.
 pub fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
-    // an unencoded "+" of the offset arrives as a space
-    let fixed = raw.trim().replace(' ', "+");
+    // an unencoded "+" of the offset arrives as a space ("…T10:00:00 01:00")
+    let trimmed = raw.trim();
+    let fixed = match trimmed.rsplit_once(' ') {
+        Some((head, tail))
+            if head.contains('T')
+                && tail.len() == 5
+                && tail.as_bytes()[2] == b':'
+                && tail.bytes().filter(u8::is_ascii_digit).count() == 4 =>
+        {
+            format!("{head}+{tail}")
+        }
+        _ => trimmed.to_string(),
+    };
     let s = fixed.as_str();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.naive_utc());
@@ -274,5 +285,10 @@ mod tests {
         assert_eq!(datetime(t), "2021-02-23T17:00:00+01:00");
         assert_eq!(parse_datetime("2021-02-23T17:00:00+01:00"), Some(t));
         assert_eq!(parse_datetime("2021-02-23T16:00:00Z"), Some(t));
+        assert_eq!(
+            parse_datetime("2021-02-23T17:00:00 01:00"),
+            Some(t),
+            "unencoded +"
+        );
     }
 }

@@ -389,7 +389,29 @@ pub async fn body_sub_list(
                     window!(q, consultations, p)
                 };
                 let (t, rows) = page!(base, consultations, Consultation);
-                (t, objects::consultation_values(c, urls, &rows, true)?, None)
+                let mut values = objects::consultation_values(c, urls, &rows, true)?;
+                // a consultation of a deleted paper is deleted with it
+                let ids: Vec<i64> = rows.iter().map(|x| x.paper_id).collect();
+                let gone: std::collections::HashMap<i64, chrono::NaiveDateTime> = papers::table
+                    .filter(papers::id.eq_any(ids))
+                    .filter(papers::deleted_at.is_not_null())
+                    .select((papers::id, papers::deleted_at.assume_not_null()))
+                    .load(c)?
+                    .into_iter()
+                    .collect();
+                for (x, v) in rows.iter().zip(values.iter_mut()) {
+                    if let Some(d) = gone.get(&x.paper_id) {
+                        *v = objects::stub(
+                            urls,
+                            "consultation",
+                            "Consultation",
+                            x.id,
+                            x.created_at,
+                            *d,
+                        );
+                    }
+                }
+                (t, values, None)
             }
             "file" => {
                 // as the portal: no files of hidden or deleted papers, TOPs, meetings
@@ -445,6 +467,8 @@ pub async fn body_sub_list(
                         p
                     )
                 };
+                // under modified_since too, files of deleted parents are not
+                // listed: clients drop them with their parent's deleted stub
                 let (t, rows) = page!(base, files, File);
                 (t, objects::files_standalone(urls, &rows), None)
             }

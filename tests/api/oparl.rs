@@ -163,6 +163,31 @@ async fn lists_paginate_keep_their_filters_and_show_deleted_objects_only_when_as
     let (s, obj, _) = json(&app, &url).await;
     assert_eq!(s, 200);
     assert_eq!(obj["deleted"], true);
+    // its consultations: gone from the list, deleted stubs under modified_since
+    let (_, cons, _) = json(&app, &format!("{base}/consultation?limit=500")).await;
+    let paper_ref = format!("\"paper\":\"{url}\"");
+    assert!(!cons.to_string().contains(&paper_ref));
+    let (_, cons, _) = json(
+        &app,
+        &format!("{base}/consultation?limit=500&modified_since=2000-01-01T00:00:00%2B01:00"),
+    )
+    .await;
+    let consultation_ids: Vec<i64> = consultations::table
+        .filter(consultations::paper_id.eq(paper))
+        .select(consultations::id)
+        .load(&mut app.conn())
+        .expect("consultations");
+    assert!(!consultation_ids.is_empty());
+    for id in consultation_ids {
+        let cid = format!("{}/oparl/v1.1/consultation/{id}", app.address);
+        let c = cons["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .find(|x| x["id"] == cid.as_str())
+            .expect("consultation listed under modified_since");
+        assert_eq!(c["deleted"], true, "{c}");
+    }
     // modified_since in the future: nothing
     let (_, none, _) = json(
         &app,

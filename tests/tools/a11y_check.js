@@ -5,7 +5,7 @@
 //   - at 360 px: no horizontal scrolling, controls at least 24 px high.
 // Prints one table row per page and exits 1 on any finding.
 //
-//   node a11y_check.js BASE_URL CLERK_EMAIL PASSWORD
+//   node a11y_check.js BASE_URL STAFF_EMAIL PASSWORD   (an administrator reaches every page)
 //
 // Tools (scripts/test-tools.sh): playwright-core (driving Debian's
 // chromium, no browser download), axe-core, vnu-jar (Java).
@@ -33,6 +33,9 @@ const adminStart = [
   "/verwaltung/foerderprogramme",
   "/verwaltung/foerderprogramme/neu",
   "/verwaltung/postausgang",
+  "/verwaltung/benutzer",
+  "/verwaltung/koerperschaften",
+  "/verwaltung/protokoll",
   "/konto",
 ];
 const adminPatterns = [
@@ -60,7 +63,7 @@ async function main() {
   await login.fill("#passwort", password);
   await Promise.all([login.waitForNavigation(), login.click("form button[type=submit]")]);
   if (!login.url().includes("/verwaltung") && !login.url().endsWith("/")) {
-    throw new Error("clerk login failed: " + login.url());
+    throw new Error("login failed: " + login.url());
   }
   const adminUrls = [...adminStart];
   for (const start of ["/verwaltung/sitzungen", "/verwaltung/vorlagen", "/verwaltung/integrationskonzepte", "/verwaltung/foerderprogramme"]) {
@@ -71,6 +74,9 @@ async function main() {
       if (h && !adminUrls.includes(h)) adminUrls.push(h);
     }
   }
+  for (const re of adminPatterns.filter((r) => !/tops/.test(String(r)))) {
+    if (!adminUrls.some((u) => re.test(u))) throw new Error("keine Verwaltungsseite gefunden für " + re);
+  }
   // a TOP editor from the meeting page
   const meeting = adminUrls.find((u) => /^\/verwaltung\/sitzungen\/\d+$/.test(u));
   if (meeting) {
@@ -78,7 +84,8 @@ async function main() {
     const top = (await login.$$eval("main a[href]", (as) => as.map((a) => a.getAttribute("href")))).find((x) =>
       /^\/verwaltung\/tops\/\d+$/.test(x)
     );
-    if (top) adminUrls.push(top);
+    if (!top) throw new Error("kein TOP-Editor auf " + meeting);
+    adminUrls.push(top);
   }
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "a11y-"));
@@ -93,6 +100,8 @@ async function main() {
     n++;
     const row = { url: u, axe: [], html: [], narrow: [], file: path.join(dir, `${n}.html`) };
     const resp = await ctx.request.get(base + u, { maxRedirects: 0 });
+    const expected = u === "/gibt-es-nicht" ? 404 : 200;
+    if (resp.status() !== expected) row.html.push(`HTTP ${resp.status()} statt ${expected}`);
     fs.writeFileSync(row.file, await resp.text());
     const page = await ctx.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -154,12 +163,14 @@ async function main() {
       process.exit(2);
     }
   }
+  const unplaced = { url: "(Nu HTML Checker)", axe: [], html: [], narrow: [] };
   for (const m of vnu.messages || []) {
-    if (m.type !== "error") continue;
+    if (m.type === "info") continue; // warnings are not requested; errors and failures count
     const file = decodeURIComponent((m.url || "").replace(/^file:/, ""));
-    const row = rows.find((r) => path.resolve(file) === path.resolve(r.file));
-    if (row) row.html.push(`Zeile ${m.lastLine}: ${m.message}`);
+    const row = rows.find((r) => path.resolve(file) === path.resolve(r.file)) || unplaced;
+    row.html.push(`${m.type === "error" ? "" : m.type + ": "}Zeile ${m.lastLine || "?"}: ${m.message}`);
   }
+  if (unplaced.html.length) rows.push(unplaced);
 
   let bad = 0;
   const w = Math.min(70, Math.max(...rows.map((r) => r.url.length)));

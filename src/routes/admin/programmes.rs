@@ -217,16 +217,22 @@ fn load_page(
 }
 
 /// Bodies that may have an allocation: the programme's body, its Kreis
-/// and its towns, and whatever the user edits anyway.
+/// and its towns, and those that already have one (for everybody,
+/// administrators too).
 fn allocation_bodies(
     c: &mut DbConnection,
     me: &SessionUser,
     p: &Programme,
 ) -> Result<Vec<Body>, AppError> {
+    let _ = me;
     let related = super::links::related_bodies(c, p.body_id)?;
+    let allocated: Vec<i64> = programmes::allocations(c, p.id)?
+        .iter()
+        .filter_map(|a| a.body_id)
+        .collect();
     Ok(db::bodies::list(c)?
         .into_iter()
-        .filter(|b| related.contains(&b.id) || me.may_edit_body(b.id))
+        .filter(|b| related.contains(&b.id) || allocated.contains(&b.id))
         .collect())
 }
 
