@@ -50,14 +50,30 @@ pub async fn start_page(
                 8,
                 0,
             )?;
-            let bodies = db::bodies::list(c)?
+            // each Kreis followed by its towns (the list comes sorted by name)
+            let all = db::bodies::list(c)?;
+            let ids: Vec<i64> = all.iter().map(|b| b.id).collect();
+            let mut ordered: Vec<db::models::Body> = Vec::with_capacity(all.len());
+            let mut stack: Vec<&db::models::Body> = all
+                .iter()
+                .filter(|b| b.parent_body_id.is_none_or(|p| !ids.contains(&p)))
+                .rev()
+                .collect();
+            while let Some(b) = stack.pop() {
+                if ordered.iter().any(|o| o.id == b.id) {
+                    continue; // a cycle in bad data
+                }
+                ordered.push(b.clone());
+                stack.extend(all.iter().filter(|x| x.parent_body_id == Some(b.id)).rev());
+            }
+            let bodies = ordered
                 .into_iter()
                 .map(|b| BodyLink {
                     url: format!("/koerperschaften/{}", b.key),
                     kind: crate::domain::BodyKind::from_key(&b.kind)
                         .map(|k| k.label())
                         .unwrap_or(""),
-                    child: b.parent_body_id.is_some(),
+                    child: b.parent_body_id.is_some_and(|p| ids.contains(&p)),
                     name: b.name,
                 })
                 .collect();

@@ -35,6 +35,12 @@ async fn start_page_lists_upcoming_meetings_and_bodies() {
     assert!(home.contains("Nächste Sitzungen"));
     assert!(home.contains("Kreis Siegen-Wittgenstein"));
     assert!(home.contains("StädteRegion Aachen"));
+    // the towns of the Kreis Unna are listed right under it, not after Aachen
+    let list = &home[home.find("id=\"koerperschaften\"").expect("bodies section")..];
+    let pos = |name: &str| list.find(name).unwrap_or_else(|| panic!("{name} listed"));
+    assert!(pos("Kreis Unna") < pos("Stadt Kamen"));
+    assert!(pos("Stadt Kamen") < pos("StädteRegion Aachen"));
+    assert!(pos("Gemeinde Bönen") < pos("StädteRegion Aachen"));
 }
 
 #[tokio::test]
