@@ -63,9 +63,24 @@ pub async fn download(
         return Err(AppError::not_found("Der Inhalt dieser Datei"));
     };
     let p = crate::storage::path_for(&state.settings.data_dir, &hash);
-    let bytes = web::block(move || std::fs::read(p))
-        .await?
-        .map_err(|_| AppError::not_found("Der Inhalt dieser Datei"))?;
+    // streamed in chunks: a large PDF is never held in memory as a whole
+    let missing = || AppError::not_found("Der Inhalt dieser Datei");
+    let f = tokio::fs::File::open(&p).await.map_err(|_| missing())?;
+    let len = f.metadata().await.map_err(|_| missing())?.len();
+    let chunks = futures_util::stream::unfold(Some(f), |f| async move {
+        use tokio::io::AsyncReadExt;
+        let mut f = f?;
+        let mut buf = vec![0u8; 64 * 1024];
+        match f.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(web::Bytes::from(buf)), Some(f)))
+            }
+            // report the error once, then end the body
+            Err(e) => Some((Err(e), None)),
+        }
+    });
     let inline = if query.herunterladen.is_some() {
         false
     } else {
@@ -85,5 +100,5 @@ pub async fn download(
     } else {
         resp.insert_header((header::CACHE_CONTROL, "public, max-age=300"));
     }
-    Ok(resp.body(bytes))
+    Ok(resp.body(actix_web::body::SizedStream::new(len, chunks)))
 }

@@ -291,3 +291,52 @@ async fn files_of_meetings_and_tops_follow_their_visibility() {
         404
     );
 }
+
+/// A file of several megabytes arrives whole and with its length (it is
+/// streamed in chunks, not read into memory).
+#[tokio::test]
+async fn a_large_file_is_streamed_whole() {
+    let app = spawn_demo_app().await;
+    add_user(
+        &app,
+        "clerk@kamen.example",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    let s = Session::login(&app, "clerk@kamen.example").await;
+    let paper = create_paper(&s, kamen(&app), "Vorlage mit großer Anlage", true).await;
+    let mut bytes = pdf("Anfang");
+    // 3 MB of varying content, so that a chunk mix-up would show
+    bytes.extend((0..3_000_000u32).map(|i| (i % 251) as u8));
+    bytes.extend_from_slice(b"\n%%EOF\n");
+    let p = s
+        .upload(
+            &format!("/verwaltung/vorlagen/{paper}/dateien"),
+            "gross.pdf",
+            bytes.clone(),
+            true,
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", crate::session::error_text(&p.body));
+    let (id, name, ..) = file_rows(&app).remove(0);
+    let r = app
+        .client
+        .get(format!("{}/dateien/{id}/{name}", app.address))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        r.headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok()),
+        Some(bytes.len().to_string().as_str())
+    );
+    let got = r.bytes().await.expect("body");
+    assert_eq!(got.len(), bytes.len());
+    assert!(
+        got.as_ref() == bytes.as_slice(),
+        "same bytes in the same order"
+    );
+}
