@@ -16,10 +16,27 @@ pub struct TestDb {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// A local test server needs no TLS; without it libpq never initialises
+/// OpenSSL, whose exit handlers raced the test binary's threads at exit
+/// ("double free or corruption" after a passed test, seen rarely on CI).
+fn without_tls_on_loopback(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u)
+            if matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "::1"))
+                && !u.query_pairs().any(|(k, _)| k == "sslmode") =>
+        {
+            u.query_pairs_mut().append_pair("sslmode", "disable");
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
 impl TestDb {
     pub fn new() -> TestDb {
         match std::env::var("GREMIUM_TEST_DATABASE_URL") {
             Ok(base) if base.starts_with("postgres") => {
+                let base = without_tls_on_loopback(&base);
                 let name = format!(
                     "gremium_t_{}_{}_{}",
                     std::process::id(),
