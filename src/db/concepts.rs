@@ -120,6 +120,9 @@ pub fn list(
 }
 
 pub fn by_ids(c: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Concept>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     Ok(integration_concepts::table
         .filter(integration_concepts::id.eq_any(ids.to_vec()))
         .filter(integration_concepts::deleted_at.is_null())
@@ -142,6 +145,9 @@ pub fn history(c: &mut DbConnection, id: i64) -> QueryResult<Vec<StatusChange>> 
 }
 
 pub fn fields(c: &mut DbConnection, concept_ids: &[i64]) -> QueryResult<Vec<Field>> {
+    if concept_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     concept_fields::table
         .filter(concept_fields::concept_id.eq_any(concept_ids.to_vec()))
         .order((

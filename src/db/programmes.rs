@@ -157,6 +157,9 @@ pub fn find(c: &mut DbConnection, id: i64) -> QueryResult<Option<Programme>> {
 }
 
 pub fn by_ids(c: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Programme>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     Ok(funding_programmes::table
         .filter(funding_programmes::id.eq_any(ids.to_vec()))
         .filter(funding_programmes::deleted_at.is_null())
@@ -207,6 +210,9 @@ pub fn participants(
 }
 
 pub fn modules(c: &mut DbConnection, programme_ids: &[i64]) -> QueryResult<Vec<Module>> {
+    if programme_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     programme_modules::table
         .filter(programme_modules::programme_id.eq_any(programme_ids.to_vec()))
         .order((
@@ -691,34 +697,6 @@ pub fn add_agreement(
     )
 }
 
-pub fn remove_agreement(
-    c: &mut DbConnection,
-    actor: &Actor,
-    p: &Programme,
-    id: i64,
-) -> QueryResult<bool> {
-    let title: Option<String> = programme_agreements::table
-        .filter(programme_agreements::id.eq(id))
-        .filter(programme_agreements::programme_id.eq(p.id))
-        .select(programme_agreements::title)
-        .first(c)
-        .optional()?;
-    let Some(title) = title else { return Ok(false) };
-    diesel::delete(programme_agreements::table.filter(programme_agreements::id.eq(id)))
-        .execute(c)?;
-    touch(c, p.id)?;
-    record(
-        c,
-        actor,
-        "entfernt",
-        p.id,
-        format!("Vereinbarung „{title}“ entfernt"),
-        Some(serde_json::json!({"Vereinbarung": title})),
-        None,
-    )?;
-    Ok(true)
-}
-
 pub fn add_deadline(
     c: &mut DbConnection,
     actor: &Actor,
@@ -749,28 +727,63 @@ pub fn add_deadline(
     )
 }
 
-pub fn remove_deadline(
+/// A removable part of a programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Agreement,
+    Deadline,
+}
+
+impl Part {
+    /// German name, for messages and the change log.
+    pub fn label(self) -> &'static str {
+        match self {
+            Part::Agreement => "Vereinbarung",
+            Part::Deadline => "Frist",
+        }
+    }
+}
+
+/// Remove an agreement or a deadline of `p`; false if it is not one of its.
+pub fn remove_part(
     c: &mut DbConnection,
     actor: &Actor,
     p: &Programme,
+    part: Part,
     id: i64,
 ) -> QueryResult<bool> {
-    let title: Option<String> = programme_deadlines::table
-        .filter(programme_deadlines::id.eq(id))
-        .filter(programme_deadlines::programme_id.eq(p.id))
-        .select(programme_deadlines::title)
-        .first(c)
-        .optional()?;
+    let title: Option<String> = match part {
+        Part::Agreement => programme_agreements::table
+            .filter(programme_agreements::id.eq(id))
+            .filter(programme_agreements::programme_id.eq(p.id))
+            .select(programme_agreements::title)
+            .first(c)
+            .optional()?,
+        Part::Deadline => programme_deadlines::table
+            .filter(programme_deadlines::id.eq(id))
+            .filter(programme_deadlines::programme_id.eq(p.id))
+            .select(programme_deadlines::title)
+            .first(c)
+            .optional()?,
+    };
     let Some(title) = title else { return Ok(false) };
-    diesel::delete(programme_deadlines::table.filter(programme_deadlines::id.eq(id))).execute(c)?;
+    match part {
+        Part::Agreement => diesel::delete(programme_agreements::table.find(id)).execute(c)?,
+        Part::Deadline => diesel::delete(programme_deadlines::table.find(id)).execute(c)?,
+    };
     touch(c, p.id)?;
+    let label = part.label();
     record(
         c,
         actor,
         "entfernt",
         p.id,
-        format!("Frist „{title}“ entfernt"),
-        Some(serde_json::json!({"Frist": title})),
+        format!("{label} „{title}“ entfernt"),
+        Some(serde_json::Value::Object(
+            [(label.to_string(), serde_json::Value::String(title.clone()))]
+                .into_iter()
+                .collect(),
+        )),
         None,
     )?;
     Ok(true)

@@ -996,4 +996,33 @@ async fn deadlines_reach_the_dashboard_and_the_body_calendar() {
         .page("/koerperschaften/kreis-coesfeld/kalender.ics")
         .await;
     assert!(!other.contains("Verwendungsnachweis"));
+    // removing it takes it off the dashboard again; unknown ones are 404
+    let did: i64 = programme_deadlines::table
+        .filter(programme_deadlines::title.eq("Verwendungsnachweis an die Bezirksregierung"))
+        .select(programme_deadlines::id)
+        .first(&mut app.conn())
+        .expect("deadline");
+    let remove = format!("/verwaltung/foerderprogramme/{kim}/fristen/{did}/entfernen");
+    s.post_ok(&remove, &[]).await;
+    assert!(!kamen
+        .page("/verwaltung")
+        .await
+        .contains("Verwendungsnachweis an die Bezirksregierung"));
+    assert_eq!(s.post(&remove, &[]).await.status, 404);
+    let aid: i64 = programme_agreements::table
+        .filter(programme_agreements::programme_id.eq(kim))
+        .order(programme_agreements::id)
+        .select(programme_agreements::id)
+        .first(&mut app.conn())
+        .expect("agreement");
+    s.post_ok(
+        &format!("/verwaltung/foerderprogramme/{kim}/vereinbarungen/{aid}/entfernen"),
+        &[],
+    )
+    .await;
+    let log = s.page(&format!("/verwaltung/foerderprogramme/{kim}")).await;
+    assert!(log.contains("Frist „Verwendungsnachweis an die Bezirksregierung“ entfernt"));
+    assert!(
+        log.contains("Vereinbarung „Weiterleitungsvertrag Kreis Unna – Stadt Bergkamen“ entfernt")
+    );
 }

@@ -742,23 +742,18 @@ pub async fn delete_confirm(
     me: Staff,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let me = me.0;
     let id = parse_id(&path)?;
-    let m2 = me.clone();
-    let ctx = state
-        .db(move |c| {
-            let x = concept_for(c, &m2, id)?;
-            let n = links::for_concept(c, x.id)?.len();
-            Ok(serde_json::json!({
-                "kind": "Integrationskonzept",
-                "name": x.title,
-                "links": n,
-                "action": format!("/verwaltung/integrationskonzepte/{id}/loeschen"),
-                "back": format!("/verwaltung/integrationskonzepte/{id}"),
-            }))
-        })
-        .await?;
-    state.render_for(&Viewer(Some(me)), "admin/integration/delete.html", &ctx)
+    super::delete_confirm_page(
+        &state,
+        me.0,
+        "Integrationskonzept",
+        format!("/verwaltung/integrationskonzepte/{id}"),
+        move |c, me| {
+            let x = concept_for(c, me, id)?;
+            Ok((x.title, links::for_concept(c, x.id)?.len()))
+        },
+    )
+    .await
 }
 
 pub async fn delete(
@@ -768,24 +763,22 @@ pub async fn delete(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let Form { user: me, fields } = form;
-    let confirmed = fields.checked("bestaetigt");
-    let done = state
-        .db(move |c| {
-            let x = concept_for(c, &me, id)?;
-            if !confirmed {
-                return Ok(false);
+    let base = format!("/verwaltung/integrationskonzepte/{id}");
+    super::delete_confirmed(
+        &state,
+        form,
+        base,
+        "/verwaltung/integrationskonzepte",
+        move |c, me, confirmed| {
+            let x = concept_for(c, me, id)?;
+            if confirmed {
+                let actor = me.actor();
+                db::write_transaction(c, |c| {
+                    concepts::delete(c, &actor, &x).map_err(AppError::from)
+                })?;
             }
-            let actor = me.actor();
-            db::write_transaction(c, |c| {
-                concepts::delete(c, &actor, &x).map_err(AppError::from)
-            })?;
-            Ok(true)
-        })
-        .await?;
-    Ok(redirect(&if done {
-        "/verwaltung/integrationskonzepte".to_string()
-    } else {
-        format!("/verwaltung/integrationskonzepte/{id}/loeschen")
-    }))
+            Ok(confirmed)
+        },
+    )
+    .await
 }

@@ -292,3 +292,57 @@ pub fn last_change(entries: &[AuditEntry]) -> String {
         })
         .unwrap_or_else(|| "einer anderen Person".into())
 }
+
+/// The "really delete?" page of a concept or programme: its name and how
+/// many papers/TOPs are linked (`describe` loads both and checks rights).
+pub(super) async fn delete_confirm_page<F>(
+    state: &crate::state::AppState,
+    me: SessionUser,
+    kind: &'static str,
+    base: String,
+    describe: F,
+) -> Result<actix_web::HttpResponse, crate::error::AppError>
+where
+    F: FnOnce(&mut DbConnection, &SessionUser) -> Result<(String, usize), crate::error::AppError>
+        + Send
+        + 'static,
+{
+    let m2 = me.clone();
+    let (name, links) = state.db(move |c| describe(c, &m2)).await?;
+    state.render_for(
+        &crate::auth::Viewer(Some(me)),
+        "admin/integration/delete.html",
+        &serde_json::json!({
+            "kind": kind,
+            "name": name,
+            "links": links,
+            "action": format!("{base}/loeschen"),
+            "back": base,
+        }),
+    )
+}
+
+/// Delete once the confirmation box is ticked, else back to the question.
+/// `delete` loads the record (rights checked) and deletes it when
+/// `confirmed`; it answers whether it did.
+pub(super) async fn delete_confirmed<F>(
+    state: &crate::state::AppState,
+    form: crate::auth::Form,
+    base: String,
+    list: &'static str,
+    delete: F,
+) -> Result<actix_web::HttpResponse, crate::error::AppError>
+where
+    F: FnOnce(&mut DbConnection, &SessionUser, bool) -> Result<bool, crate::error::AppError>
+        + Send
+        + 'static,
+{
+    let crate::auth::Form { user: me, fields } = form;
+    let confirmed = fields.checked("bestaetigt");
+    let done = state.db(move |c| delete(c, &me, confirmed)).await?;
+    Ok(crate::routes::account::redirect(&if done {
+        list.to_string()
+    } else {
+        format!("{base}/loeschen")
+    }))
+}

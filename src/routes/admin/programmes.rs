@@ -884,26 +884,6 @@ pub async fn add_agreement(
     .await
 }
 
-pub async fn remove_agreement(
-    state: web::Data<AppState>,
-    _staff: Staff,
-    path: web::Path<(String, String)>,
-    form: Form,
-) -> Result<HttpResponse, AppError> {
-    let (id, aid) = (parse_id(&path.0)?, parse_id(&path.1)?);
-    sub_action(state, id, form, "vereinbarungen", move |c, me, p, _| {
-        let actor = me.actor();
-        let found = db::write_transaction(c, |c| {
-            programmes::remove_agreement(c, &actor, p, aid).map_err(AppError::from)
-        })?;
-        if !found {
-            return Err(AppError::not_found("Die Vereinbarung"));
-        }
-        Ok(Errors::new())
-    })
-    .await
-}
-
 pub async fn add_deadline(
     state: web::Data<AppState>,
     _staff: Staff,
@@ -930,24 +910,55 @@ pub async fn add_deadline(
     .await
 }
 
+/// Remove an agreement or a deadline (`/vereinbarungen/{aid}/entfernen`,
+/// `/fristen/{did}/entfernen`).
+async fn remove_part(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    form: Form,
+    part: programmes::Part,
+    section: &'static str,
+) -> Result<HttpResponse, AppError> {
+    let (id, pid) = (parse_id(&path.0)?, parse_id(&path.1)?);
+    sub_action(state, id, form, section, move |c, me, p, _| {
+        let actor = me.actor();
+        let found = db::write_transaction(c, |c| {
+            programmes::remove_part(c, &actor, p, part, pid).map_err(AppError::from)
+        })?;
+        if !found {
+            return Err(AppError::not_found(match part {
+                programmes::Part::Agreement => "Die Vereinbarung",
+                programmes::Part::Deadline => "Die Frist",
+            }));
+        }
+        Ok(Errors::new())
+    })
+    .await
+}
+
+pub async fn remove_agreement(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<(String, String)>,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    remove_part(
+        state,
+        path,
+        form,
+        programmes::Part::Agreement,
+        "vereinbarungen",
+    )
+    .await
+}
+
 pub async fn remove_deadline(
     state: web::Data<AppState>,
     _staff: Staff,
     path: web::Path<(String, String)>,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let (id, did) = (parse_id(&path.0)?, parse_id(&path.1)?);
-    sub_action(state, id, form, "fristen", move |c, me, p, _| {
-        let actor = me.actor();
-        let found = db::write_transaction(c, |c| {
-            programmes::remove_deadline(c, &actor, p, did).map_err(AppError::from)
-        })?;
-        if !found {
-            return Err(AppError::not_found("Die Frist"));
-        }
-        Ok(Errors::new())
-    })
-    .await
+    remove_part(state, path, form, programmes::Part::Deadline, "fristen").await
 }
 
 pub async fn add_link(
@@ -996,23 +1007,18 @@ pub async fn delete_confirm(
     me: Staff,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let me = me.0;
     let id = parse_id(&path)?;
-    let m2 = me.clone();
-    let ctx = state
-        .db(move |c| {
-            let p = programme_for(c, &m2, id)?;
-            let n = links::for_programme(c, p.id)?.len();
-            Ok(serde_json::json!({
-                "kind": "Förderprogramm",
-                "name": p.display_name(),
-                "links": n,
-                "action": format!("/verwaltung/foerderprogramme/{id}/loeschen"),
-                "back": format!("/verwaltung/foerderprogramme/{id}"),
-            }))
-        })
-        .await?;
-    state.render_for(&Viewer(Some(me)), "admin/integration/delete.html", &ctx)
+    super::delete_confirm_page(
+        &state,
+        me.0,
+        "Förderprogramm",
+        format!("/verwaltung/foerderprogramme/{id}"),
+        move |c, me| {
+            let x = programme_for(c, me, id)?;
+            Ok((x.display_name(), links::for_programme(c, x.id)?.len()))
+        },
+    )
+    .await
 }
 
 pub async fn delete(
@@ -1022,24 +1028,22 @@ pub async fn delete(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let Form { user: me, fields } = form;
-    let confirmed = fields.checked("bestaetigt");
-    let done = state
-        .db(move |c| {
-            let p = programme_for(c, &me, id)?;
-            if !confirmed {
-                return Ok(false);
+    let base = format!("/verwaltung/foerderprogramme/{id}");
+    super::delete_confirmed(
+        &state,
+        form,
+        base,
+        "/verwaltung/foerderprogramme",
+        move |c, me, confirmed| {
+            let x = programme_for(c, me, id)?;
+            if confirmed {
+                let actor = me.actor();
+                db::write_transaction(c, |c| {
+                    programmes::delete(c, &actor, &x).map_err(AppError::from)
+                })?;
             }
-            let actor = me.actor();
-            db::write_transaction(c, |c| {
-                programmes::delete(c, &actor, &p).map_err(AppError::from)
-            })?;
-            Ok(true)
-        })
-        .await?;
-    Ok(redirect(&if done {
-        "/verwaltung/foerderprogramme".to_string()
-    } else {
-        format!("/verwaltung/foerderprogramme/{id}/loeschen")
-    }))
+            Ok(confirmed)
+        },
+    )
+    .await
 }
