@@ -47,6 +47,11 @@ enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// Volltextsuche: `gremium search reindex` baut den Suchindex neu auf
+    Search {
+        #[command(subcommand)]
+        action: SearchCommand,
+    },
     /// Daten aus einem anderen Ratsinformationssystem übernehmen
     Import {
         #[command(subcommand)]
@@ -67,6 +72,13 @@ enum ImportCommand {
         #[arg(long)]
         vollstaendig: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Suchindex aus allen Sitzungen, Vorlagen, Tagesordnungspunkten,
+    /// Dateien, Konzepten und Programmen neu aufbauen (mit Fortschritt)
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -239,6 +251,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     vollstaendig,
                 },
         } => import_oparl(&settings, source, vollstaendig).await?,
+        Command::Search {
+            action: SearchCommand::Reindex,
+        } => reindex(&settings).await?,
         Command::Demo { scale } => {
             let (_, pool) = open_database(&settings).await?;
             tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -273,6 +288,61 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Rebuild the search index kind by kind in batches (each its own write
+/// transaction, so the portal stays usable), then drop stale documents.
+async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    use gremium::search::{index, Kind};
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    let (_, pool) = open_database(settings).await?;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut conn = pool.get()?;
+        let started = std::time::Instant::now();
+        let mut lists = Vec::new();
+        for kind in Kind::ALL {
+            lists.push((kind, index::all_ids(&mut conn, kind)?));
+        }
+        let total: usize = lists.iter().map(|l| l.1.len()).sum();
+        let bar = ProgressBar::new(total as u64);
+        if !std::io::stdout().is_terminal() {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{prefix:>20} [{bar:30}] {pos}/{len} ({per_sec}, noch {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let mut stale = 0;
+        for (kind, ids) in &lists {
+            bar.set_prefix(kind.plural());
+            for chunk in ids.chunks(2000) {
+                gremium::db::write_transaction(&mut conn, |c| index::index_batch(c, *kind, chunk))?;
+                bar.inc(chunk.len() as u64);
+            }
+            stale +=
+                gremium::db::write_transaction(&mut conn, |c| index::remove_stale(c, *kind, ids))?;
+        }
+        gremium::db::write_transaction(&mut conn, index::remove_orphans)?;
+        bar.finish_and_clear();
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "Suchindex neu aufgebaut: {total} Dokumente in {secs:.1} s ({:.0} Dokumente/s){}.",
+            total as f64 / secs.max(0.001),
+            if stale > 0 {
+                format!(", {stale} veraltete entfernt")
+            } else {
+                String::new()
+            }
+        );
+        for (kind, ids) in &lists {
+            println!("  {:<22} {:>8}", kind.plural(), ids.len());
+        }
+        Ok(())
+    })
+    .await?
 }
 
 async fn import_oparl(settings: &Settings, source: String, full: bool) -> anyhow::Result<()> {

@@ -44,6 +44,9 @@ pub struct Settings {
     pub mail_max_attempts: i32,
     /// Reminder mails this many days before a meeting (0: none).
     pub reminder_days: i64,
+    /// Saved searches: at most one digest per address and query in this
+    /// many hours (0: with every round of the mail worker).
+    pub search_digest_hours: i64,
 }
 
 impl Settings {
@@ -64,6 +67,7 @@ impl Settings {
             .set_default("mail_retry_seconds", 30)?
             .set_default("mail_max_attempts", 10)?
             .set_default("reminder_days", 2)?
+            .set_default("search_digest_hours", 24)?
             .add_source(config::File::with_name("config/default").required(false));
         if let Ok(path) = std::env::var("GREMIUM_CONFIG") {
             b = b.add_source(config::File::with_name(&path).required(true));

@@ -298,6 +298,8 @@ pub struct NewFile {
     pub sha256: Option<String>,
     pub storage_path: Option<String>,
     pub text_content: Option<String>,
+    /// `text`, `scan` (a PDF without text), `failed`; None: not a PDF
+    pub text_status: Option<String>,
     pub public: bool,
     pub paper_id: Option<i64>,
     pub meeting_id: Option<i64>,

@@ -215,7 +215,8 @@ pub fn bump_data_version(conn: &mut DbConnection) -> QueryResult<()> {
 
 /// Run a write transaction; on SQLite as `BEGIN IMMEDIATE` so that a
 /// read-then-write transaction never fails with SQLITE_BUSY. Every write
-/// goes through here: it bumps the data version, which invalidates cached
+/// goes through here: it re-indexes what changed for the search (see
+/// `search::index`) and bumps the data version, which invalidates cached
 /// pages on all app servers.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
@@ -224,6 +225,7 @@ where
 {
     immediate_transaction(conn, |c: &mut DbConnection| -> Result<T, E> {
         let v = f(c)?;
+        crate::search::index::flush(c)?;
         bump_data_version(c)?;
         Ok(v)
     })
@@ -239,6 +241,7 @@ where
 {
     immediate_transaction(conn, |c: &mut DbConnection| -> Result<T, E> {
         let (v, changed) = f(c)?;
+        crate::search::index::flush(c)?;
         if changed {
             bump_data_version(c)?;
         }

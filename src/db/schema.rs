@@ -274,6 +274,63 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         concept_id -> Nullable<BigInt>,
+        text_status -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// One searchable document; the FTS indexes (SQLite) and the tsvector
+    /// and trigram columns (PostgreSQL) are backend-specific, see
+    /// `src/search/`.
+    search_documents (id) {
+        id -> BigInt,
+        kind -> Text,
+        ref_id -> BigInt,
+        body_id -> BigInt,
+        public -> Bool,
+        title -> Text,
+        reference -> Nullable<Text>,
+        reference_key -> Nullable<Text>,
+        body_text -> Text,
+        context -> Text,
+        url -> Text,
+        paper_type -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        organization_ids -> Text,
+        date -> Date,
+        year -> Integer,
+        published_at -> Nullable<Timestamp>,
+        indexed_at -> Timestamp,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    search_document_organizations (document_id, organization_id) {
+        document_id -> BigInt,
+        organization_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    search_dirty (kind, ref_id) {
+        kind -> Text,
+        ref_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    saved_searches (id) {
+        id -> BigInt,
+        email -> Text,
+        query -> Text,
+        label -> Text,
+        confirm_token_hash -> Nullable<Text>,
+        confirm_expires_at -> Nullable<Timestamp>,
+        confirmed_at -> Nullable<Timestamp>,
+        unsubscribe_token -> Text,
+        last_digest_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -603,6 +660,7 @@ diesel::table! {
 
 diesel::joinable!(subscriber_organizations -> subscribers (subscriber_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(search_document_organizations -> search_documents (document_id));
 diesel::joinable!(calendar_tokens -> users (user_id));
 diesel::joinable!(consultations -> papers (paper_id));
 diesel::joinable!(agenda_items -> meetings (meeting_id));
@@ -651,4 +709,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     integration_links,
     oparl_imports,
     import_runs,
+    search_documents,
+    search_document_organizations,
 );

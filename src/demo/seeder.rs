@@ -482,6 +482,7 @@ impl<'a> Seeder<'a> {
                 sha256: None,
                 storage_path: None,
                 text_content: None,
+                text_status: None,
                 public,
                 paper_id: paper,
                 meeting_id: meeting,

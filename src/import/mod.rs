@@ -1419,6 +1419,7 @@ fn files(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()> {
             size,
             sha256: None,
             storage_path: None,
+            text_status: text(v, "text").map(|_| "text".to_string()),
             text_content: text(v, "text"),
             public: true,
             paper_id: paper,
@@ -1449,6 +1450,7 @@ fn files(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()> {
                     files::mime_type.eq(&f.mime_type),
                     files::size.eq(f.size),
                     files::text_content.eq(&f.text_content),
+                    files::text_status.eq(&f.text_status),
                     files::updated_at.eq(f.updated_at),
                 ))
                 .execute(c)

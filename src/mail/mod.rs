@@ -272,7 +272,8 @@ pub fn build_message(m: &OutboxMail, from: &str) -> Result<Message, String> {
 }
 
 impl Worker {
-    /// One round: expand events, schedule reminders, send due mails.
+    /// One round: expand events, schedule reminders, queue digests of
+    /// saved searches, send due mails.
     /// Returns the number of mails sent.
     pub fn round(&self) -> Result<usize, anyhow::Error> {
         let mut conn = self.pool.get()?;
@@ -282,6 +283,12 @@ impl Worker {
             }
         }
         schedule_reminders(&mut conn, self.settings.reminder_days)?;
+        crate::search::saved::run_digests(
+            &mut conn,
+            &self.base_url,
+            &self.settings.site_name,
+            Duration::hours(self.settings.search_digest_hours.max(0)),
+        )?;
         let mailer = Mailer::new(&self.settings)?;
         let due = db::quiet_transaction(&mut conn, |c| {
             store::claim_due(c, 50, Duration::seconds(120))

@@ -17,6 +17,7 @@ mod oparl;
 mod organizations;
 mod papers;
 mod persons;
+mod search;
 mod sitemap;
 mod static_files;
 mod subscriptions;
@@ -53,6 +54,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/sitzungen/{id}", get().to(meetings::show))
     .route("/sitzungen/{id}/niederschrift", get().to(minutes::show))
     .route("/tagesordnungspunkte/{id}", get().to(agenda_items::show))
+    .route("/suche", get().to(search::page))
+    .route("/suche/feed.atom", get().to(search::atom))
+    .route("/suche/abonnieren", web::post().to(search::subscribe))
+    .route("/suche/abonnieren/bestaetigen/{token}", get().to(search::confirm_page))
+    .route("/suche/abonnieren/bestaetigen/{token}", web::post().to(search::confirm))
+    .route("/suche/abbestellen/{token}", get().to(search::unsubscribe_page))
+    .route("/suche/abbestellen/{token}", web::post().to(search::unsubscribe))
     .route("/vorlagen", get().to(papers::list))
     .route("/vorlagen/{id}", get().to(papers::show))
     .route("/integrationskonzepte", get().to(integration::concepts_list))

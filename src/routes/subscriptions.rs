@@ -95,13 +95,28 @@ fn message(
     Ok(resp)
 }
 
-fn valid_email(e: &str) -> bool {
+pub fn valid_email(e: &str) -> bool {
     let at = e.find('@');
     !e.is_empty()
         && e.len() <= 254
         && !e.contains(char::is_whitespace)
         && !e.contains(['<', '>', ',', ';', '"'])
         && at.is_some_and(|i| i > 0 && i + 1 < e.len() && e[i + 1..].contains('.'))
+}
+
+/// The client address form throttling counts by (the proxy's header only
+/// when configured as behind a proxy).
+pub fn client_ip(state: &AppState, req: &HttpRequest) -> String {
+    if state.settings.behind_proxy {
+        req.connection_info()
+            .realip_remote_addr()
+            .unwrap_or("unbekannt")
+            .to_string()
+    } else {
+        req.peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "unbekannt".into())
+    }
 }
 
 pub async fn subscribe(
@@ -136,16 +151,7 @@ pub async fn subscribe(
             "Bitte mindestens ein Gremium wählen.".into(),
         );
     }
-    let ip = if state.settings.behind_proxy {
-        req.connection_info()
-            .realip_remote_addr()
-            .unwrap_or("unbekannt")
-            .to_string()
-    } else {
-        req.peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_else(|| "unbekannt".into())
-    };
+    let ip = client_ip(&state, &req);
     let base = state.base_url.to_string();
     let site = state.settings.site_name.clone();
     let e2 = email.clone();

@@ -173,6 +173,7 @@ pub fn settings(db: &TestDb) -> Settings {
         mail_retry_seconds: 1,
         mail_max_attempts: 10,
         reminder_days: 2,
+        search_digest_hours: 0,
     }
 }
 

@@ -741,3 +741,139 @@ async fn members_get_their_committees_dates_unless_they_opt_out() {
         mails.len() + 1
     );
 }
+
+/// Saved searches: double opt-in, a digest of only the new public matches
+/// through the outbox, nothing when nothing is new, one-click unsubscribe,
+/// and the query's Atom feed.
+#[tokio::test]
+async fn saved_search_double_opt_in_digest_of_new_matches_and_atom() {
+    let smtp = Smtp::start_on(free_port(), tempfile::tempdir().expect("dir"));
+    let (app, worker) = app_with_smtp(smtp.port).await;
+    quiet_demo_members(&app);
+    let kamen = crate::backoffice_flow::kamen(&app);
+
+    // a query that cannot run is not saved
+    let p = post_anonymous(
+        &app,
+        "/suche/abonnieren",
+        &[("email", "leserin@example.org"), ("suche", "q=*")],
+    )
+    .await;
+    assert_eq!(p.status, 400);
+    let p = post_anonymous(
+        &app,
+        "/suche/abonnieren",
+        &[("email", "kaputt"), ("suche", "q=Spielplatz")],
+    )
+    .await;
+    assert_eq!(p.status, 422);
+    let none: i64 = saved_searches::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(none, 0);
+
+    let p = post_anonymous(
+        &app,
+        "/suche/abonnieren",
+        &[
+            ("email", "Leserin@Example.org"),
+            ("suche", "q=Spielplatz&art=vorlage"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, 200, "{}", crate::helpers::snippet(&p.body));
+    assert!(p.body.contains("leserin@example.org"));
+
+    // a matching paper before confirmation is not part of any digest
+    add_user(
+        &app,
+        "sd-abo@kamen.test",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    let s = Session::login(&app, "sd-abo@kamen.test").await;
+    crate::backoffice_flow::create_paper(&s, kamen, "Spielplatz am Alten Markt", true).await;
+    assert_eq!(round(&worker).await, 1);
+    let mails = wait_for(&smtp, 1).await;
+    assert_eq!(mails.len(), 1, "only the confirmation: {mails:?}");
+    let text = mails[0]["text"].as_str().unwrap_or("").to_string();
+    assert!(text.contains("„Spielplatz“ · Art: Vorlagen"), "{text}");
+    let link = link_in(
+        &text,
+        &format!("{}/suche/abonnieren/bestaetigen/", app.address),
+    );
+    let path = link.trim_start_matches(&app.address).to_string();
+    assert!(app.page(&path).await.contains("Jetzt bestätigen"));
+    // (a paper of the very second of the confirmation would count as new)
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let p = post_anonymous(&app, &path, &[]).await;
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("bestätigt"));
+
+    // nothing new yet: no digest
+    assert_eq!(round(&worker).await, 0);
+
+    // new public papers: one digest listing them (and not the older one);
+    // a non-public one is never mentioned
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    crate::backoffice_flow::create_paper(&s, kamen, "Spielplatz Sesekeaue: Sanierung", true).await;
+    crate::backoffice_flow::create_paper(
+        &s,
+        kamen,
+        "Spielplatz Grundstückstausch vertraulich",
+        false,
+    )
+    .await;
+    // a digest covers whole seconds up to the one it runs in
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(round(&worker).await, 1);
+    let mails = wait_for(&smtp, 2).await;
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    let digest = &mails[1];
+    assert_eq!(digest["to"], "leserin@example.org");
+    assert!(
+        digest["subject"]
+            .as_str()
+            .unwrap_or("")
+            .contains("1 neuer Treffer"),
+        "{digest}"
+    );
+    let text = digest["text"].as_str().unwrap_or("").to_string();
+    assert!(text.contains("Spielplatz Sesekeaue: Sanierung"), "{text}");
+    assert!(!text.contains("Alten Markt"), "{text}");
+    assert!(!text.contains("vertraulich"), "{text}");
+    assert!(digest["html"]
+        .as_str()
+        .unwrap_or("")
+        .contains("Spielplatz Sesekeaue"));
+    let unsubscribe = digest["list_unsubscribe"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(unsubscribe.contains("/suche/abbestellen/"), "{unsubscribe}");
+
+    // again: nothing new, nothing sent
+    assert_eq!(round(&worker).await, 0);
+
+    // the Atom feed of the query lists the public matches only
+    let feed = app.page("/suche/feed.atom?q=Spielplatz&art=vorlage").await;
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert!(feed.contains("Spielplatz Sesekeaue: Sanierung"));
+    assert!(feed.contains("Spielplatz am Alten Markt"));
+    assert!(!feed.contains("vertraulich"));
+
+    // one-click unsubscribe removes the saved search
+    let path = link_in(&text, &format!("{}/suche/abbestellen/", app.address))
+        .trim_start_matches(&app.address)
+        .to_string();
+    let p = post_anonymous(&app, &path, &[]).await;
+    assert_eq!(p.status, 200);
+    let left: i64 = saved_searches::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(left, 0);
+    assert_eq!(post_anonymous(&app, &path, &[]).await.status, 404);
+}

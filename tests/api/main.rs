@@ -23,5 +23,6 @@ mod non_public;
 mod oparl;
 mod oparl_import;
 mod pages;
+mod search;
 mod security_headers;
 mod uploads;

@@ -224,6 +224,20 @@ async fn upload(
     let hash = web::block(move || incoming.persist(&dd))
         .await?
         .map_err(|e| AppError::Internal(e.into()))?;
+    // the text of a PDF goes into the search index with the file
+    let (text_content, text_status) = if kind.mime == "application/pdf" {
+        let path = storage::path_for(&data_dir, &hash);
+        match web::block(move || crate::pdf_text::extract_file(&path)).await? {
+            crate::pdf_text::Extracted::Text(t) => (Some(t), Some("text".to_string())),
+            crate::pdf_text::Extracted::NoText => (None, Some("scan".to_string())),
+            crate::pdf_text::Extracted::Failed(why) => {
+                tracing::warn!(file = %file_name, reason = %why, "PDF-Text nicht lesbar");
+                (None, Some("failed".to_string()))
+            }
+        }
+    } else {
+        (None, None)
+    };
     let now = db::now();
     let row = NewFile {
         body_id,
@@ -233,7 +247,8 @@ async fn upload(
         size,
         sha256: Some(hash.clone()),
         storage_path: Some(hash),
-        text_content: None,
+        text_content,
+        text_status,
         public,
         paper_id: match t {
             Target::Paper(id) => Some(id),

@@ -1,0 +1,17 @@
+DROP TRIGGER search_mark_papers ON papers;
+DROP TRIGGER search_mark_consultations ON consultations;
+DROP TRIGGER search_mark_agenda_items ON agenda_items;
+DROP TRIGGER search_mark_meetings ON meetings;
+DROP TRIGGER search_mark_meeting_organizations ON meeting_organizations;
+DROP TRIGGER search_mark_files ON files;
+DROP TRIGGER search_mark_integration_concepts ON integration_concepts;
+DROP TRIGGER search_mark_concept_fields ON concept_fields;
+DROP TRIGGER search_mark_concept_measures ON concept_measures;
+DROP TRIGGER search_mark_funding_programmes ON funding_programmes;
+DROP TRIGGER search_mark_programme_modules ON programme_modules;
+DROP FUNCTION search_mark();
+DROP TABLE search_dirty;
+DROP TABLE search_document_organizations;
+DROP TABLE search_documents;
+DROP TABLE saved_searches;
+ALTER TABLE files DROP COLUMN text_status;

@@ -1,0 +1,915 @@
+//! Keeping the search index current. Triggers on the source tables note
+//! every changed row in `search_dirty` (see the migration); [`flush`] runs
+//! at the end of every write transaction (`db::write_transaction`), works
+//! out which documents depend on the changed rows (a meeting's items, a
+//! paper's TOPs and files, …), rebuilds them from the records and writes
+//! them: so the index changes in the same transaction as the data.
+//!
+//! Visibility is decided here, once per document, with the same rules the
+//! pages use (`access`, `views::agenda::number_and_filter`,
+//! `views::visible_files`): `public` says whether anonymous visitors may
+//! find it, the organizations say which members may find it if not.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use super::text::{self, cap, folded, stems_of, MAX_INDEXED_CHARS};
+use super::Kind;
+use crate::access::Audience;
+use crate::db::models::{AgendaItem, Body, File, Organization};
+use crate::db::schema::*;
+use crate::db::{self, DbConnection};
+use crate::domain::{MeetingState, PaperType};
+
+const CHUNK: usize = 500;
+
+/// A document as it goes into the index.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub kind: Kind,
+    pub ref_id: i64,
+    pub body_id: i64,
+    pub public: bool,
+    pub title: String,
+    pub reference: Option<String>,
+    pub body_text: String,
+    pub context: String,
+    pub url: String,
+    pub paper_type: Option<String>,
+    pub outcome: Option<String>,
+    pub org_ids: Vec<i64>,
+    pub date: NaiveDate,
+}
+
+enum Built {
+    Doc(Box<Doc>),
+    Gone(Kind, i64),
+}
+
+/// Names the documents mention (bodies, organizations), loaded once.
+struct Names {
+    bodies: HashMap<i64, Body>,
+}
+
+impl Names {
+    fn load(conn: &mut DbConnection) -> QueryResult<Names> {
+        Ok(Names {
+            bodies: db::bodies::list(conn)?
+                .into_iter()
+                .map(|b| (b.id, b))
+                .collect(),
+        })
+    }
+    fn body(&self, id: i64) -> &str {
+        self.bodies.get(&id).map_or("", |b| b.name.as_str())
+    }
+}
+
+fn join_texts<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
+    parts
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn org_name(orgs: &HashMap<i64, Organization>, id: i64) -> &str {
+    orgs.get(&id).map_or("", |o| o.name.as_str())
+}
+
+// ---------------------------------------------------------------- dirty
+
+/// Re-index everything the triggers noted since the last flush. Returns
+/// the number of documents written or removed.
+pub fn flush(conn: &mut DbConnection) -> QueryResult<usize> {
+    let mut total = 0;
+    loop {
+        let dirty: Vec<(String, i64)> = search_dirty::table
+            .select((search_dirty::kind, search_dirty::ref_id))
+            .limit(20_000)
+            .load(conn)?;
+        if dirty.is_empty() {
+            return Ok(total);
+        }
+        let mut by_kind: HashMap<String, Vec<i64>> = HashMap::new();
+        for (k, id) in dirty {
+            by_kind.entry(k).or_default().push(id);
+        }
+        for (k, ids) in &by_kind {
+            for chunk in ids.chunks(CHUNK) {
+                diesel::delete(
+                    search_dirty::table
+                        .filter(search_dirty::kind.eq(k))
+                        .filter(search_dirty::ref_id.eq_any(chunk)),
+                )
+                .execute(conn)?;
+            }
+        }
+        let set = expand(conn, by_kind)?;
+        total += index(conn, &set)?;
+    }
+}
+
+type KindSets = HashMap<Kind, BTreeSet<i64>>;
+
+fn ids_where<F>(conn: &mut DbConnection, ids: &[i64], mut q: F) -> QueryResult<Vec<i64>>
+where
+    F: FnMut(&mut DbConnection, &[i64]) -> QueryResult<Vec<i64>>,
+{
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        out.extend(q(conn, chunk)?);
+    }
+    Ok(out)
+}
+
+/// Everything whose document depends on the changed rows.
+fn expand(conn: &mut DbConnection, dirty: HashMap<String, Vec<i64>>) -> QueryResult<KindSets> {
+    let mut done: KindSets = HashMap::new();
+    let mut pending: KindSets = HashMap::new();
+    for (k, ids) in dirty {
+        let kind = match k.as_str() {
+            "handlungsfeld" => {
+                let concepts = ids_where(conn, &ids, |c, ch| {
+                    concept_fields::table
+                        .filter(concept_fields::id.eq_any(ch))
+                        .select(concept_fields::concept_id)
+                        .load(c)
+                })?;
+                pending.entry(Kind::Concept).or_default().extend(concepts);
+                continue;
+            }
+            k => match Kind::from_key(k) {
+                Some(kind) => kind,
+                None => continue,
+            },
+        };
+        pending.entry(kind).or_default().extend(ids);
+    }
+    while pending.values().any(|s| !s.is_empty()) {
+        let mut next: KindSets = HashMap::new();
+        for (kind, ids) in std::mem::take(&mut pending) {
+            let fresh: Vec<i64> = ids
+                .into_iter()
+                .filter(|id| done.entry(kind).or_default().insert(*id))
+                .collect();
+            if fresh.is_empty() {
+                continue;
+            }
+            match kind {
+                Kind::Meeting => {
+                    let items = ids_where(conn, &fresh, |c, ch| {
+                        agenda_items::table
+                            .filter(agenda_items::meeting_id.eq_any(ch))
+                            .select(agenda_items::id)
+                            .load(c)
+                    })?;
+                    next.entry(Kind::Item).or_default().extend(items);
+                    let files = ids_where(conn, &fresh, |c, ch| {
+                        files::table
+                            .filter(files::meeting_id.eq_any(ch))
+                            .select(files::id)
+                            .load(c)
+                    })?;
+                    next.entry(Kind::File).or_default().extend(files);
+                }
+                Kind::Item => {
+                    let children = ids_where(conn, &fresh, |c, ch| {
+                        agenda_items::table
+                            .filter(agenda_items::parent_id.eq_any(ch))
+                            .select(agenda_items::id)
+                            .load(c)
+                    })?;
+                    next.entry(Kind::Item).or_default().extend(children);
+                    let papers = ids_where(conn, &fresh, |c, ch| {
+                        Ok(agenda_items::table
+                            .filter(agenda_items::id.eq_any(ch))
+                            .select(agenda_items::paper_id)
+                            .load::<Option<i64>>(c)?
+                            .into_iter()
+                            .flatten()
+                            .collect())
+                    })?;
+                    next.entry(Kind::Paper).or_default().extend(papers);
+                    let files = ids_where(conn, &fresh, |c, ch| {
+                        files::table
+                            .filter(files::agenda_item_id.eq_any(ch))
+                            .select(files::id)
+                            .load(c)
+                    })?;
+                    next.entry(Kind::File).or_default().extend(files);
+                }
+                Kind::Paper => {
+                    let items = ids_where(conn, &fresh, |c, ch| {
+                        agenda_items::table
+                            .filter(agenda_items::paper_id.eq_any(ch))
+                            .select(agenda_items::id)
+                            .load(c)
+                    })?;
+                    next.entry(Kind::Item).or_default().extend(items);
+                    let files = ids_where(conn, &fresh, |c, ch| {
+                        files::table
+                            .filter(files::paper_id.eq_any(ch))
+                            .select(files::id)
+                            .load(c)
+                    })?;
+                    next.entry(Kind::File).or_default().extend(files);
+                }
+                Kind::Concept => {
+                    let files = ids_where(conn, &fresh, |c, ch| {
+                        files::table
+                            .filter(files::concept_id.eq_any(ch))
+                            .select(files::id)
+                            .load(c)
+                    })?;
+                    next.entry(Kind::File).or_default().extend(files);
+                }
+                Kind::File | Kind::Programme => {}
+            }
+        }
+        for (kind, ids) in next {
+            let d = done.entry(kind).or_default();
+            let fresh: BTreeSet<i64> = ids.into_iter().filter(|i| !d.contains(i)).collect();
+            if !fresh.is_empty() {
+                pending.entry(kind).or_default().extend(fresh);
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Build and write the documents of these records.
+pub fn index(conn: &mut DbConnection, set: &KindSets) -> QueryResult<usize> {
+    if set.values().all(|s| s.is_empty()) {
+        return Ok(0);
+    }
+    let names = Names::load(conn)?;
+    let mut n = 0;
+    for kind in Kind::ALL {
+        let Some(ids) = set.get(&kind) else { continue };
+        let ids: Vec<i64> = ids.iter().copied().collect();
+        for chunk in ids.chunks(CHUNK) {
+            let built = build(conn, &names, kind, chunk)?;
+            n += built.len();
+            write(conn, built)?;
+        }
+    }
+    Ok(n)
+}
+
+fn build(
+    conn: &mut DbConnection,
+    names: &Names,
+    kind: Kind,
+    ids: &[i64],
+) -> QueryResult<Vec<Built>> {
+    let docs = match kind {
+        Kind::Paper => papers(conn, names, ids)?,
+        Kind::Item => items(conn, ids)?,
+        Kind::Meeting => meetings(conn, ids)?,
+        Kind::File => files(conn, ids)?,
+        Kind::Concept => concepts(conn, names, ids)?,
+        Kind::Programme => programmes(conn, names, ids)?,
+    };
+    let found: std::collections::HashSet<i64> = docs.iter().map(|d| d.ref_id).collect();
+    let mut out: Vec<Built> = docs.into_iter().map(|d| Built::Doc(Box::new(d))).collect();
+    out.extend(
+        ids.iter()
+            .filter(|id| !found.contains(id))
+            .map(|id| Built::Gone(kind, *id)),
+    );
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- builders
+
+fn meeting_orgs(
+    conn: &mut DbConnection,
+    meetings: &[(i64, i64)],
+) -> QueryResult<HashMap<i64, Vec<i64>>> {
+    let ids: Vec<i64> = meetings.iter().map(|m| m.0).collect();
+    let mut out: HashMap<i64, Vec<i64>> = meetings.iter().map(|(m, o)| (*m, vec![*o])).collect();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let joint: Vec<(i64, i64)> = meeting_organizations::table
+        .filter(meeting_organizations::meeting_id.eq_any(&ids))
+        .select((
+            meeting_organizations::meeting_id,
+            meeting_organizations::organization_id,
+        ))
+        .load(conn)?;
+    for (m, o) in joint {
+        let e = out.entry(m).or_default();
+        if !e.contains(&o) {
+            e.push(o);
+        }
+    }
+    Ok(out)
+}
+
+fn consulting_orgs(
+    conn: &mut DbConnection,
+    paper_ids: &[i64],
+) -> QueryResult<HashMap<i64, Vec<i64>>> {
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    if paper_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(i64, i64)> = consultations::table
+        .filter(consultations::paper_id.eq_any(paper_ids))
+        .filter(consultations::deleted_at.is_null())
+        .select((consultations::paper_id, consultations::organization_id))
+        .load(conn)?;
+    for (p, o) in rows {
+        let e = out.entry(p).or_default();
+        if !e.contains(&o) {
+            e.push(o);
+        }
+    }
+    Ok(out)
+}
+
+fn papers(conn: &mut DbConnection, names: &Names, ids: &[i64]) -> QueryResult<Vec<Doc>> {
+    let papers = db::papers::by_ids(conn, ids)?;
+    let orgs = consulting_orgs(conn, ids)?;
+    // the outcome facet: the latest result of a TOP the public may see
+    let items: Vec<AgendaItem> = agenda_items::table
+        .filter(agenda_items::paper_id.eq_any(ids))
+        .filter(agenda_items::deleted_at.is_null())
+        .select(AgendaItem::as_select())
+        .load(conn)?;
+    let meeting_ids: Vec<i64> = items.iter().map(|a| a.meeting_id).collect();
+    let visible = public_items(conn, &meeting_ids)?;
+    let meetings = db::meetings::by_ids(conn, &meeting_ids)?;
+    let mut outcome: HashMap<i64, (chrono::NaiveDateTime, String)> = HashMap::new();
+    for a in &items {
+        let (Some(p), Some(o), Some(m)) = (a.paper_id, &a.outcome, meetings.get(&a.meeting_id))
+        else {
+            continue;
+        };
+        if !visible.contains(&a.id) {
+            continue;
+        }
+        if outcome.get(&p).is_none_or(|(t, _)| *t < m.start_at) {
+            outcome.insert(p, (m.start_at, o.clone()));
+        }
+    }
+    Ok(papers
+        .into_values()
+        .map(|p| {
+            let type_label = PaperType::from_key(&p.paper_type).map_or("Vorlage", |t| t.label());
+            Doc {
+                kind: Kind::Paper,
+                ref_id: p.id,
+                body_id: p.body_id,
+                public: p.public,
+                context: format!("{type_label} {} · {}", p.reference, names.body(p.body_id)),
+                body_text: join_texts([
+                    p.proposal.as_deref(),
+                    p.reasoning.as_deref(),
+                    p.file_number.as_deref(),
+                ]),
+                url: format!("/vorlagen/{}", p.id),
+                paper_type: Some(p.paper_type.clone()),
+                outcome: outcome.remove(&p.id).map(|x| x.1),
+                org_ids: orgs.get(&p.id).cloned().unwrap_or_default(),
+                date: p.date,
+                reference: Some(p.reference),
+                title: p.title,
+            }
+        })
+        .collect())
+}
+
+/// Ids of the items of these meetings that the public may see.
+fn public_items(
+    conn: &mut DbConnection,
+    meeting_ids: &[i64],
+) -> QueryResult<std::collections::HashSet<i64>> {
+    let all = db::agenda_items::for_meetings(conn, meeting_ids)?;
+    Ok(crate::views::agenda::number_and_filter(&all, Audience::Public).1)
+}
+
+fn items(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
+    let items = db::agenda_items::by_ids(conn, ids)?;
+    let meeting_ids: Vec<i64> = items.values().map(|a| a.meeting_id).collect();
+    let meetings = db::meetings::by_ids(conn, &meeting_ids)?;
+    let all = db::agenda_items::for_meetings(conn, &meeting_ids)?;
+    let (numbers, public) = crate::views::agenda::number_and_filter(&all, Audience::Public);
+    let (_, any) = crate::views::agenda::number_and_filter(&all, Audience::Full);
+    let pairs: Vec<(i64, i64)> = meetings
+        .values()
+        .map(|m| (m.id, m.organization_id))
+        .collect();
+    let morgs = meeting_orgs(conn, &pairs)?;
+    let org_map = db::organizations::by_ids(conn, &pairs.iter().map(|p| p.1).collect::<Vec<_>>())?;
+    let paper_ids: Vec<i64> = items.values().filter_map(|a| a.paper_id).collect();
+    let papers = db::papers::by_ids(conn, &paper_ids)?;
+    let mut out = Vec::new();
+    for a in items.into_values() {
+        let Some(m) = meetings.get(&a.meeting_id) else {
+            continue;
+        };
+        if !any.contains(&a.id) {
+            continue;
+        }
+        let held = MeetingState::from_key(&m.state) == Some(MeetingState::Held);
+        let minutes = (held && m.minutes_published_at.is_some())
+            .then_some(a.minutes_text.as_deref())
+            .flatten();
+        let date = crate::views::berlin(m.start_at).date_naive();
+        let number = numbers.get(&a.id).cloned().unwrap_or_default();
+        let paper = a.paper_id.and_then(|p| papers.get(&p)).filter(|p| p.public);
+        out.push(Doc {
+            kind: Kind::Item,
+            ref_id: a.id,
+            body_id: m.body_id,
+            public: public.contains(&a.id),
+            title: a.title.clone(),
+            reference: paper.map(|p| p.reference.clone()),
+            body_text: join_texts([
+                a.resolution_text.as_deref(),
+                a.result_text.as_deref(),
+                minutes,
+            ]),
+            context: format!(
+                "TOP {number} · {} · {}",
+                org_name(&org_map, m.organization_id),
+                crate::views::date(date)
+            ),
+            url: format!("/tagesordnungspunkte/{}", a.id),
+            paper_type: None,
+            outcome: a.outcome.clone(),
+            org_ids: morgs.get(&m.id).cloned().unwrap_or_default(),
+            date,
+        });
+    }
+    Ok(out)
+}
+
+fn meetings(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
+    let meetings = db::meetings::by_ids(conn, ids)?;
+    let pairs: Vec<(i64, i64)> = meetings
+        .values()
+        .map(|m| (m.id, m.organization_id))
+        .collect();
+    let morgs = meeting_orgs(conn, &pairs)?;
+    let all_orgs: Vec<i64> = morgs.values().flatten().copied().collect();
+    let org_map = db::organizations::by_ids(conn, &all_orgs)?;
+    Ok(meetings
+        .into_values()
+        .map(|m| {
+            let orgs = morgs.get(&m.id).cloned().unwrap_or_default();
+            let date = crate::views::berlin(m.start_at).date_naive();
+            let org_names: Vec<&str> = orgs.iter().map(|o| org_name(&org_map, *o)).collect();
+            let state = MeetingState::from_key(&m.state).map(|s| s.label());
+            Doc {
+                kind: Kind::Meeting,
+                ref_id: m.id,
+                body_id: m.body_id,
+                public: true,
+                title: m.name.clone(),
+                reference: None,
+                body_text: join_texts([Some(org_names.join(", ").as_str()), m.number.as_deref()]),
+                context: format!(
+                    "Sitzung · {} · {}{}",
+                    org_name(&org_map, m.organization_id),
+                    crate::views::date_short(m.start_at),
+                    state.map(|s| format!(" · {s}")).unwrap_or_default()
+                ),
+                url: format!("/sitzungen/{}", m.id),
+                paper_type: None,
+                outcome: None,
+                org_ids: orgs,
+                date,
+            }
+        })
+        .collect())
+}
+
+fn files(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
+    let list: Vec<File> = files::table
+        .filter(files::id.eq_any(ids))
+        .filter(files::deleted_at.is_null())
+        .select(File::as_select())
+        .load(conn)?;
+    let status: HashMap<i64, Option<String>> = files::table
+        .filter(files::id.eq_any(ids))
+        .select((files::id, files::text_status))
+        .load::<(i64, Option<String>)>(conn)?
+        .into_iter()
+        .collect();
+    let any: std::collections::HashSet<i64> =
+        crate::views::visible_files(conn, list.clone(), Audience::Full)?
+            .iter()
+            .map(|f| f.id)
+            .collect();
+    let public: std::collections::HashSet<i64> =
+        crate::views::visible_files(conn, list.clone(), Audience::Public)?
+            .iter()
+            .map(|f| f.id)
+            .collect();
+    let paper_ids: Vec<i64> = list.iter().filter_map(|f| f.paper_id).collect();
+    let papers = db::papers::by_ids(conn, &paper_ids)?;
+    let paper_orgs = consulting_orgs(conn, &paper_ids)?;
+    let item_ids: Vec<i64> = list.iter().filter_map(|f| f.agenda_item_id).collect();
+    let items = db::agenda_items::by_ids(conn, &item_ids)?;
+    let mut meeting_ids: Vec<i64> = list.iter().filter_map(|f| f.meeting_id).collect();
+    meeting_ids.extend(items.values().map(|a| a.meeting_id));
+    let meetings = db::meetings::by_ids(conn, &meeting_ids)?;
+    let pairs: Vec<(i64, i64)> = meetings
+        .values()
+        .map(|m| (m.id, m.organization_id))
+        .collect();
+    let morgs = meeting_orgs(conn, &pairs)?;
+    let concept_ids: Vec<i64> = list.iter().filter_map(|f| f.concept_id).collect();
+    let concepts = db::concepts::by_ids(conn, &concept_ids)?;
+    let mut out = Vec::new();
+    for f in list {
+        if !any.contains(&f.id) {
+            continue;
+        }
+        let meeting = f
+            .meeting_id
+            .or_else(|| {
+                f.agenda_item_id
+                    .and_then(|a| items.get(&a))
+                    .map(|a| a.meeting_id)
+            })
+            .and_then(|m| meetings.get(&m));
+        let (context, date, orgs) = if let Some(p) = f.paper_id.and_then(|p| papers.get(&p)) {
+            (
+                format!("Datei zur Vorlage {}", p.reference),
+                p.date,
+                paper_orgs.get(&p.id).cloned().unwrap_or_default(),
+            )
+        } else if let Some(m) = meeting {
+            let what = if f.agenda_item_id.is_some() {
+                "zum Tagesordnungspunkt der Sitzung"
+            } else {
+                "zur Sitzung"
+            };
+            (
+                format!(
+                    "Datei {what} {} am {}",
+                    m.name,
+                    crate::views::date_short(m.start_at)
+                ),
+                crate::views::berlin(m.start_at).date_naive(),
+                morgs.get(&m.id).cloned().unwrap_or_default(),
+            )
+        } else if let Some(k) = f.concept_id.and_then(|k| concepts.get(&k)) {
+            (
+                format!("Datei zum Integrationskonzept {}", k.title),
+                k.adopted_on.unwrap_or(f.created_at.date()),
+                vec![],
+            )
+        } else {
+            ("Datei".to_string(), f.created_at.date(), vec![])
+        };
+        let scan = status.get(&f.id).and_then(|s| s.as_deref()) == Some("scan");
+        out.push(Doc {
+            kind: Kind::File,
+            ref_id: f.id,
+            body_id: f.body_id,
+            public: public.contains(&f.id),
+            title: f.name.clone(),
+            reference: None,
+            body_text: f.text_content.clone().unwrap_or_default(),
+            context: if scan {
+                format!("{context} · gescanntes PDF ohne Text (nur der Titel ist durchsuchbar)")
+            } else {
+                context
+            },
+            url: format!("/dateien/{}/{}", f.id, crate::oparl::encode(&f.file_name)),
+            paper_type: None,
+            outcome: None,
+            org_ids: orgs,
+            date,
+        });
+    }
+    Ok(out)
+}
+
+fn concepts(conn: &mut DbConnection, names: &Names, ids: &[i64]) -> QueryResult<Vec<Doc>> {
+    let concepts = db::concepts::by_ids(conn, ids)?;
+    let fields = db::concepts::fields(conn, ids)?;
+    let field_ids: Vec<i64> = fields.iter().map(|f| f.id).collect();
+    let measures = db::concepts::measures(conn, &field_ids)?;
+    Ok(concepts
+        .into_values()
+        .map(|k| {
+            let mut parts: Vec<String> = vec![
+                k.summary.clone().unwrap_or_default(),
+                k.participants.clone().unwrap_or_default(),
+            ];
+            for f in fields.iter().filter(|f| f.concept_id == k.id) {
+                parts.push(join_texts([Some(f.title.as_str()), f.goals.as_deref()]));
+                for m in measures.iter().filter(|m| m.field_id == f.id) {
+                    parts.push(join_texts([
+                        Some(m.title.as_str()),
+                        m.responsible.as_deref(),
+                        m.indicator.as_deref(),
+                        m.target.as_deref(),
+                    ]));
+                }
+            }
+            Doc {
+                kind: Kind::Concept,
+                ref_id: k.id,
+                body_id: k.body_id,
+                public: true,
+                title: match &k.edition {
+                    Some(e) if !e.is_empty() => format!("{} ({e})", k.title),
+                    _ => k.title.clone(),
+                },
+                reference: None,
+                body_text: join_texts(parts.iter().map(|s| Some(s.as_str()))),
+                context: format!(
+                    "Integrationskonzept · {} · {}",
+                    k.status_label(),
+                    names.body(k.body_id)
+                ),
+                url: format!("/integrationskonzepte/{}", k.id),
+                paper_type: None,
+                outcome: None,
+                org_ids: vec![],
+                date: k.adopted_on.unwrap_or(k.created_at.date()),
+            }
+        })
+        .collect())
+}
+
+fn programmes(conn: &mut DbConnection, names: &Names, ids: &[i64]) -> QueryResult<Vec<Doc>> {
+    let programmes = db::programmes::by_ids(conn, ids)?;
+    let modules = db::programmes::modules(conn, ids)?;
+    Ok(programmes
+        .into_values()
+        .map(|p| {
+            let mut parts: Vec<String> = [
+                &p.legal_basis,
+                &p.funder,
+                &p.granting_authority,
+                &p.description,
+                &p.conditions,
+            ]
+            .into_iter()
+            .filter_map(|x| x.clone())
+            .collect();
+            for m in modules.iter().filter(|m| m.programme_id == p.id) {
+                parts.push(join_texts([
+                    Some(m.name.as_str()),
+                    m.description.as_deref(),
+                ]));
+            }
+            Doc {
+                kind: Kind::Programme,
+                ref_id: p.id,
+                body_id: p.body_id,
+                public: true,
+                title: p.display_name(),
+                reference: None,
+                body_text: join_texts(parts.iter().map(|s| Some(s.as_str()))),
+                context: format!("Förderprogramm · {}", names.body(p.body_id)),
+                url: format!("/foerderprogramme/{}", p.id),
+                paper_type: None,
+                outcome: None,
+                org_ids: vec![],
+                date: p.period_from.unwrap_or(p.created_at.date()),
+            }
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------- writing
+
+fn write(conn: &mut DbConnection, built: Vec<Built>) -> QueryResult<()> {
+    use crate::db::schema::search_documents as sd;
+    let mut by_kind: HashMap<Kind, Vec<i64>> = HashMap::new();
+    for b in &built {
+        let (k, id) = match b {
+            Built::Doc(d) => (d.kind, d.ref_id),
+            Built::Gone(k, id) => (*k, *id),
+        };
+        by_kind.entry(k).or_default().push(id);
+    }
+    // (kind, ref_id) -> (id, public, published_at)
+    type Existing = HashMap<(Kind, i64), (i64, bool, Option<chrono::NaiveDateTime>)>;
+    let mut existing: Existing = HashMap::new();
+    for (k, ids) in &by_kind {
+        let rows: Vec<(i64, i64, bool, Option<chrono::NaiveDateTime>)> = sd::table
+            .filter(sd::kind.eq(k.key()))
+            .filter(sd::ref_id.eq_any(ids))
+            .select((sd::id, sd::ref_id, sd::public, sd::published_at))
+            .load(conn)?;
+        for (id, r, p, at) in rows {
+            existing.insert((*k, r), (id, p, at));
+        }
+    }
+    let now = db::now();
+    let sqlite = matches!(conn, DbConnection::Sqlite(_));
+    for b in built {
+        match b {
+            Built::Gone(k, r) => {
+                if let Some((id, _, _)) = existing.get(&(k, r)) {
+                    remove_fts(conn, *id)?;
+                    diesel::delete(
+                        search_document_organizations::table
+                            .filter(search_document_organizations::document_id.eq(id)),
+                    )
+                    .execute(conn)?;
+                    diesel::delete(sd::table.find(id)).execute(conn)?;
+                }
+            }
+            Built::Doc(d) => {
+                let body_text = cap(&d.body_text, MAX_INDEXED_CHARS).to_string();
+                let title_and_ref = match &d.reference {
+                    Some(r) => format!("{} {r}", d.title),
+                    None => d.title.clone(),
+                };
+                let folded_all = folded(&format!("{title_and_ref}\n{body_text}"));
+                let prev = existing.get(&(d.kind, d.ref_id)).copied();
+                let published_at = match (d.public, prev) {
+                    (false, _) => None,
+                    (true, Some((_, true, Some(at)))) => Some(at),
+                    (true, _) => Some(now),
+                };
+                let org_text = if d.org_ids.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ",{},",
+                        d.org_ids
+                            .iter()
+                            .map(|o| o.to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    )
+                };
+                let values = (
+                    sd::body_id.eq(d.body_id),
+                    sd::public.eq(d.public),
+                    sd::title.eq(&d.title),
+                    sd::reference.eq(&d.reference),
+                    sd::reference_key.eq(d.reference.as_deref().map(text::reference_key)),
+                    sd::body_text.eq(&body_text),
+                    sd::context.eq(&d.context),
+                    sd::url.eq(&d.url),
+                    sd::paper_type.eq(&d.paper_type),
+                    sd::outcome.eq(&d.outcome),
+                    sd::organization_ids.eq(&org_text),
+                    sd::date.eq(d.date),
+                    sd::year.eq(chrono::Datelike::year(&d.date)),
+                    sd::published_at.eq(published_at),
+                    sd::indexed_at.eq(now),
+                    sd::search_text.eq(if sqlite { "" } else { folded_all.as_str() }),
+                );
+                let id = match prev {
+                    Some((id, _, _)) => {
+                        diesel::update(sd::table.find(id))
+                            .set(values)
+                            .execute(conn)?;
+                        remove_fts(conn, id)?;
+                        diesel::delete(
+                            search_document_organizations::table
+                                .filter(search_document_organizations::document_id.eq(id)),
+                        )
+                        .execute(conn)?;
+                        id
+                    }
+                    None => diesel::insert_into(sd::table)
+                        .values((sd::kind.eq(d.kind.key()), sd::ref_id.eq(d.ref_id), values))
+                        .returning(sd::id)
+                        .get_result(conn)?,
+                };
+                for o in &d.org_ids {
+                    diesel::insert_into(search_document_organizations::table)
+                        .values((
+                            search_document_organizations::document_id.eq(id),
+                            search_document_organizations::organization_id.eq(o),
+                        ))
+                        .execute(conn)?;
+                }
+                if let DbConnection::Sqlite(c) = conn {
+                    diesel::sql_query(
+                        "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
+                    )
+                    .bind::<BigInt, _>(id)
+                    .bind::<Text, _>(stems_of(&title_and_ref))
+                    .bind::<Text, _>(stems_of(&body_text))
+                    .execute(c)?;
+                    diesel::sql_query("INSERT INTO search_trigram (rowid, text) VALUES (?, ?)")
+                        .bind::<BigInt, _>(id)
+                        .bind::<Text, _>(&folded_all)
+                        .execute(c)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// SQLite: drop a document's rows from the FTS tables (PostgreSQL's
+/// index columns live in the row itself).
+fn remove_fts(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        diesel::sql_query("DELETE FROM search_fts WHERE rowid = ?")
+            .bind::<BigInt, _>(id)
+            .execute(c)?;
+        diesel::sql_query("DELETE FROM search_trigram WHERE rowid = ?")
+            .bind::<BigInt, _>(id)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- rebuild
+
+/// Ids of all live records of a kind (what a full rebuild indexes).
+pub fn all_ids(conn: &mut DbConnection, kind: Kind) -> QueryResult<Vec<i64>> {
+    match kind {
+        Kind::Paper => papers::table
+            .filter(papers::deleted_at.is_null())
+            .select(papers::id)
+            .order(papers::id)
+            .load(conn),
+        Kind::Item => agenda_items::table
+            .filter(agenda_items::deleted_at.is_null())
+            .select(agenda_items::id)
+            .order(agenda_items::id)
+            .load(conn),
+        Kind::Meeting => meetings::table
+            .filter(meetings::deleted_at.is_null())
+            .select(meetings::id)
+            .order(meetings::id)
+            .load(conn),
+        Kind::File => files::table
+            .filter(files::deleted_at.is_null())
+            .select(files::id)
+            .order(files::id)
+            .load(conn),
+        Kind::Concept => integration_concepts::table
+            .filter(integration_concepts::deleted_at.is_null())
+            .select(integration_concepts::id)
+            .order(integration_concepts::id)
+            .load(conn),
+        Kind::Programme => funding_programmes::table
+            .filter(funding_programmes::deleted_at.is_null())
+            .select(funding_programmes::id)
+            .order(funding_programmes::id)
+            .load(conn),
+    }
+}
+
+/// Remove documents of `kind` whose record is not among `live` any more
+/// (a step of `gremium search reindex`); returns how many.
+pub fn remove_stale(conn: &mut DbConnection, kind: Kind, live: &[i64]) -> QueryResult<usize> {
+    let live: std::collections::HashSet<i64> = live.iter().copied().collect();
+    let stale: Vec<i64> = search_documents::table
+        .filter(search_documents::kind.eq(kind.key()))
+        .select(search_documents::ref_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .filter(|r| !live.contains(r))
+        .collect();
+    let n = stale.len();
+    for chunk in stale.chunks(CHUNK) {
+        write(conn, chunk.iter().map(|r| Built::Gone(kind, *r)).collect())?;
+    }
+    Ok(n)
+}
+
+/// SQLite: drop FTS rows that belong to no document (after a crash or a
+/// manual edit); the last step of the rebuild.
+pub fn remove_orphans(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        diesel::sql_query(
+            "DELETE FROM search_fts WHERE rowid NOT IN (SELECT id FROM search_documents)",
+        )
+        .execute(c)?;
+        diesel::sql_query(
+            "DELETE FROM search_trigram WHERE rowid NOT IN (SELECT id FROM search_documents)",
+        )
+        .execute(c)?;
+    }
+    flush(conn)?;
+    Ok(())
+}
+
+/// Index one batch of records of a kind (a step of the rebuild).
+pub fn index_batch(conn: &mut DbConnection, kind: Kind, ids: &[i64]) -> QueryResult<usize> {
+    let names = Names::load(conn)?;
+    let mut n = 0;
+    for chunk in ids.chunks(CHUNK) {
+        let built = build(conn, &names, kind, chunk)?;
+        n += built.len();
+        write(conn, built)?;
+    }
+    Ok(n)
+}
