@@ -79,6 +79,8 @@ enum SearchCommand {
     /// Suchindex aus allen Sitzungen, Vorlagen, Tagesordnungspunkten,
     /// Dateien, Konzepten und Programmen neu aufbauen (mit Fortschritt)
     Reindex,
+    /// Suchindex zusammenfassen (SQLite; nach großen Importen schneller)
+    Optimize,
 }
 
 #[derive(Subcommand)]
@@ -254,6 +256,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Search {
             action: SearchCommand::Reindex,
         } => reindex(&settings).await?,
+        Command::Search {
+            action: SearchCommand::Optimize,
+        } => {
+            let (_, pool) = open_database(&settings).await?;
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let t = std::time::Instant::now();
+                gremium::search::index::optimize(&mut *pool.get()?)?;
+                println!(
+                    "Suchindex zusammengefasst ({:.1} s).",
+                    t.elapsed().as_secs_f64()
+                );
+                Ok(())
+            })
+            .await??;
+        }
         Command::Demo { scale } => {
             let (_, pool) = open_database(&settings).await?;
             tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -322,8 +339,7 @@ async fn reindex(settings: &Settings) -> anyhow::Result<()> {
                 gremium::db::write_transaction(&mut conn, |c| index::index_batch(c, *kind, chunk))?;
                 bar.inc(chunk.len() as u64);
             }
-            stale +=
-                gremium::db::write_transaction(&mut conn, |c| index::remove_stale(c, *kind, ids))?;
+            stale += gremium::db::write_transaction(&mut conn, |c| index::remove_stale(c, *kind))?;
         }
         gremium::db::write_transaction(&mut conn, index::remove_orphans)?;
         bar.finish_and_clear();

@@ -61,6 +61,17 @@ impl Application {
             })
             .await??;
         }
+        // a database from before the search (or restored without its
+        // index) gets its index now
+        let p = pool.clone();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let mut conn = p.get()?;
+            if let Some(n) = crate::search::index::ensure_built(&mut conn)? {
+                tracing::info!("Suchindex aufgebaut: {n} Dokumente");
+            }
+            Ok(())
+        })
+        .await??;
         let listener = TcpListener::bind(&settings.bind).map_err(|e| {
             anyhow::anyhow!("Adresse {} kann nicht gebunden werden: {e}", settings.bind)
         })?;

@@ -320,6 +320,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    saved_search_hits (saved_search_id, document_id) {
+        saved_search_id -> BigInt,
+        document_id -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     saved_searches (id) {
         id -> BigInt,
         email -> Text,

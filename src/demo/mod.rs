@@ -46,6 +46,9 @@ pub fn load_generated(conn: &mut DbConnection, scale: u32) -> anyhow::Result<boo
         db::write_transaction(conn, |c| generator::generate_city(c, city))?;
         any = true;
     }
+    if any {
+        crate::search::index::optimize(conn)?;
+    }
     Ok(any)
 }
 

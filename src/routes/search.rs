@@ -238,7 +238,11 @@ fn active_filters(p: &Params, l: &Labels) -> Vec<Link> {
 
 /// A short, human description of a saved query (mail subjects, pages).
 fn describe(p: &Params, l: &Labels) -> String {
-    let mut s = format!("„{}“", crate::routes::shorten(&p.q));
+    let q: String =
+        p.q.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+    let mut s = format!("„{}“", crate::routes::shorten(q.trim()));
     for a in active_filters(p, l) {
         s.push_str(" · ");
         s.push_str(&a.label);

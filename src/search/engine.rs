@@ -183,23 +183,19 @@ pub fn matches(
             sql.push(&format!(" AND ({})", alts.join(" OR ")));
         }
     } else {
-        let exprs: Vec<String> = q.terms.iter().filter_map(|t| t.fts5()).collect();
-        let all = exprs.join(" AND ");
-        let title_p = sql.text(&format!("title : ({all})"));
         let ref_hit = if refs.is_empty() {
             "0".to_string()
         } else {
             let ps: Vec<String> = refs.iter().map(|r| sql.text(r)).collect();
             format!("COALESCE(d.reference_key IN ({}), 0)", ps.join(", "))
         };
-        let all_p = sql.text(&all);
+        // score and title hits come from two plain FTS queries afterwards
+        // (see `rank_sqlite`): an FTS subquery joined here would be run
+        // again for every row
         sql.push(&format!(
             "SELECT d.id, d.kind, d.body_id, d.organization_ids, d.paper_type, d.year, d.outcome, d.date, \
-             -r.score AS score, (d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {title_p})) AS title_hit, \
-             {ref_hit} AS ref_hit \
-             FROM search_documents d LEFT JOIN \
-             (SELECT rowid AS rid, bm25(search_fts, 10.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH {all_p}) r \
-             ON r.rid = d.id WHERE 1 = 1"
+             NULL AS score, 0 AS title_hit, {ref_hit} AS ref_hit \
+             FROM search_documents d WHERE 1 = 1"
         ));
         for t in &q.terms {
             let mut alts = Vec::new();
@@ -276,7 +272,65 @@ pub fn matches(
             " AND d.published_at >= {a} AND d.published_at < {b}"
         ));
     }
-    run(conn, sql)
+    let mut rows = run(conn, sql)?;
+    if !pg {
+        rank_sqlite(conn, q, &mut rows)?;
+    }
+    Ok(rows)
+}
+
+#[derive(QueryableByName)]
+struct Scored {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Double)]
+    score: f64,
+}
+
+#[derive(QueryableByName)]
+struct IdOnly {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// SQLite: bm25 (title weighted 10:1) for documents whose stems match all
+/// terms, and whether all terms occur in the title.
+fn rank_sqlite(conn: &mut DbConnection, q: &ParsedQuery, rows: &mut [Row]) -> QueryResult<()> {
+    let DbConnection::Sqlite(c) = conn else {
+        return Ok(());
+    };
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let all = q
+        .terms
+        .iter()
+        .filter_map(|t| t.fts5())
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    if all.is_empty() {
+        return Ok(());
+    }
+    let scores: std::collections::HashMap<i64, f64> = diesel::sql_query(
+        "SELECT rowid AS id, -bm25(search_fts, 10.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH ?",
+    )
+    .bind::<Text, _>(&all)
+    .load::<Scored>(c)?
+    .into_iter()
+    .map(|s| (s.id, s.score))
+    .collect();
+    let titles: std::collections::HashSet<i64> =
+        diesel::sql_query("SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ?")
+            .bind::<Text, _>(format!("title : ({all})"))
+            .load::<IdOnly>(c)?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+    for r in rows.iter_mut() {
+        r.score = scores.get(&r.id).copied();
+        r.title_hit = titles.contains(&r.id);
+    }
+    Ok(())
 }
 
 fn run(conn: &mut DbConnection, sql: Sql) -> QueryResult<Vec<Row>> {

@@ -91,10 +91,17 @@ pub fn flush(conn: &mut DbConnection) -> QueryResult<usize> {
     loop {
         let dirty: Vec<(String, i64)> = search_dirty::table
             .select((search_dirty::kind, search_dirty::ref_id))
-            .limit(20_000)
             .load(conn)?;
         if dirty.is_empty() {
             return Ok(total);
+        }
+        if let DbConnection::Postgresql(c) = conn {
+            // One indexer at a time: under READ COMMITTED two concurrent
+            // transactions would each rebuild shared documents (a file of
+            // a paper made non-public by the other) from stale reads. The
+            // lock is held until commit; what the other transaction
+            // committed is visible to every statement after it.
+            diesel::sql_query("SELECT pg_advisory_xact_lock(80080008)").execute(c)?;
         }
         let mut by_kind: HashMap<String, Vec<i64>> = HashMap::new();
         for (k, id) in dirty {
@@ -256,7 +263,7 @@ pub fn index(conn: &mut DbConnection, set: &KindSets) -> QueryResult<usize> {
         for chunk in ids.chunks(CHUNK) {
             let built = build(conn, &names, kind, chunk)?;
             n += built.len();
-            write(conn, built)?;
+            write(conn, built, Stamp::Now)?;
         }
     }
     Ok(n)
@@ -425,12 +432,18 @@ fn items(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
             .flatten();
         let date = crate::views::berlin(m.start_at).date_naive();
         let number = numbers.get(&a.id).cloned().unwrap_or_default();
-        let paper = a.paper_id.and_then(|p| papers.get(&p)).filter(|p| p.public);
+        // a public TOP names only a public paper; a non-public TOP is seen
+        // by those who see the paper on its page
+        let is_public = public.contains(&a.id);
+        let paper = a
+            .paper_id
+            .and_then(|p| papers.get(&p))
+            .filter(|p| p.public || !is_public);
         out.push(Doc {
             kind: Kind::Item,
             ref_id: a.id,
             body_id: m.body_id,
-            public: public.contains(&a.id),
+            public: is_public,
             title: a.title.clone(),
             reference: paper.map(|p| p.reference.clone()),
             body_text: join_texts([
@@ -535,20 +548,28 @@ fn files(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
         if !any.contains(&f.id) {
             continue;
         }
-        let meeting = f
-            .meeting_id
-            .or_else(|| {
-                f.agenda_item_id
-                    .and_then(|a| items.get(&a))
-                    .map(|a| a.meeting_id)
-            })
-            .and_then(|m| meetings.get(&m));
+        // a file of a deleted meeting, or of a TOP that is gone, is gone too
+        let meeting_id = f.meeting_id.or_else(|| {
+            f.agenda_item_id
+                .and_then(|a| items.get(&a))
+                .map(|a| a.meeting_id)
+        });
+        if f.agenda_item_id.is_some_and(|a| !items.contains_key(&a))
+            || meeting_id.is_some_and(|m| !meetings.contains_key(&m))
+        {
+            continue;
+        }
+        let meeting = meeting_id.and_then(|m| meetings.get(&m));
         let (context, date, orgs) = if let Some(p) = f.paper_id.and_then(|p| papers.get(&p)) {
-            (
-                format!("Datei zur Vorlage {}", p.reference),
-                p.date,
-                paper_orgs.get(&p.id).cloned().unwrap_or_default(),
-            )
+            // members of the paper's and of the meeting's committees (as
+            // the download route decides)
+            let mut orgs = paper_orgs.get(&p.id).cloned().unwrap_or_default();
+            for o in meeting.and_then(|m| morgs.get(&m.id)).into_iter().flatten() {
+                if !orgs.contains(o) {
+                    orgs.push(*o);
+                }
+            }
+            (format!("Datei zur Vorlage {}", p.reference), p.date, orgs)
         } else if let Some(m) = meeting {
             let what = if f.agenda_item_id.is_some() {
                 "zum Tagesordnungspunkt der Sitzung"
@@ -689,7 +710,16 @@ fn programmes(conn: &mut DbConnection, names: &Names, ids: &[i64]) -> QueryResul
 
 // ---------------------------------------------------------------- writing
 
-fn write(conn: &mut DbConnection, built: Vec<Built>) -> QueryResult<()> {
+/// How `published_at` of a document new to the index is set: `now` for a
+/// change happening now, the document's own date when an existing
+/// database is indexed (so saved searches do not report old documents).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    Now,
+    DocumentDate,
+}
+
+fn write(conn: &mut DbConnection, built: Vec<Built>, stamp: Stamp) -> QueryResult<()> {
     use crate::db::schema::search_documents as sd;
     let mut by_kind: HashMap<Kind, Vec<i64>> = HashMap::new();
     for b in &built {
@@ -738,6 +768,9 @@ fn write(conn: &mut DbConnection, built: Vec<Built>) -> QueryResult<()> {
                 let published_at = match (d.public, prev) {
                     (false, _) => None,
                     (true, Some((_, true, Some(at)))) => Some(at),
+                    (true, None) if stamp == Stamp::DocumentDate => {
+                        Some(d.date.and_time(chrono::NaiveTime::MIN).min(now))
+                    }
                     (true, _) => Some(now),
                 };
                 let org_text = if d.org_ids.is_empty() {
@@ -867,10 +900,11 @@ pub fn all_ids(conn: &mut DbConnection, kind: Kind) -> QueryResult<Vec<i64>> {
     }
 }
 
-/// Remove documents of `kind` whose record is not among `live` any more
-/// (a step of `gremium search reindex`); returns how many.
-pub fn remove_stale(conn: &mut DbConnection, kind: Kind, live: &[i64]) -> QueryResult<usize> {
-    let live: std::collections::HashSet<i64> = live.iter().copied().collect();
+/// Remove documents of `kind` whose record is gone (a step of `gremium
+/// search reindex`); returns how many.
+pub fn remove_stale(conn: &mut DbConnection, kind: Kind) -> QueryResult<usize> {
+    // read inside this transaction: records created during the rebuild stay
+    let live: std::collections::HashSet<i64> = all_ids(conn, kind)?.into_iter().collect();
     let stale: Vec<i64> = search_documents::table
         .filter(search_documents::kind.eq(kind.key()))
         .select(search_documents::ref_id)
@@ -880,7 +914,11 @@ pub fn remove_stale(conn: &mut DbConnection, kind: Kind, live: &[i64]) -> QueryR
         .collect();
     let n = stale.len();
     for chunk in stale.chunks(CHUNK) {
-        write(conn, chunk.iter().map(|r| Built::Gone(kind, *r)).collect())?;
+        write(
+            conn,
+            chunk.iter().map(|r| Built::Gone(kind, *r)).collect(),
+            Stamp::Now,
+        )?;
     }
     Ok(n)
 }
@@ -899,6 +937,18 @@ pub fn remove_orphans(conn: &mut DbConnection) -> QueryResult<()> {
         .execute(c)?;
     }
     flush(conn)?;
+    optimize(conn)
+}
+
+/// SQLite: merge the FTS segments into one (after a rebuild or a large
+/// import every change left segments and delete markers that slow down
+/// queries). PostgreSQL's GIN indexes need nothing of the kind.
+pub fn optimize(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        diesel::sql_query("INSERT INTO search_fts (search_fts) VALUES ('optimize')").execute(c)?;
+        diesel::sql_query("INSERT INTO search_trigram (search_trigram) VALUES ('optimize')")
+            .execute(c)?;
+    }
     Ok(())
 }
 
@@ -909,7 +959,27 @@ pub fn index_batch(conn: &mut DbConnection, kind: Kind, ids: &[i64]) -> QueryRes
     for chunk in ids.chunks(CHUNK) {
         let built = build(conn, &names, kind, chunk)?;
         n += built.len();
-        write(conn, built)?;
+        write(conn, built, Stamp::DocumentDate)?;
     }
     Ok(n)
+}
+
+/// An index that is empty while there are records (a database from before
+/// the search, or restored without it) is built at start-up, with each
+/// document's own date as its publication date.
+pub fn ensure_built(conn: &mut DbConnection) -> QueryResult<Option<usize>> {
+    let docs: i64 = search_documents::table.count().get_result(conn)?;
+    let records: i64 = meetings::table.count().get_result::<i64>(conn)?
+        + papers::table.count().get_result::<i64>(conn)?;
+    if docs > 0 || records == 0 {
+        return Ok(None);
+    }
+    let mut n = 0;
+    for kind in Kind::ALL {
+        let ids = all_ids(conn, kind)?;
+        for chunk in ids.chunks(5000) {
+            n += db::write_transaction(conn, |c| index_batch(c, kind, chunk))?;
+        }
+    }
+    Ok(Some(n))
 }

@@ -169,6 +169,7 @@ pub fn parse(raw: &str) -> Result<ParsedQuery, Refused> {
         );
     }
     let mut operators = false;
+    let mut single_letters = false;
     let mut terms: Vec<Term> = Vec::new();
     for (i, part) in parts.iter().enumerate() {
         let quoted = i % 2 == 1 && !(quote_open && i == parts.len() - 1);
@@ -231,6 +232,10 @@ pub fn parse(raw: &str) -> Result<ParsedQuery, Refused> {
                 continue;
             }
             if words.len() == 1 {
+                if words[0].chars().count() < 2 {
+                    single_letters = true;
+                    continue;
+                }
                 terms.push(Term {
                     kind: TermKind::Word,
                     text: words[0].clone(),
@@ -251,6 +256,9 @@ pub fn parse(raw: &str) -> Result<ParsedQuery, Refused> {
                 .to_string(),
         );
     }
+    if single_letters {
+        notes.push("Einzelne Buchstaben werden nicht gesucht.".to_string());
+    }
     terms.dedup();
     if terms.len() > MAX_TERMS {
         terms.truncate(MAX_TERMS);
@@ -260,7 +268,9 @@ pub fn parse(raw: &str) -> Result<ParsedQuery, Refused> {
     }
     if terms.is_empty() {
         let any_word = !operators && text::words(raw).next().is_some();
-        return Err(Refused(if any_word {
+        return Err(Refused(if single_letters {
+            "Bitte suchen Sie mit Wörtern aus mindestens zwei Buchstaben oder Ziffern.".into()
+        } else if any_word {
             "Ihre Suche enthält nur sehr häufige Wörter wie „und“ oder „die“. Bitte ergänzen Sie ein aussagekräftiges Wort.".into()
         } else {
             "Bitte geben Sie mindestens ein Wort oder eine Vorlagennummer ein; Zeichen wie * oder Klammern allein können nicht gesucht werden.".into()

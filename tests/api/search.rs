@@ -237,6 +237,7 @@ async fn bad_input_gets_a_normal_page_with_a_message() {
             "nicht ausgewertet",
         ),
         ("NEAR(".to_string(), 400, "mindestens ein Wort"),
+        ("e".to_string(), 400, "zwei Buchstaben"),
         ("\"Kamen Integration".to_string(), 200, "Anführungszeichen"),
         ("Kamen AND OR NOT".to_string(), 200, "nicht ausgewertet"),
         ("\"\"\"".to_string(), 400, "Suchbegriff"),

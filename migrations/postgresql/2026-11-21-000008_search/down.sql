@@ -1,3 +1,5 @@
+DROP TRIGGER search_mark_agenda_items_paper ON agenda_items;
+DROP TABLE saved_search_hits;
 DROP TRIGGER search_mark_papers ON papers;
 DROP TRIGGER search_mark_consultations ON consultations;
 DROP TRIGGER search_mark_agenda_items ON agenda_items;

@@ -10,12 +10,6 @@ CREATE TABLE search_documents (
     ref_id BIGINT NOT NULL,
     body_id BIGINT NOT NULL,
     public BOOLEAN NOT NULL,
-    title TEXT NOT NULL,
-    reference TEXT,
-    reference_key TEXT,
-    body_text TEXT NOT NULL,
-    context TEXT NOT NULL,
-    url TEXT NOT NULL,
     paper_type TEXT,
     outcome TEXT,
     organization_ids TEXT NOT NULL,
@@ -23,6 +17,14 @@ CREATE TABLE search_documents (
     year INTEGER NOT NULL,
     published_at TIMESTAMP,
     indexed_at TIMESTAMP NOT NULL,
+    reference TEXT,
+    reference_key TEXT,
+    title TEXT NOT NULL,
+    context TEXT NOT NULL,
+    url TEXT NOT NULL,
+    -- long texts last: the columns a search reads for every match come
+    -- before them, so SQLite never walks overflow pages to reach them
+    body_text TEXT NOT NULL,
     -- lower-cased by the indexer in Rust (same folding as SQLite)
     search_text TEXT NOT NULL DEFAULT '',
     title_tsv tsvector GENERATED ALWAYS AS (to_tsvector('german', title || ' ' || coalesce(reference, ''))) STORED,
@@ -49,12 +51,12 @@ CREATE TABLE search_dirty (
 -- One trigger function for all tables: kind and key column as arguments.
 CREATE FUNCTION search_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    IF TG_OP IN ('INSERT', 'UPDATE') AND (to_jsonb(NEW) ->> TG_ARGV[1]) IS NOT NULL THEN
         INSERT INTO search_dirty (kind, ref_id)
         VALUES (TG_ARGV[0], (to_jsonb(NEW) ->> TG_ARGV[1])::bigint)
         ON CONFLICT DO NOTHING;
     END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND (to_jsonb(OLD) ->> TG_ARGV[1]) IS NOT NULL THEN
         INSERT INTO search_dirty (kind, ref_id)
         VALUES (TG_ARGV[0], (to_jsonb(OLD) ->> TG_ARGV[1])::bigint)
         ON CONFLICT DO NOTHING;
@@ -73,6 +75,7 @@ CREATE TRIGGER search_mark_concept_fields AFTER INSERT OR UPDATE OR DELETE ON co
 CREATE TRIGGER search_mark_concept_measures AFTER INSERT OR UPDATE OR DELETE ON concept_measures FOR EACH ROW EXECUTE FUNCTION search_mark('handlungsfeld', 'field_id');
 CREATE TRIGGER search_mark_funding_programmes AFTER INSERT OR UPDATE OR DELETE ON funding_programmes FOR EACH ROW EXECUTE FUNCTION search_mark('foerderprogramm', 'id');
 CREATE TRIGGER search_mark_programme_modules AFTER INSERT OR UPDATE OR DELETE ON programme_modules FOR EACH ROW EXECUTE FUNCTION search_mark('foerderprogramm', 'programme_id');
+CREATE TRIGGER search_mark_agenda_items_paper AFTER INSERT OR UPDATE OR DELETE ON agenda_items FOR EACH ROW EXECUTE FUNCTION search_mark('vorlage', 'paper_id');
 -- Saved searches: a query (with its filters) an address subscribed to
 -- with double opt-in; the mail worker sends a digest of new matches.
 CREATE TABLE saved_searches (
@@ -89,4 +92,12 @@ CREATE TABLE saved_searches (
     UNIQUE (email, query)
 );
 CREATE INDEX saved_searches_confirm_idx ON saved_searches (confirm_token_hash);
+-- Which documents a saved search has already mailed (no duplicates, and a
+-- document committed late by a long transaction is still sent once).
+CREATE TABLE saved_search_hits (
+    saved_search_id BIGINT NOT NULL REFERENCES saved_searches(id) ON DELETE CASCADE,
+    document_id BIGINT NOT NULL,
+    sent_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (saved_search_id, document_id)
+);
 ALTER TABLE files ADD COLUMN text_status TEXT;

@@ -1,3 +1,7 @@
+DROP TRIGGER search_mark_agenda_items_paper_ins;
+DROP TRIGGER search_mark_agenda_items_paper_upd;
+DROP TRIGGER search_mark_agenda_items_paper_del;
+DROP TABLE saved_search_hits;
 DROP TRIGGER search_mark_papers_ins;
 DROP TRIGGER search_mark_papers_upd;
 DROP TRIGGER search_mark_papers_del;

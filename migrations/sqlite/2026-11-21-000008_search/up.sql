@@ -9,12 +9,6 @@ CREATE TABLE search_documents (
     ref_id BIGINT NOT NULL,
     body_id BIGINT NOT NULL,
     public BOOLEAN NOT NULL,
-    title TEXT NOT NULL,
-    reference TEXT,
-    reference_key TEXT,
-    body_text TEXT NOT NULL,
-    context TEXT NOT NULL,
-    url TEXT NOT NULL,
     paper_type TEXT,
     outcome TEXT,
     organization_ids TEXT NOT NULL,
@@ -22,6 +16,14 @@ CREATE TABLE search_documents (
     year INTEGER NOT NULL,
     published_at TIMESTAMP,
     indexed_at TIMESTAMP NOT NULL,
+    reference TEXT,
+    reference_key TEXT,
+    title TEXT NOT NULL,
+    context TEXT NOT NULL,
+    url TEXT NOT NULL,
+    -- long texts last: the columns a search reads for every match come
+    -- before them, so SQLite never walks overflow pages to reach them
+    body_text TEXT NOT NULL,
     -- PostgreSQL's trigram index reads this column; SQLite leaves it empty
     -- and indexes the same folded text in search_trigram instead.
     search_text TEXT NOT NULL DEFAULT '',
@@ -79,6 +81,9 @@ CREATE TRIGGER search_mark_funding_programmes_del AFTER DELETE ON funding_progra
 CREATE TRIGGER search_mark_programme_modules_ins AFTER INSERT ON programme_modules BEGIN INSERT OR IGNORE INTO search_dirty (kind, ref_id) VALUES ('foerderprogramm', NEW.programme_id); END;
 CREATE TRIGGER search_mark_programme_modules_upd AFTER UPDATE ON programme_modules BEGIN INSERT OR IGNORE INTO search_dirty (kind, ref_id) VALUES ('foerderprogramm', NEW.programme_id); INSERT OR IGNORE INTO search_dirty (kind, ref_id) VALUES ('foerderprogramm', OLD.programme_id); END;
 CREATE TRIGGER search_mark_programme_modules_del AFTER DELETE ON programme_modules BEGIN INSERT OR IGNORE INTO search_dirty (kind, ref_id) VALUES ('foerderprogramm', OLD.programme_id); END;
+CREATE TRIGGER search_mark_agenda_items_paper_ins AFTER INSERT ON agenda_items WHEN NEW.paper_id IS NOT NULL BEGIN INSERT OR IGNORE INTO search_dirty (kind, ref_id) VALUES ('vorlage', NEW.paper_id); END;
+CREATE TRIGGER search_mark_agenda_items_paper_upd AFTER UPDATE ON agenda_items BEGIN INSERT OR IGNORE INTO search_dirty (kind, ref_id) SELECT 'vorlage', NEW.paper_id WHERE NEW.paper_id IS NOT NULL; INSERT OR IGNORE INTO search_dirty (kind, ref_id) SELECT 'vorlage', OLD.paper_id WHERE OLD.paper_id IS NOT NULL; END;
+CREATE TRIGGER search_mark_agenda_items_paper_del AFTER DELETE ON agenda_items WHEN OLD.paper_id IS NOT NULL BEGIN INSERT OR IGNORE INTO search_dirty (kind, ref_id) VALUES ('vorlage', OLD.paper_id); END;
 -- Saved searches: a query (with its filters) an address subscribed to
 -- with double opt-in; the mail worker sends a digest of new matches.
 CREATE TABLE saved_searches (
@@ -95,4 +100,12 @@ CREATE TABLE saved_searches (
     UNIQUE (email, query)
 );
 CREATE INDEX saved_searches_confirm_idx ON saved_searches (confirm_token_hash);
+-- Which documents a saved search has already mailed (no duplicates, and a
+-- document committed late by a long transaction is still sent once).
+CREATE TABLE saved_search_hits (
+    saved_search_id BIGINT NOT NULL REFERENCES saved_searches(id) ON DELETE CASCADE,
+    document_id BIGINT NOT NULL,
+    sent_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (saved_search_id, document_id)
+);
 ALTER TABLE files ADD COLUMN text_status TEXT;
