@@ -161,7 +161,7 @@ pub fn parse(raw: &str) -> Result<ParsedQuery, Refused> {
         })
         .collect();
     let parts: Vec<&str> = normal.split('"').collect();
-    let quote_open = parts.len() % 2 == 0;
+    let quote_open = parts.len().is_multiple_of(2);
     if quote_open {
         notes.push(
             "Ein Anführungszeichen war nicht geschlossen; die Wörter danach wurden einzeln gesucht."
