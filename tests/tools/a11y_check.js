@@ -61,7 +61,7 @@ async function main() {
   await login.goto(base + "/anmelden");
   await login.fill("#email", email);
   await login.fill("#passwort", password);
-  await Promise.all([login.waitForNavigation(), login.click("form button[type=submit]")]);
+  await Promise.all([login.waitForNavigation(), login.click("main form button[type=submit]")]);
   if (!login.url().includes("/verwaltung") && !login.url().endsWith("/")) {
     throw new Error("login failed: " + login.url());
   }

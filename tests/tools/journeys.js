@@ -60,7 +60,7 @@ async function clerk(browser) {
   await page.goto(base + "/anmelden");
   await page.fill("#email", email);
   await page.fill("#passwort", password);
-  await Promise.all([page.waitForNavigation(), page.click("form button[type=submit]")]);
+  await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
   check(page.url().includes("/verwaltung"), "angemeldet");
 
   const title = "Radverkehrskonzept – Journey " + Date.now();
