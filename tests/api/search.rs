@@ -41,7 +41,7 @@ fn hit_urls(html: &str) -> Vec<String> {
 }
 
 fn total(html: &str) -> usize {
-    let marker = "<h2 id=\"treffer\" role=\"status\">";
+    let marker = "<h2 id=\"treffer\">";
     let i = html.find(marker).expect("result count") + marker.len();
     html[i..]
         .split(' ')
@@ -211,7 +211,7 @@ async fn facets_filters_sorting_and_pages() {
 
     let newest = app.page("/suche?q=Integration&sortierung=neueste").await;
     let dates: Vec<chrono::NaiveDate> = newest
-        .split("<time>")
+        .split("<span class=\"hit-date\">")
         .skip(1)
         .filter_map(|t| chrono::NaiveDate::parse_from_str(&t[..10], "%d.%m.%Y").ok())
         .collect();
