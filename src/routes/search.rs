@@ -17,6 +17,8 @@ use crate::search::saved::{self, Confirmed};
 use crate::search::{self, FacetCounts, Hit, Scope, Sort};
 use crate::state::AppState;
 
+use super::subscriptions::{message, token_of};
+
 pub const PER_PAGE: usize = 20;
 const FACET_VALUES: usize = 12;
 const MAX_REQUESTS_PER_HOUR: i64 = 5;
@@ -417,27 +419,6 @@ fn plain(segments: &[search::snippet::Segment]) -> String {
     segments.iter().map(|s| s.text.as_str()).collect()
 }
 
-fn message(
-    state: &AppState,
-    viewer: &Viewer,
-    status: StatusCode,
-    title: &str,
-    text: &str,
-    action: Option<(&str, &str)>,
-) -> Result<HttpResponse, AppError> {
-    let mut resp = state.render_status(
-        status,
-        viewer,
-        "subscriptions/message.html",
-        &serde_json::json!({"title": title, "text": text, "action": action.map(|(url, label)| serde_json::json!({"url": url, "label": label}))}),
-    )?;
-    resp.headers_mut().insert(
-        actix_web::http::header::REFERRER_POLICY,
-        actix_web::http::header::HeaderValue::from_static("no-referrer"),
-    );
-    Ok(resp)
-}
-
 /// Order a digest of new matches of a query by e-mail.
 pub async fn subscribe(
     state: web::Data<AppState>,
@@ -523,11 +504,6 @@ pub async fn subscribe(
         &format!("Wir haben eine E-Mail an {email} geschickt. Bitte öffnen Sie den Link darin, um die gespeicherte Suche zu bestätigen; erst dann erhalten Sie Nachrichten über neue Treffer. Der Link ist {} Stunden gültig.", crate::routes::subscriptions::CONFIRM_HOURS),
         None,
     )
-}
-
-fn token_of(raw: &str) -> Option<String> {
-    (raw.len() == 64 && raw.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| raw.to_ascii_lowercase())
 }
 
 pub async fn confirm_page(

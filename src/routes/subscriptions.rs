@@ -74,7 +74,9 @@ pub async fn form(
     )
 }
 
-fn message(
+/// A short message page (subscribe, confirm, unsubscribe; also saved
+/// searches), never sent as referrer.
+pub(super) fn message(
     state: &AppState,
     viewer: &Viewer,
     status: StatusCode,
@@ -222,7 +224,8 @@ pub async fn subscribe(
     }
 }
 
-fn token_of(raw: &str) -> Option<String> {
+/// A link token: 64 hex digits, lower-cased.
+pub(super) fn token_of(raw: &str) -> Option<String> {
     (raw.len() == 64 && raw.bytes().all(|b| b.is_ascii_hexdigit()))
         .then(|| raw.to_ascii_lowercase())
 }

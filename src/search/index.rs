@@ -135,6 +135,52 @@ where
     Ok(out)
 }
 
+/// Rows that hang on other rows (whose documents change with them).
+#[derive(Clone, Copy)]
+enum Link {
+    ItemsOfMeetings,
+    ItemsOfItems,
+    ItemsOfPapers,
+    FilesOfMeetings,
+    FilesOfItems,
+    FilesOfPapers,
+    FilesOfConcepts,
+}
+
+/// Ids of the rows linked to `ids` (deleted ones too: they leave the index).
+fn linked(conn: &mut DbConnection, link: Link, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    ids_where(conn, ids, |c, ch| match link {
+        Link::ItemsOfMeetings => agenda_items::table
+            .filter(agenda_items::meeting_id.eq_any(ch))
+            .select(agenda_items::id)
+            .load(c),
+        Link::ItemsOfItems => agenda_items::table
+            .filter(agenda_items::parent_id.eq_any(ch))
+            .select(agenda_items::id)
+            .load(c),
+        Link::ItemsOfPapers => agenda_items::table
+            .filter(agenda_items::paper_id.eq_any(ch))
+            .select(agenda_items::id)
+            .load(c),
+        Link::FilesOfMeetings => files::table
+            .filter(files::meeting_id.eq_any(ch))
+            .select(files::id)
+            .load(c),
+        Link::FilesOfItems => files::table
+            .filter(files::agenda_item_id.eq_any(ch))
+            .select(files::id)
+            .load(c),
+        Link::FilesOfPapers => files::table
+            .filter(files::paper_id.eq_any(ch))
+            .select(files::id)
+            .load(c),
+        Link::FilesOfConcepts => files::table
+            .filter(files::concept_id.eq_any(ch))
+            .select(files::id)
+            .load(c),
+    })
+}
+
 /// Everything whose document depends on the changed rows.
 fn expand(conn: &mut DbConnection, dirty: HashMap<String, Vec<i64>>) -> QueryResult<KindSets> {
     let mut done: KindSets = HashMap::new();
@@ -170,28 +216,13 @@ fn expand(conn: &mut DbConnection, dirty: HashMap<String, Vec<i64>>) -> QueryRes
             }
             match kind {
                 Kind::Meeting => {
-                    let items = ids_where(conn, &fresh, |c, ch| {
-                        agenda_items::table
-                            .filter(agenda_items::meeting_id.eq_any(ch))
-                            .select(agenda_items::id)
-                            .load(c)
-                    })?;
+                    let items = linked(conn, Link::ItemsOfMeetings, &fresh)?;
                     next.entry(Kind::Item).or_default().extend(items);
-                    let files = ids_where(conn, &fresh, |c, ch| {
-                        files::table
-                            .filter(files::meeting_id.eq_any(ch))
-                            .select(files::id)
-                            .load(c)
-                    })?;
+                    let files = linked(conn, Link::FilesOfMeetings, &fresh)?;
                     next.entry(Kind::File).or_default().extend(files);
                 }
                 Kind::Item => {
-                    let children = ids_where(conn, &fresh, |c, ch| {
-                        agenda_items::table
-                            .filter(agenda_items::parent_id.eq_any(ch))
-                            .select(agenda_items::id)
-                            .load(c)
-                    })?;
+                    let children = linked(conn, Link::ItemsOfItems, &fresh)?;
                     next.entry(Kind::Item).or_default().extend(children);
                     let papers = ids_where(conn, &fresh, |c, ch| {
                         Ok(agenda_items::table
@@ -203,37 +234,17 @@ fn expand(conn: &mut DbConnection, dirty: HashMap<String, Vec<i64>>) -> QueryRes
                             .collect())
                     })?;
                     next.entry(Kind::Paper).or_default().extend(papers);
-                    let files = ids_where(conn, &fresh, |c, ch| {
-                        files::table
-                            .filter(files::agenda_item_id.eq_any(ch))
-                            .select(files::id)
-                            .load(c)
-                    })?;
+                    let files = linked(conn, Link::FilesOfItems, &fresh)?;
                     next.entry(Kind::File).or_default().extend(files);
                 }
                 Kind::Paper => {
-                    let items = ids_where(conn, &fresh, |c, ch| {
-                        agenda_items::table
-                            .filter(agenda_items::paper_id.eq_any(ch))
-                            .select(agenda_items::id)
-                            .load(c)
-                    })?;
+                    let items = linked(conn, Link::ItemsOfPapers, &fresh)?;
                     next.entry(Kind::Item).or_default().extend(items);
-                    let files = ids_where(conn, &fresh, |c, ch| {
-                        files::table
-                            .filter(files::paper_id.eq_any(ch))
-                            .select(files::id)
-                            .load(c)
-                    })?;
+                    let files = linked(conn, Link::FilesOfPapers, &fresh)?;
                     next.entry(Kind::File).or_default().extend(files);
                 }
                 Kind::Concept => {
-                    let files = ids_where(conn, &fresh, |c, ch| {
-                        files::table
-                            .filter(files::concept_id.eq_any(ch))
-                            .select(files::id)
-                            .load(c)
-                    })?;
+                    let files = linked(conn, Link::FilesOfConcepts, &fresh)?;
                     next.entry(Kind::File).or_default().extend(files);
                 }
                 Kind::File | Kind::Programme => {}

@@ -44,14 +44,37 @@ impl Matcher {
 
     fn is_hit(&self, word: &str) -> bool {
         let lower = word.to_lowercase();
+        if self
+            .rules
+            .iter()
+            .any(|r| r.needle.as_deref().is_some_and(|n| lower.contains(n)))
+        {
+            return true;
+        }
+        // stemming keeps the first letter (umlauts lose their dots): most
+        // words of a long text are rejected without running the stemmer
+        let first = lower.chars().next().map(fold_umlaut);
+        if !self.rules.iter().any(|r| r.stem.chars().next() == first) {
+            return false;
+        }
         let stem = text::stem(&lower);
         self.rules.iter().any(|r| {
-            (if r.prefix {
+            if r.prefix {
                 stem.starts_with(&r.stem)
             } else {
                 stem == r.stem
-            }) || r.needle.as_deref().is_some_and(|n| lower.contains(n))
+            }
         })
+    }
+}
+
+/// The German stemmer turns ä, ö and ü into a, o and u.
+fn fold_umlaut(c: char) -> char {
+    match c {
+        'ä' => 'a',
+        'ö' => 'o',
+        'ü' => 'u',
+        other => other,
     }
 }
 
@@ -182,5 +205,21 @@ mod tests {
         let segs = highlight("<script>Haushalt</script>", &m);
         assert_eq!(segs[0].text, "<script>");
         assert!(segs[1].hit);
+    }
+
+    #[test]
+    fn words_starting_with_an_umlaut_are_marked_by_their_stem() {
+        // "Ämter" is no substring of "Amt" or the reverse; only the stem
+        // ("amt") links them, and the stemmer drops the umlaut
+        let m = Matcher::new(&parse("Amt").expect("q"));
+        assert_eq!(
+            marked(&highlight("Die Ämter tagen", &m)),
+            "Die [Ämter] tagen"
+        );
+        let m = Matcher::new(&parse("Übergängen").expect("q"));
+        assert_eq!(
+            marked(&highlight("Übergang und Ubergang", &m)),
+            "[Übergang] und [Ubergang]"
+        );
     }
 }
