@@ -342,6 +342,9 @@ async fn reindex(settings: &Settings) -> anyhow::Result<()> {
             stale += gremium::db::write_transaction(&mut conn, |c| index::remove_stale(c, *kind))?;
         }
         gremium::db::write_transaction(&mut conn, index::remove_orphans)?;
+        bar.set_prefix("Wortschatz");
+        let words = index::rebuild_vocabulary(&mut conn)?;
+        index::optimize(&mut conn)?;
         bar.finish_and_clear();
         let secs = started.elapsed().as_secs_f64();
         println!(
@@ -356,6 +359,7 @@ async fn reindex(settings: &Settings) -> anyhow::Result<()> {
         for (kind, ids) in &lists {
             println!("  {:<22} {:>8}", kind.plural(), ids.len());
         }
+        println!("  {:<22} {:>8}", "Wörter im Wortschatz", words);
         Ok(())
     })
     .await?

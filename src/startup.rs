@@ -69,6 +69,8 @@ impl Application {
             if let Some(n) = crate::search::index::ensure_built(&mut conn)? {
                 tracing::info!("Suchindex aufgebaut: {n} Dokumente");
             }
+            // the facet store in memory, so the first search is fast too
+            crate::search::store::warm(&mut conn)?;
             Ok(())
         })
         .await??;

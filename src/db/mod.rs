@@ -261,6 +261,35 @@ where
     immediate_transaction(conn, f)
 }
 
+/// Read-only work on one consistent snapshot (search: the matches, their
+/// facet values and the page of hits must all be of the same moment).
+/// SQLite: a deferred transaction; PostgreSQL: REPEATABLE READ, READ ONLY.
+pub fn read_snapshot<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(_) => {
+            conn.batch_execute("BEGIN")?;
+            match f(conn) {
+                Ok(v) => {
+                    conn.batch_execute("COMMIT")?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    let _ = conn.batch_execute("ROLLBACK");
+                    Err(e)
+                }
+            }
+        }
+        DbConnection::Postgresql(_) => conn.transaction(|c| {
+            c.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+            f(c)
+        }),
+    }
+}
+
 fn immediate_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,

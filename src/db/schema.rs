@@ -280,8 +280,7 @@ diesel::table! {
 
 diesel::table! {
     /// One searchable document; the FTS indexes (SQLite) and the tsvector
-    /// and trigram columns (PostgreSQL) are backend-specific, see
-    /// `src/search/`.
+    /// columns (PostgreSQL) are backend-specific, see `src/search/`.
     search_documents (id) {
         id -> BigInt,
         kind -> Text,
@@ -301,7 +300,26 @@ diesel::table! {
         year -> Integer,
         published_at -> Nullable<Timestamp>,
         indexed_at -> Timestamp,
-        search_text -> Text,
+        seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The vocabulary of the index: distinct lower-cased words (no stop
+    /// words), for parts-of-words search.
+    search_words (id) {
+        id -> BigInt,
+        word -> Text,
+    }
+}
+
+diesel::table! {
+    /// One row: the database's identity and the number of the last index
+    /// write (servers refresh their in-memory facet store from it).
+    search_state (id) {
+        id -> Integer,
+        instance -> Text,
+        seq -> BigInt,
     }
 }
 
@@ -718,5 +736,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     oparl_imports,
     import_runs,
     search_documents,
+    search_state,
+    search_words,
     search_document_organizations,
 );

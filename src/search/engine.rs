@@ -1,24 +1,30 @@
-//! Running a parsed query: one SQL statement per backend that returns
-//! every matching document the viewer may see, with what ranking and
-//! facets need. Same contract on both backends:
+//! Running a parsed query. The database finds the ids of the matching
+//! documents (one index query per backend); which of them the viewer may
+//! see, the filters, the facet counts and the order are worked out here
+//! from each document's [`Meta`](super::store::Meta). Same contract on
+//! both backends:
 //!
-//! * a document matches when it matches every term; a term matches by its
-//!   stems (SQLite: FTS5 over Rust-stemmed words; PostgreSQL: `german`
-//!   tsvector), as a substring of three or more characters (SQLite: FTS5
-//!   trigram; PostgreSQL: `pg_trgm`), or, for a reference number, by the
-//!   paper's reference;
-//! * `score` is the backend's relevance (bm25 with title weight 10,
-//!   `ts_rank` with title weight A), `title_hit` says whether all terms
-//!   occur in the title, `ref_hit` whether a reference matched exactly.
+//! * a document matches when it matches every term; a word matches by its
+//!   stem as a prefix (SQLite: FTS5 over Rust-stemmed words; PostgreSQL:
+//!   `german` tsvector), or, from three letters, as a part of a word: the
+//!   vocabulary (`search_words`, trigram index) gives the words containing
+//!   it, which are searched by their stems; phrases match in order, and a
+//!   reference number also by the paper's exact reference;
+//! * `title_hit` says whether all terms match the title, `ref_hit` whether
+//!   a reference matched exactly.
 //!
-//! Everything the visitor typed reaches the database as a bound parameter.
+//! Everything the visitor typed reaches the database as a bound parameter
+//! or as quoted words of letters and digits.
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{Nullable, Text};
 
-use super::query::ParsedQuery;
-use super::Kind;
+use super::query::{ParsedQuery, Term, TermKind};
+use super::store::{self, Lookup, Meta};
+use super::{FacetCounts, Kind};
 use crate::auth::Viewer;
 use crate::db::DbConnection;
 use crate::domain::UserRole;
@@ -68,294 +74,342 @@ pub struct Filters {
     pub published: Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)>,
 }
 
-#[derive(Debug, QueryableByName)]
+/// One visible, filtered match: what ordering needs.
+#[derive(Debug, Clone, Copy)]
 pub struct Row {
-    #[diesel(sql_type = BigInt)]
     pub id: i64,
-    #[diesel(sql_type = Text)]
-    pub kind: String,
-    #[diesel(sql_type = BigInt)]
-    pub body_id: i64,
-    #[diesel(sql_type = Text)]
-    pub organization_ids: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub paper_type: Option<String>,
-    #[diesel(sql_type = Integer)]
-    pub year: i32,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub outcome: Option<String>,
-    #[diesel(sql_type = Date)]
+    pub kind: Kind,
     pub date: NaiveDate,
-    #[diesel(sql_type = Nullable<Double>)]
-    pub score: Option<f64>,
-    #[diesel(sql_type = Bool)]
     pub title_hit: bool,
-    #[diesel(sql_type = Bool)]
     pub ref_hit: bool,
 }
 
-impl Row {
-    pub fn organizations(&self) -> impl Iterator<Item = i64> + '_ {
-        self.organization_ids
-            .split(',')
-            .filter_map(|x| x.parse().ok())
-    }
+pub struct Matches {
+    pub rows: Vec<Row>,
+    pub facets: FacetCounts,
 }
 
-enum Bind {
-    Text(String),
-    Int(i64),
-    Time(chrono::NaiveDateTime),
-}
-
-/// SQL text and its parameters, with placeholders for one backend.
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-    pg: bool,
-}
-
-impl Sql {
-    fn param(&mut self, b: Bind) -> String {
-        self.binds.push(b);
-        if self.pg {
-            format!("${}", self.binds.len())
-        } else {
-            "?".to_string()
-        }
-    }
-    fn text(&mut self, s: &str) -> String {
-        self.param(Bind::Text(s.to_string()))
-    }
-    fn int(&mut self, i: i64) -> String {
-        self.param(Bind::Int(i))
-    }
-    fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-    }
-}
-
-/// All documents matching `q` that `scope` may see, filtered.
+/// All documents matching `q` that `scope` may see, filtered, with the
+/// facet counts over them. Run it inside [`crate::db::read_snapshot`].
+/// `titles`: whether title hits are needed (ordering by relevance).
 pub fn matches(
     conn: &mut DbConnection,
     q: &ParsedQuery,
     scope: &Scope,
     f: &Filters,
-) -> QueryResult<Vec<Row>> {
-    let pg = matches!(conn, DbConnection::Postgresql(_));
-    let mut sql = Sql {
-        text: String::new(),
-        binds: Vec::new(),
-        pg,
+    titles: bool,
+) -> QueryResult<Matches> {
+    let found = match conn {
+        DbConnection::Sqlite(_) => sqlite_ids(conn, q, titles)?,
+        DbConnection::Postgresql(_) => pg_ids(conn, q, titles)?,
     };
-    let refs = q.references();
-    if pg {
-        let all: Vec<(&str, String)> = q.terms.iter().map(|t| t.pg_tsquery()).collect();
-        let mut all_q = Vec::new();
-        for (func, text) in &all {
-            let p = sql.text(text);
-            all_q.push(format!("{func}('german', {p})"));
-        }
-        let all_q = all_q.join(" && ");
-        let ref_hit = if refs.is_empty() {
-            "FALSE".to_string()
-        } else {
-            let ps: Vec<String> = refs.iter().map(|r| sql.text(r)).collect();
-            format!("COALESCE(d.reference_key IN ({}), FALSE)", ps.join(", "))
-        };
-        sql.push(&format!(
-            "SELECT d.id, d.kind, d.body_id, d.organization_ids, d.paper_type, d.year, d.outcome, d.date, \
-             ts_rank(d.tsv, {all_q})::float8 AS score, (d.title_tsv @@ ({all_q})) AS title_hit, {ref_hit} AS ref_hit \
-             FROM search_documents d WHERE TRUE"
-        ));
-        for t in &q.terms {
-            let (func, text) = t.pg_tsquery();
-            let p = sql.text(&text);
-            let mut alts = vec![format!("d.tsv @@ {func}('german', {p})")];
-            if let Some(like) = t.like_pattern() {
-                let p = sql.text(&like);
-                alts.push(format!("d.search_text LIKE {p}"));
-            }
-            if t.kind == super::query::TermKind::Reference {
-                let p = sql.text(&t.text);
-                alts.push(format!("d.reference_key = {p}"));
-            }
-            sql.push(&format!(" AND ({})", alts.join(" OR ")));
-        }
-    } else {
-        let ref_hit = if refs.is_empty() {
-            "0".to_string()
-        } else {
-            let ps: Vec<String> = refs.iter().map(|r| sql.text(r)).collect();
-            format!("COALESCE(d.reference_key IN ({}), 0)", ps.join(", "))
-        };
-        // score and title hits come from two plain FTS queries afterwards
-        // (see `rank_sqlite`): an FTS subquery joined here would be run
-        // again for every row
-        sql.push(&format!(
-            "SELECT d.id, d.kind, d.body_id, d.organization_ids, d.paper_type, d.year, d.outcome, d.date, \
-             NULL AS score, 0 AS title_hit, {ref_hit} AS ref_hit \
-             FROM search_documents d WHERE 1 = 1"
-        ));
-        for t in &q.terms {
-            let mut alts = Vec::new();
-            if let Some(e) = t.fts5() {
-                let p = sql.text(&e);
-                alts.push(format!(
-                    "SELECT rowid FROM search_fts WHERE search_fts MATCH {p}"
-                ));
-            }
-            if let Some(e) = t.trigram() {
-                let p = sql.text(&e);
-                alts.push(format!(
-                    "SELECT rowid FROM search_trigram WHERE search_trigram MATCH {p}"
-                ));
-            }
-            if t.kind == super::query::TermKind::Reference {
-                let p = sql.text(&t.text);
-                alts.push(format!(
-                    "SELECT id FROM search_documents WHERE reference_key = {p}"
-                ));
-            }
-            if alts.is_empty() {
-                continue;
-            }
-            sql.push(&format!(" AND d.id IN ({})", alts.join(" UNION ")));
-        }
-    }
-    let public = if pg { "d.public" } else { "d.public = 1" };
-    match scope {
-        Scope::All => {}
-        Scope::Public => sql.push(&format!(" AND {public}")),
-        Scope::Body(b) => {
-            let p = sql.int(*b);
-            sql.push(&format!(" AND ({public} OR d.body_id = {p})"));
-        }
-        Scope::Member(orgs) => {
-            let ps: Vec<String> = orgs.iter().map(|o| sql.int(*o)).collect();
-            sql.push(&format!(
-                " AND ({public} OR d.id IN (SELECT document_id FROM search_document_organizations WHERE organization_id IN ({})))",
-                ps.join(", ")
-            ));
-        }
-    }
-    if let Some(b) = f.body {
-        let p = sql.int(b);
-        sql.push(&format!(" AND d.body_id = {p}"));
-    }
-    if let Some(o) = f.organization {
-        let p = sql.int(o);
-        sql.push(&format!(
-            " AND d.id IN (SELECT document_id FROM search_document_organizations WHERE organization_id = {p})"
-        ));
-    }
-    if let Some(k) = f.kind {
-        let p = sql.text(k.key());
-        sql.push(&format!(" AND d.kind = {p}"));
-    }
-    if let Some(t) = &f.paper_type {
-        let p = sql.text(t);
-        sql.push(&format!(" AND d.paper_type = {p}"));
-    }
-    if let Some(y) = f.year {
-        let p = sql.int(y as i64);
-        sql.push(&format!(" AND d.year = {p}"));
-    }
-    if let Some(o) = &f.outcome {
-        let p = sql.text(o);
-        sql.push(&format!(" AND d.outcome = {p}"));
-    }
-    if let Some((from, until)) = f.published {
-        let a = sql.param(Bind::Time(from));
-        let b = sql.param(Bind::Time(until));
-        sql.push(&format!(
-            " AND d.published_at >= {a} AND d.published_at < {b}"
-        ));
-    }
-    let mut rows = run(conn, sql)?;
-    if !pg {
-        rank_sqlite(conn, q, &mut rows)?;
-    }
-    Ok(rows)
+    store::with(conn, &found.ids, |docs| select(docs, &found, scope, f))
 }
 
-#[derive(QueryableByName)]
-struct Scored {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = Double)]
-    score: f64,
+/// Ids found by the index, before visibility and filters.
+#[derive(Default)]
+struct Found {
+    ids: Vec<i64>,
+    titles: HashSet<i64>,
+    refs: HashSet<i64>,
 }
 
-#[derive(QueryableByName)]
-struct IdOnly {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
+fn visible(m: &Meta, scope: &Scope) -> bool {
+    m.public
+        || match scope {
+            Scope::Public => false,
+            Scope::All => true,
+            Scope::Body(b) => m.body_id == *b,
+            Scope::Member(orgs) => m.orgs.iter().any(|o| orgs.contains(o)),
+        }
 }
 
-/// SQLite: bm25 (title weighted 10:1) for documents whose stems match all
-/// terms, and whether all terms occur in the title.
-fn rank_sqlite(conn: &mut DbConnection, q: &ParsedQuery, rows: &mut [Row]) -> QueryResult<()> {
-    let DbConnection::Sqlite(c) = conn else {
-        return Ok(());
+fn wanted(m: &Meta, f: &Filters) -> bool {
+    f.body.is_none_or(|b| m.body_id == b)
+        && f.organization.is_none_or(|o| m.orgs.contains(&o))
+        && f.kind.is_none_or(|k| m.kind == k)
+        && f.paper_type
+            .as_deref()
+            .is_none_or(|t| m.paper_type.as_deref() == Some(t))
+        && f.year.is_none_or(|y| chrono::Datelike::year(&m.date) == y)
+        && f.outcome
+            .as_deref()
+            .is_none_or(|o| m.outcome.as_deref() == Some(o))
+        && f.published
+            .is_none_or(|(from, until)| m.published_at.is_some_and(|at| at >= from && at < until))
+}
+
+fn select(docs: &dyn Lookup, found: &Found, scope: &Scope, f: &Filters) -> Matches {
+    let mut rows = Vec::with_capacity(found.ids.len());
+    let mut kind: HashMap<Kind, usize> = HashMap::new();
+    let mut body: HashMap<i64, usize> = HashMap::new();
+    let mut org: HashMap<i64, usize> = HashMap::new();
+    let mut paper_type: HashMap<&str, usize> = HashMap::new();
+    let mut year: HashMap<i32, usize> = HashMap::new();
+    let mut outcome: HashMap<&str, usize> = HashMap::new();
+    for &id in &found.ids {
+        let Some(m) = docs.get(id) else { continue };
+        if !visible(m, scope) || !wanted(m, f) {
+            continue;
+        }
+        *kind.entry(m.kind).or_default() += 1;
+        *body.entry(m.body_id).or_default() += 1;
+        for o in m.orgs.iter() {
+            *org.entry(*o).or_default() += 1;
+        }
+        if let Some(t) = m.paper_type.as_deref() {
+            *paper_type.entry(t).or_default() += 1;
+        }
+        *year.entry(chrono::Datelike::year(&m.date)).or_default() += 1;
+        if let Some(o) = m.outcome.as_deref() {
+            *outcome.entry(o).or_default() += 1;
+        }
+        rows.push(Row {
+            id,
+            kind: m.kind,
+            date: m.date,
+            title_hit: found.titles.contains(&id),
+            ref_hit: found.refs.contains(&id),
+        });
+    }
+    let owned = |m: HashMap<&str, usize>| -> HashMap<String, usize> {
+        m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     };
-    if rows.is_empty() {
-        return Ok(());
+    Matches {
+        rows,
+        facets: FacetCounts {
+            kind: super::ranked(kind, false),
+            body: super::ranked(body, true),
+            organization: super::ranked(org, true),
+            paper_type: super::ranked(owned(paper_type), true),
+            year: super::ranked(year, false),
+            outcome: super::ranked(owned(outcome), true),
+        },
     }
-    let all = q
-        .terms
-        .iter()
-        .filter_map(|t| t.fts5())
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    if all.is_empty() {
-        return Ok(());
-    }
-    let scores: std::collections::HashMap<i64, f64> = diesel::sql_query(
-        "SELECT rowid AS id, -bm25(search_fts, 10.0, 1.0) AS score FROM search_fts WHERE search_fts MATCH ?",
-    )
-    .bind::<Text, _>(&all)
-    .load::<Scored>(c)?
-    .into_iter()
-    .map(|s| (s.id, s.score))
-    .collect();
-    let titles: std::collections::HashSet<i64> =
-        diesel::sql_query("SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ?")
-            .bind::<Text, _>(format!("title : ({all})"))
-            .load::<IdOnly>(c)?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
-    for r in rows.iter_mut() {
-        r.score = scores.get(&r.id).copied();
-        r.title_hit = titles.contains(&r.id);
-    }
-    Ok(())
 }
 
-fn run(conn: &mut DbConnection, sql: Sql) -> QueryResult<Vec<Row>> {
-    match conn {
-        DbConnection::Sqlite(c) => {
-            let mut q = diesel::sql_query(sql.text).into_boxed::<diesel::sqlite::Sqlite>();
-            for b in sql.binds {
-                q = match b {
-                    Bind::Text(s) => q.bind::<Text, _>(s),
-                    Bind::Int(i) => q.bind::<BigInt, _>(i),
-                    Bind::Time(t) => q.bind::<Timestamp, _>(t),
-                };
-            }
-            q.load(c)
-        }
+/// Words of the vocabulary that contain `needle` (lower-cased).
+fn words_containing(conn: &mut DbConnection, needle: &str) -> QueryResult<Vec<String>> {
+    #[derive(QueryableByName)]
+    struct W {
+        #[diesel(sql_type = Text)]
+        word: String,
+    }
+    let rows: Vec<W> = match conn {
+        DbConnection::Sqlite(c) => diesel::sql_query(
+            "SELECT word FROM search_words_trigram WHERE search_words_trigram MATCH ?",
+        )
+        .bind::<Text, _>(format!("\"{}\"", needle.replace('"', "\"\"")))
+        .load(c)?,
         DbConnection::Postgresql(c) => {
-            let mut q = diesel::sql_query(sql.text).into_boxed::<diesel::pg::Pg>();
-            for b in sql.binds {
-                q = match b {
-                    Bind::Text(s) => q.bind::<Text, _>(s),
-                    Bind::Int(i) => q.bind::<BigInt, _>(i),
-                    Bind::Time(t) => q.bind::<Timestamp, _>(t),
-                };
-            }
-            q.load(c)
+            diesel::sql_query("SELECT word FROM search_words WHERE word LIKE $1 ESCAPE '\\'")
+                .bind::<Text, _>(like_pattern(needle))
+                .load(c)?
         }
+    };
+    Ok(rows.into_iter().map(|w| w.word).collect())
+}
+
+/// `%needle%` with `\` escaping LIKE's wildcards.
+fn like_pattern(needle: &str) -> String {
+    let mut p = String::from("%");
+    for ch in needle.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// The words (other than stop words) that contain a word term as a part,
+/// for terms that are searched that way.
+fn expansions(conn: &mut DbConnection, t: &Term) -> QueryResult<Vec<String>> {
+    match t.substring() {
+        Some(needle) => words_containing(conn, needle),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Comma-separated ids (group_concat / string_agg) into a list.
+fn id_list(s: Option<String>) -> Vec<i64> {
+    s.map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+#[derive(QueryableByName)]
+struct IdText {
+    #[diesel(sql_type = Nullable<Text>)]
+    ids: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct IdTexts {
+    #[diesel(sql_type = Nullable<Text>)]
+    ids: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    titles: Option<String>,
+}
+
+fn reference_ids(conn: &mut DbConnection, refs: &[&str]) -> QueryResult<Vec<i64>> {
+    use crate::db::schema::search_documents as sd;
+    if refs.is_empty() {
+        return Ok(Vec::new());
+    }
+    sd::table
+        .filter(sd::reference_key.eq_any(refs))
+        .select(sd::id)
+        .load(conn)
+}
+
+/// SQLite: ids from FTS5 over the stemmed columns.
+fn sqlite_ids(conn: &mut DbConnection, q: &ParsedQuery, titles: bool) -> QueryResult<Found> {
+    let mut plain = Vec::new();
+    let mut references: Vec<(String, &str)> = Vec::new();
+    for t in &q.terms {
+        let Some(own) = t.fts5() else { continue };
+        let mut alts = vec![own];
+        if t.kind == TermKind::Word {
+            let own_stem = t.stems().concat();
+            let mut seen = HashSet::new();
+            for w in expansions(conn, t)? {
+                let s = super::text::stem(&w);
+                // stems that start with the term's own are found already
+                if !s.starts_with(&own_stem) && seen.insert(s.clone()) {
+                    alts.push(format!("\"{s}\""));
+                }
+            }
+        }
+        let expr = if alts.len() == 1 {
+            alts.remove(0)
+        } else {
+            format!("({})", alts.join(" OR "))
+        };
+        if t.kind == TermKind::Reference {
+            references.push((expr, t.text.as_str()));
+        } else {
+            plain.push(expr);
+        }
+    }
+    let DbConnection::Sqlite(c) = conn else {
+        return Ok(Found::default());
+    };
+    let fts = |c: &mut diesel::SqliteConnection, expr: &str| -> QueryResult<Vec<i64>> {
+        let r: IdText = diesel::sql_query(
+            "SELECT group_concat(rowid) AS ids FROM search_fts WHERE search_fts MATCH ?",
+        )
+        .bind::<Text, _>(expr)
+        .get_result(c)?;
+        Ok(id_list(r.ids))
+    };
+    let mut ids: Option<HashSet<i64>> = if plain.is_empty() {
+        None
+    } else {
+        Some(fts(c, &plain.join(" AND "))?.into_iter().collect())
+    };
+    let mut refs = HashSet::new();
+    for (expr, key) in &references {
+        let by_ref = reference_ids(conn, &[key])?;
+        let DbConnection::Sqlite(c) = conn else {
+            return Ok(Found::default());
+        };
+        refs.extend(by_ref.iter().copied());
+        let mut set: HashSet<i64> = fts(c, expr)?.into_iter().collect();
+        set.extend(by_ref);
+        ids = Some(match ids {
+            None => set,
+            Some(prev) => prev.intersection(&set).copied().collect(),
+        });
+    }
+    let ids: Vec<i64> = ids.map(|s| s.into_iter().collect()).unwrap_or_default();
+    let mut title_set = HashSet::new();
+    if titles && !ids.is_empty() {
+        let all: Vec<String> = q.terms.iter().filter_map(|t| t.fts5()).collect();
+        if let DbConnection::Sqlite(c) = conn {
+            title_set = fts(c, &format!("title : ({})", all.join(" AND ")))?
+                .into_iter()
+                .collect();
+        }
+    }
+    Ok(Found {
+        ids,
+        titles: title_set,
+        refs,
+    })
+}
+
+/// PostgreSQL: ids from the `german` tsvector (and references).
+fn pg_ids(conn: &mut DbConnection, q: &ParsedQuery, titles: bool) -> QueryResult<Found> {
+    let mut binds: Vec<String> = Vec::new();
+    let mut p = |s: String| -> String {
+        binds.push(s);
+        format!("${}", binds.len())
+    };
+    let mut conds = Vec::new();
+    let mut all = Vec::new();
+    for t in &q.terms {
+        let (func, text) = t.pg_tsquery();
+        let own = format!("{func}('german', {})", p(text));
+        all.push(own.clone());
+        let mut alts = vec![format!("d.tsv @@ {own}")];
+        let words = if t.kind == TermKind::Word {
+            expansions(conn, t)?
+        } else {
+            Vec::new()
+        };
+        if !words.is_empty() {
+            // words of letters and digits only: quoted, they are lexemes
+            let list = words
+                .iter()
+                .map(|w| format!("'{}'", w.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(" | ");
+            alts.push(format!("d.tsv @@ to_tsquery('german', {})", p(list)));
+        }
+        if t.kind == TermKind::Reference {
+            alts.push(format!("d.reference_key = {}", p(t.text.clone())));
+        }
+        conds.push(format!("({})", alts.join(" OR ")));
+    }
+    if conds.is_empty() {
+        return Ok(Found::default());
+    }
+    let title = if titles {
+        format!(
+            "string_agg(CASE WHEN d.title_tsv @@ ({}) THEN d.id::text END, ',')",
+            all.join(" && ")
+        )
+    } else {
+        "NULL::text".to_string()
+    };
+    let sql = format!(
+        "SELECT string_agg(d.id::text, ',') AS ids, {title} AS titles FROM search_documents d WHERE {}",
+        conds.join(" AND ")
+    );
+    let DbConnection::Postgresql(c) = conn else {
+        return Ok(Found::default());
+    };
+    let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+    for b in binds {
+        query = query.bind::<Text, _>(b);
+    }
+    let r: IdTexts = query.get_result(c)?;
+    let refs = reference_ids(conn, &q.references())?;
+    Ok(Found {
+        ids: id_list(r.ids),
+        titles: id_list(r.titles).into_iter().collect(),
+        refs: refs.into_iter().collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_typed_by_visitors_are_escaped() {
+        assert_eq!(like_pattern("100%_x"), "%100\\%\\_x%");
+        assert_eq!(like_pattern("a\\b"), "%a\\\\b%");
     }
 }

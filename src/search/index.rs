@@ -10,13 +10,13 @@
 //! `views::visible_files`): `public` says whether anonymous visitors may
 //! find it, the organizations say which members may find it if not.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::text::{self, cap, folded, stems_of, MAX_INDEXED_CHARS};
+use super::text::{self, cap, is_stop_word, stems_of, MAX_INDEXED_CHARS};
 use super::Kind;
 use crate::access::Audience;
 use crate::db::models::{AgendaItem, Body, File, Organization};
@@ -754,7 +754,8 @@ fn write(conn: &mut DbConnection, built: Vec<Built>, stamp: Stamp) -> QueryResul
         }
     }
     let now = db::now();
-    let sqlite = matches!(conn, DbConnection::Sqlite(_));
+    let seq = next_seq(conn)?;
+    let mut vocabulary: HashSet<String> = HashSet::new();
     for b in built {
         match b {
             Built::Gone(k, r) => {
@@ -774,7 +775,8 @@ fn write(conn: &mut DbConnection, built: Vec<Built>, stamp: Stamp) -> QueryResul
                     Some(r) => format!("{} {r}", d.title),
                     None => d.title.clone(),
                 };
-                let folded_all = folded(&format!("{title_and_ref}\n{body_text}"));
+                add_words(&mut vocabulary, &title_and_ref);
+                add_words(&mut vocabulary, &body_text);
                 let prev = existing.get(&(d.kind, d.ref_id)).copied();
                 let published_at = match (d.public, prev) {
                     (false, _) => None,
@@ -812,7 +814,7 @@ fn write(conn: &mut DbConnection, built: Vec<Built>, stamp: Stamp) -> QueryResul
                     sd::year.eq(chrono::Datelike::year(&d.date)),
                     sd::published_at.eq(published_at),
                     sd::indexed_at.eq(now),
-                    sd::search_text.eq(if sqlite { "" } else { folded_all.as_str() }),
+                    sd::seq.eq(seq),
                 );
                 let id = match prev {
                     Some((id, _, _)) => {
@@ -848,15 +850,66 @@ fn write(conn: &mut DbConnection, built: Vec<Built>, stamp: Stamp) -> QueryResul
                     .bind::<Text, _>(stems_of(&title_and_ref))
                     .bind::<Text, _>(stems_of(&body_text))
                     .execute(c)?;
-                    diesel::sql_query("INSERT INTO search_trigram (rowid, text) VALUES (?, ?)")
-                        .bind::<BigInt, _>(id)
-                        .bind::<Text, _>(&folded_all)
-                        .execute(c)?;
                 }
             }
         }
     }
+    insert_words(conn, vocabulary)
+}
+
+/// Words longer than this (run-together PDF text, long numbers) stay out
+/// of the vocabulary; they are still found by their stems.
+const MAX_WORD_CHARS: usize = 64;
+
+/// The lower-cased words of `text` that are no stop words, for the
+/// vocabulary.
+fn add_words(out: &mut HashSet<String>, text: &str) {
+    for (_, w) in text::words(text) {
+        if w.chars().count() > MAX_WORD_CHARS {
+            continue;
+        }
+        let lower = w.to_lowercase();
+        if !is_stop_word(&lower) && !out.contains(&lower) {
+            out.insert(lower);
+        }
+    }
+}
+
+/// Add words to the vocabulary (those already in it are skipped).
+pub fn insert_words(conn: &mut DbConnection, words: HashSet<String>) -> QueryResult<()> {
+    let words: Vec<String> = words.into_iter().collect();
+    for chunk in words.chunks(CHUNK) {
+        match conn {
+            DbConnection::Sqlite(c) => {
+                let json = serde_json::to_string(chunk).unwrap_or_else(|_| "[]".to_string());
+                diesel::sql_query(
+                    "INSERT OR IGNORE INTO search_words (word) SELECT value FROM json_each(?)",
+                )
+                .bind::<Text, _>(json)
+                .execute(c)?;
+            }
+            DbConnection::Postgresql(c) => {
+                diesel::sql_query(
+                    "INSERT INTO search_words (word) SELECT unnest($1::text[]) ON CONFLICT (word) DO NOTHING",
+                )
+                .bind::<diesel::sql_types::Array<Text>, _>(chunk)
+                .execute(c)?;
+            }
+        }
+    }
     Ok(())
+}
+
+/// The number of this index write: every document written now carries it,
+/// and servers read what changed after the number they have seen. The
+/// row lock (PostgreSQL) and the single writer (SQLite) make the numbers
+/// follow the order of commits.
+fn next_seq(conn: &mut DbConnection) -> QueryResult<i64> {
+    use crate::db::schema::search_state as st;
+    diesel::update(st::table.find(1))
+        .set(st::seq.eq(st::seq + 1))
+        .execute(conn)?;
+    st::table.find(1).select(st::seq).first(conn)
 }
 
 /// SQLite: drop a document's rows from the FTS tables (PostgreSQL's
@@ -864,9 +917,6 @@ fn write(conn: &mut DbConnection, built: Vec<Built>, stamp: Stamp) -> QueryResul
 fn remove_fts(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
     if let DbConnection::Sqlite(c) = conn {
         diesel::sql_query("DELETE FROM search_fts WHERE rowid = ?")
-            .bind::<BigInt, _>(id)
-            .execute(c)?;
-        diesel::sql_query("DELETE FROM search_trigram WHERE rowid = ?")
             .bind::<BigInt, _>(id)
             .execute(c)?;
     }
@@ -942,10 +992,6 @@ pub fn remove_orphans(conn: &mut DbConnection) -> QueryResult<()> {
             "DELETE FROM search_fts WHERE rowid NOT IN (SELECT id FROM search_documents)",
         )
         .execute(c)?;
-        diesel::sql_query(
-            "DELETE FROM search_trigram WHERE rowid NOT IN (SELECT id FROM search_documents)",
-        )
-        .execute(c)?;
     }
     flush(conn)?;
     optimize(conn)
@@ -957,8 +1003,10 @@ pub fn remove_orphans(conn: &mut DbConnection) -> QueryResult<()> {
 pub fn optimize(conn: &mut DbConnection) -> QueryResult<()> {
     if let DbConnection::Sqlite(c) = conn {
         diesel::sql_query("INSERT INTO search_fts (search_fts) VALUES ('optimize')").execute(c)?;
-        diesel::sql_query("INSERT INTO search_trigram (search_trigram) VALUES ('optimize')")
-            .execute(c)?;
+        diesel::sql_query(
+            "INSERT INTO search_words_trigram (search_words_trigram) VALUES ('optimize')",
+        )
+        .execute(c)?;
     }
     Ok(())
 }
@@ -982,7 +1030,15 @@ pub fn ensure_built(conn: &mut DbConnection) -> QueryResult<Option<usize>> {
     let docs: i64 = search_documents::table.count().get_result(conn)?;
     let records: i64 = meetings::table.count().get_result::<i64>(conn)?
         + papers::table.count().get_result::<i64>(conn)?;
-    if docs > 0 || records == 0 {
+    if docs > 0 {
+        // an index from before the vocabulary (migration 9) gets one
+        let words: i64 = search_words::table.count().get_result(conn)?;
+        if words == 0 {
+            rebuild_vocabulary(conn)?;
+        }
+        return Ok(None);
+    }
+    if records == 0 {
         return Ok(None);
     }
     let mut n = 0;
@@ -993,4 +1049,53 @@ pub fn ensure_built(conn: &mut DbConnection) -> QueryResult<Option<usize>> {
         }
     }
     Ok(Some(n))
+}
+
+/// Rebuild the vocabulary from the stored documents (the last step of
+/// `gremium search reindex`, and the upgrade of an older index): words of
+/// deleted or changed texts leave it. Reading runs outside a write
+/// transaction; words written meanwhile get higher ids and are kept.
+pub fn rebuild_vocabulary(conn: &mut DbConnection) -> QueryResult<usize> {
+    use crate::db::schema::search_documents as sd;
+    use crate::db::schema::search_words as sw;
+    let known_max: i64 = sw::table
+        .select(diesel::dsl::max(sw::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0);
+    let mut words: HashSet<String> = HashSet::new();
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<(i64, String, Option<String>, String)> = sd::table
+            .filter(sd::id.gt(after))
+            .order(sd::id)
+            .limit(2000)
+            .select((sd::id, sd::title, sd::reference, sd::body_text))
+            .load(conn)?;
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        for (_, title, reference, body) in &rows {
+            add_words(&mut words, title);
+            if let Some(r) = reference {
+                add_words(&mut words, r);
+            }
+            add_words(&mut words, body);
+        }
+    }
+    let n = words.len();
+    db::write_transaction(conn, |c| -> QueryResult<()> {
+        let old: Vec<(i64, String)> = sw::table
+            .filter(sw::id.le(known_max))
+            .select((sw::id, sw::word))
+            .load(c)?;
+        let gone: Vec<i64> = old
+            .into_iter()
+            .filter(|(_, w)| !words.contains(w))
+            .map(|(id, _)| id)
+            .collect();
+        for chunk in gone.chunks(CHUNK) {
+            diesel::delete(sw::table.filter(sw::id.eq_any(chunk))).execute(c)?;
+        }
+        insert_words(c, std::mem::take(&mut words))
+    })?;
+    Ok(n)
 }

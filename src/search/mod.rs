@@ -2,11 +2,14 @@
 //! text of their PDFs), integration concepts and funding programmes.
 //!
 //! * [`query`] reads the search box, [`engine`] runs it (SQLite FTS5 or
-//!   PostgreSQL tsvector + pg_trgm, chosen by the connection), [`index`]
+//!   PostgreSQL tsvector, chosen by the connection; parts of words through
+//!   the vocabulary), [`store`] holds the facet columns in memory, [`index`]
 //!   keeps the index current, [`snippet`] marks the hits, [`saved`] holds
 //!   saved searches and their digests.
-//! * Ranking: exact reference hits first, then documents with all terms in
-//!   the title, then by the backend's relevance score, then newest first.
+//! * Ranking: exact reference hits first (the paper before the items that
+//!   treat it), then documents with all terms in the title, then newest
+//!   first. Both backends give the same order: no backend-specific score
+//!   (bm25, ts_rank) takes part.
 
 pub mod engine;
 pub mod index;
@@ -14,6 +17,7 @@ pub mod params;
 pub mod query;
 pub mod saved;
 pub mod snippet;
+pub mod store;
 pub mod text;
 
 use std::collections::HashMap;
@@ -116,14 +120,8 @@ pub struct FacetCounts {
     pub outcome: Vec<(String, usize)>,
 }
 
-fn counted<K: std::hash::Hash + Eq + Clone + Ord>(
-    values: impl Iterator<Item = K>,
-    by_count: bool,
-) -> Vec<(K, usize)> {
-    let mut m: HashMap<K, usize> = HashMap::new();
-    for v in values {
-        *m.entry(v).or_default() += 1;
-    }
+/// Facet values with their counts, by count (then value) or by value.
+fn ranked<K: Ord>(m: HashMap<K, usize>, by_count: bool) -> Vec<(K, usize)> {
     let mut v: Vec<(K, usize)> = m.into_iter().collect();
     if by_count {
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -217,7 +215,8 @@ pub fn hit(s: &Stored, m: &snippet::Matcher) -> Hit {
     }
 }
 
-/// Run a search: all matches ranked and counted, one page of hits built.
+/// Run a search: all matches ranked and counted, one page of hits built,
+/// all from one snapshot of the database.
 pub fn search(
     conn: &mut DbConnection,
     q: &ParsedQuery,
@@ -227,46 +226,38 @@ pub fn search(
     offset: usize,
     limit: usize,
 ) -> QueryResult<Results> {
-    let mut rows = engine::matches(conn, q, scope, filters)?;
-    let facets = FacetCounts {
-        kind: counted(rows.iter().filter_map(|r| Kind::from_key(&r.kind)), false),
-        body: counted(rows.iter().map(|r| r.body_id), true),
-        organization: counted(rows.iter().flat_map(|r| r.organizations()), true),
-        paper_type: counted(rows.iter().filter_map(|r| r.paper_type.clone()), true),
-        year: counted(rows.iter().map(|r| r.year), false),
-        outcome: counted(rows.iter().filter_map(|r| r.outcome.clone()), true),
-    };
-    let total = rows.len();
-    let key = |r: &engine::Row| (r.date, r.id);
-    match sort {
-        Sort::Relevance => rows.sort_by(|a, b| {
-            b.ref_hit
-                .cmp(&a.ref_hit)
-                // for a reference number: the paper before what treats it
-                .then((b.ref_hit && b.kind == "vorlage").cmp(&(a.ref_hit && a.kind == "vorlage")))
-                .then(b.title_hit.cmp(&a.title_hit))
-                .then(
-                    b.score
-                        .unwrap_or(0.0)
-                        .partial_cmp(&a.score.unwrap_or(0.0))
-                        .unwrap_or(std::cmp::Ordering::Equal),
-                )
-                .then(key(b).cmp(&key(a)))
-        }),
-        Sort::Newest => rows.sort_by_key(|r| std::cmp::Reverse(key(r))),
-        Sort::Oldest => rows.sort_by_key(key),
-    }
-    let page: Vec<i64> = rows.iter().skip(offset).take(limit).map(|r| r.id).collect();
-    let docs = stored(conn, &page)?;
-    let m = snippet::Matcher::new(q);
-    let hits = page
-        .iter()
-        .filter_map(|id| docs.get(id))
-        .map(|s| hit(s, &m))
-        .collect();
-    Ok(Results {
-        total,
-        hits,
-        facets,
+    crate::db::read_snapshot(conn, |c| {
+        let found = engine::matches(c, q, scope, filters, sort == Sort::Relevance)?;
+        let mut rows = found.rows;
+        let total = rows.len();
+        let key = |r: &engine::Row| (r.date, r.id);
+        match sort {
+            Sort::Relevance => rows.sort_unstable_by(|a, b| {
+                b.ref_hit
+                    .cmp(&a.ref_hit)
+                    // for a reference number: the paper before what treats it
+                    .then(
+                        (b.ref_hit && b.kind == Kind::Paper)
+                            .cmp(&(a.ref_hit && a.kind == Kind::Paper)),
+                    )
+                    .then(b.title_hit.cmp(&a.title_hit))
+                    .then(key(b).cmp(&key(a)))
+            }),
+            Sort::Newest => rows.sort_unstable_by_key(|r| std::cmp::Reverse(key(r))),
+            Sort::Oldest => rows.sort_unstable_by_key(key),
+        }
+        let page: Vec<i64> = rows.iter().skip(offset).take(limit).map(|r| r.id).collect();
+        let docs = stored(c, &page)?;
+        let m = snippet::Matcher::new(q);
+        let hits = page
+            .iter()
+            .filter_map(|id| docs.get(id))
+            .map(|s| hit(s, &m))
+            .collect();
+        Ok(Results {
+            total,
+            hits,
+            facets: found.facets,
+        })
     })
 }

@@ -65,16 +65,13 @@ impl Term {
         ))
     }
 
-    /// Needle for substring search; none for short words and references.
+    /// Needle for parts-of-words search: single words of three or more
+    /// letters that are no stop words (the vocabulary has none).
     pub fn substring(&self) -> Option<&str> {
-        (self.kind != TermKind::Reference && self.text.chars().count() >= 3)
-            .then_some(self.text.as_str())
-    }
-
-    /// FTS5 trigram expression (a quoted string, quotes doubled).
-    pub fn trigram(&self) -> Option<String> {
-        self.substring()
-            .map(|s| format!("\"{}\"", s.replace('"', "\"\"")))
+        (self.kind == TermKind::Word
+            && self.text.chars().count() >= 3
+            && !self.words.iter().any(|w| is_stop_word(w)))
+        .then_some(self.text.as_str())
     }
 
     /// PostgreSQL: which tsquery function gets which text. Words go to
@@ -87,21 +84,6 @@ impl Term {
             }
             TermKind::Phrase | TermKind::Reference => ("phraseto_tsquery", self.text.clone()),
         }
-    }
-
-    /// LIKE pattern for the substring (with `\` as escape character).
-    pub fn like_pattern(&self) -> Option<String> {
-        self.substring().map(|s| {
-            let mut p = String::from("%");
-            for ch in s.chars() {
-                if matches!(ch, '%' | '_' | '\\') {
-                    p.push('\\');
-                }
-                p.push(ch);
-            }
-            p.push('%');
-            p
-        })
     }
 }
 
@@ -334,13 +316,19 @@ mod tests {
     }
 
     #[test]
-    fn trigram_needles_are_quoted() {
-        let t = &parse("\"a\"\"b\" schutz").expect("parses").terms;
-        assert_eq!(
-            t.last().and_then(|t| t.trigram()),
-            Some("\"schutz\"".into())
-        );
-        let like = parse("100%_x").expect("parses").terms[0].like_pattern();
-        assert_eq!(like.as_deref(), Some("%100\\%\\_x%"));
+    fn only_single_words_are_searched_as_parts_of_words() {
+        let needles = |q: &str| -> Vec<Option<String>> {
+            parse(q)
+                .expect("parses")
+                .terms
+                .iter()
+                .map(|t| t.substring().map(str::to_string))
+                .collect()
+        };
+        assert_eq!(needles("schutz"), vec![Some("schutz".to_string())]);
+        assert_eq!(needles("\"Umwelt schutz\""), vec![None]);
+        assert_eq!(needles("Kita-Ausbau"), vec![None]);
+        assert_eq!(needles("11/1481"), vec![None]);
+        assert_eq!(needles("Ab Kita"), vec![None, Some("kita".to_string())]);
     }
 }

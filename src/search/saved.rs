@@ -200,7 +200,10 @@ fn digest(
         Ok(q) => {
             let mut f = params.filters();
             f.published = Some((from, t + Duration::days(1)));
-            let rows = super::engine::matches(conn, &q, &Scope::Public, &f)?;
+            let rows = crate::db::read_snapshot(conn, |c| {
+                super::engine::matches(c, &q, &Scope::Public, &f, false)
+            })?
+            .rows;
             let sent: std::collections::HashSet<i64> = sh::table
                 .filter(sh::saved_search_id.eq(s.id))
                 .select(sh::document_id)
@@ -235,6 +238,9 @@ fn digest(
         let hits: Vec<DigestHit> = ids
             .iter()
             .filter_map(|id| docs.get(id))
+            // read after the search: a document made non-public meanwhile
+            // stays out
+            .filter(|d| d.public)
             .map(|d| {
                 let h = super::hit(d, &m);
                 DigestHit {

@@ -497,3 +497,92 @@ async fn text_of_uploaded_pdfs_is_found_and_scans_are_marked() {
         snippet(&html)
     );
 }
+
+#[tokio::test]
+async fn a_search_sees_one_moment_even_when_the_facet_store_is_newer() {
+    use gremium::search::{engine, parse, Filters, Scope, Sort};
+    let app = spawn_demo_app().await;
+    add_user(
+        &app,
+        "sd-moment@kamen.test",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    let s = Session::login(&app, "sd-moment@kamen.test").await;
+    let id = create_paper(&s, kamen(&app), "Bau der Mondscheinbrücke", true).await;
+    let q = parse("Mondscheinbrücke").expect("query");
+    let mut a = app.conn();
+    let mut b = app.conn();
+    let counts = gremium::db::read_snapshot(&mut a, |a| -> QueryResult<(usize, usize, usize)> {
+        // the snapshot of `a` starts with its first read
+        let before = engine::matches(a, &q, &Scope::Public, &Filters::default(), true)?
+            .rows
+            .len();
+        // meanwhile the paper is hidden and someone else searches: the
+        // in-memory store moves past the snapshot of `a`
+        gremium::db::write_transaction(&mut b, |c| {
+            diesel::update(papers::table.find(id))
+                .set(papers::public.eq(false))
+                .execute(c)
+        })?;
+        let now = gremium::search::search(
+            &mut b,
+            &q,
+            &Scope::Public,
+            &Filters::default(),
+            Sort::Relevance,
+            0,
+            20,
+        )?
+        .total;
+        // `a` still sees its own moment, in which the paper was public
+        let again = engine::matches(a, &q, &Scope::Public, &Filters::default(), true)?
+            .rows
+            .len();
+        Ok((before, now, again))
+    })
+    .expect("searches");
+    assert_eq!(counts, (1, 0, 1));
+    assert_eq!(total(&search(&app, "Mondscheinbrücke").await), 0);
+}
+
+#[tokio::test]
+async fn parts_of_words_come_from_the_vocabulary_which_the_rebuild_prunes() {
+    let app = spawn_demo_app().await;
+    add_user(
+        &app,
+        "sd-wort@kamen.test",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    let s = Session::login(&app, "sd-wort@kamen.test").await;
+    let id = create_paper(&s, kamen(&app), "Erweiterung der Zwergenwiese", true).await;
+    // a part inside a compound, and inflected forms of that compound
+    assert_eq!(
+        hit_urls(&search(&app, "wergenwies").await),
+        [format!("/vorlagen/{id}")]
+    );
+    let c = &mut app.conn();
+    gremium::db::write_transaction(c, |c| {
+        diesel::update(papers::table.find(id))
+            .set(papers::title.eq("Erweiterung der Riesenwiese"))
+            .execute(c)
+    })
+    .expect("rename");
+    assert_eq!(total(&search(&app, "wergenwies").await), 0);
+    assert_eq!(total(&search(&app, "iesenwies").await), 1);
+    let words = |c: &mut gremium::db::DbConnection, w: &str| -> i64 {
+        search_words::table
+            .filter(search_words::word.eq(w))
+            .count()
+            .get_result(c)
+            .expect("count")
+    };
+    assert_eq!(words(c, "zwergenwiese"), 1, "kept until the rebuild");
+    gremium::search::index::rebuild_vocabulary(c).expect("rebuild");
+    assert_eq!(words(c, "zwergenwiese"), 0);
+    assert_eq!(words(c, "riesenwiese"), 1);
+    assert_eq!(total(&search(&app, "iesenwies").await), 1);
+}
