@@ -16,7 +16,7 @@
 //! Everything the visitor typed reaches the database as a bound parameter
 //! or as quoted words of letters and digits.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -141,12 +141,12 @@ fn wanted(m: &Meta, f: &Filters) -> bool {
 
 fn select(docs: &dyn Lookup, found: &Found, scope: &Scope, f: &Filters) -> Matches {
     let mut rows = Vec::with_capacity(found.ids.len());
-    let mut kind: HashMap<Kind, usize> = HashMap::new();
-    let mut body: HashMap<i64, usize> = HashMap::new();
-    let mut org: HashMap<i64, usize> = HashMap::new();
-    let mut paper_type: HashMap<&str, usize> = HashMap::new();
-    let mut year: HashMap<i32, usize> = HashMap::new();
-    let mut outcome: HashMap<&str, usize> = HashMap::new();
+    let mut kind: HashMap<Kind, usize> = HashMap::default();
+    let mut body: HashMap<i64, usize> = HashMap::default();
+    let mut org: HashMap<i64, usize> = HashMap::default();
+    let mut paper_type: HashMap<&str, usize> = HashMap::default();
+    let mut year: HashMap<i32, usize> = HashMap::default();
+    let mut outcome: HashMap<&str, usize> = HashMap::default();
     for &id in &found.ids {
         let Some(m) = docs.get(id) else { continue };
         if !visible(m, scope) || !wanted(m, f) {
@@ -172,17 +172,17 @@ fn select(docs: &dyn Lookup, found: &Found, scope: &Scope, f: &Filters) -> Match
             ref_hit: found.refs.contains(&id),
         });
     }
-    let owned = |m: HashMap<&str, usize>| -> HashMap<String, usize> {
+    let owned = |m: HashMap<&str, usize>| -> std::collections::HashMap<String, usize> {
         m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     };
     Matches {
         rows,
         facets: FacetCounts {
-            kind: super::ranked(kind, false),
-            body: super::ranked(body, true),
-            organization: super::ranked(org, true),
+            kind: super::ranked(kind.into_iter().collect(), false),
+            body: super::ranked(body.into_iter().collect(), true),
+            organization: super::ranked(org.into_iter().collect(), true),
             paper_type: super::ranked(owned(paper_type), true),
-            year: super::ranked(year, false),
+            year: super::ranked(year.into_iter().collect(), false),
             outcome: super::ranked(owned(outcome), true),
         },
     }
@@ -272,7 +272,7 @@ fn sqlite_ids(conn: &mut DbConnection, q: &ParsedQuery, titles: bool) -> QueryRe
         let mut alts = vec![own];
         if t.kind == TermKind::Word {
             let own_stem = t.stems().concat();
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for w in expansions(conn, t)? {
                 let s = super::text::stem(&w);
                 // stems that start with the term's own are found already
@@ -295,20 +295,23 @@ fn sqlite_ids(conn: &mut DbConnection, q: &ParsedQuery, titles: bool) -> QueryRe
     let DbConnection::Sqlite(c) = conn else {
         return Ok(Found::default());
     };
-    let fts = |c: &mut diesel::SqliteConnection, expr: &str| -> QueryResult<Vec<i64>> {
-        let r: IdText = diesel::sql_query(
-            "SELECT group_concat(rowid) AS ids FROM search_fts WHERE search_fts MATCH ?",
-        )
-        .bind::<Text, _>(expr)
-        .get_result(c)?;
-        Ok(id_list(r.ids))
-    };
-    let mut ids: Option<HashSet<i64>> = if plain.is_empty() {
+    let fts = sqlite_fts;
+    let first: Option<Vec<i64>> = if plain.is_empty() {
         None
     } else {
-        Some(fts(c, &plain.join(" AND "))?.into_iter().collect())
+        Some(fts(c, &plain.join(" AND "))?)
     };
-    let mut refs = HashSet::new();
+    let mut refs = HashSet::default();
+    if references.is_empty() {
+        let ids = first.unwrap_or_default();
+        let titles = if titles && !ids.is_empty() {
+            title_ids(conn, q)?
+        } else {
+            HashSet::default()
+        };
+        return Ok(Found { ids, titles, refs });
+    }
+    let mut ids: Option<HashSet<i64>> = first.map(|v| v.into_iter().collect());
     for (expr, key) in &references {
         let by_ref = reference_ids(conn, &[key])?;
         let DbConnection::Sqlite(c) = conn else {
@@ -323,20 +326,34 @@ fn sqlite_ids(conn: &mut DbConnection, q: &ParsedQuery, titles: bool) -> QueryRe
         });
     }
     let ids: Vec<i64> = ids.map(|s| s.into_iter().collect()).unwrap_or_default();
-    let mut title_set = HashSet::new();
-    if titles && !ids.is_empty() {
-        let all: Vec<String> = q.terms.iter().filter_map(|t| t.fts5()).collect();
-        if let DbConnection::Sqlite(c) = conn {
-            title_set = fts(c, &format!("title : ({})", all.join(" AND ")))?
+    let titles = if titles && !ids.is_empty() {
+        title_ids(conn, q)?
+    } else {
+        HashSet::default()
+    };
+    Ok(Found { ids, titles, refs })
+}
+
+fn sqlite_fts(c: &mut diesel::SqliteConnection, expr: &str) -> QueryResult<Vec<i64>> {
+    let r: IdText = diesel::sql_query(
+        "SELECT group_concat(rowid) AS ids FROM search_fts WHERE search_fts MATCH ?",
+    )
+    .bind::<Text, _>(expr)
+    .get_result(c)?;
+    Ok(id_list(r.ids))
+}
+
+/// SQLite: documents whose title matches every term by its stems.
+fn title_ids(conn: &mut DbConnection, q: &ParsedQuery) -> QueryResult<HashSet<i64>> {
+    let all: Vec<String> = q.terms.iter().filter_map(|t| t.fts5()).collect();
+    match conn {
+        DbConnection::Sqlite(c) if !all.is_empty() => {
+            Ok(sqlite_fts(c, &format!("title : ({})", all.join(" AND ")))?
                 .into_iter()
-                .collect();
+                .collect())
         }
+        _ => Ok(HashSet::default()),
     }
-    Ok(Found {
-        ids,
-        titles: title_set,
-        refs,
-    })
 }
 
 /// PostgreSQL: ids from the `german` tsvector (and references).

@@ -231,21 +231,26 @@ pub fn search(
         let mut rows = found.rows;
         let total = rows.len();
         let key = |r: &engine::Row| (r.date, r.id);
-        match sort {
-            Sort::Relevance => rows.sort_unstable_by(|a, b| {
-                b.ref_hit
-                    .cmp(&a.ref_hit)
-                    // for a reference number: the paper before what treats it
-                    .then(
-                        (b.ref_hit && b.kind == Kind::Paper)
-                            .cmp(&(a.ref_hit && a.kind == Kind::Paper)),
-                    )
-                    .then(b.title_hit.cmp(&a.title_hit))
-                    .then(key(b).cmp(&key(a)))
-            }),
-            Sort::Newest => rows.sort_unstable_by_key(|r| std::cmp::Reverse(key(r))),
-            Sort::Oldest => rows.sort_unstable_by_key(key),
+        let order = |a: &engine::Row, b: &engine::Row| match sort {
+            Sort::Relevance => b
+                .ref_hit
+                .cmp(&a.ref_hit)
+                // for a reference number: the paper before what treats it
+                .then(
+                    (b.ref_hit && b.kind == Kind::Paper).cmp(&(a.ref_hit && a.kind == Kind::Paper)),
+                )
+                .then(b.title_hit.cmp(&a.title_hit))
+                .then(key(b).cmp(&key(a))),
+            Sort::Newest => key(b).cmp(&key(a)),
+            Sort::Oldest => key(a).cmp(&key(b)),
+        };
+        // only the rows up to the requested page need their order
+        let wanted = (offset + limit).min(rows.len());
+        if wanted > 0 && wanted < rows.len() {
+            rows.select_nth_unstable_by(wanted - 1, order);
+            rows.truncate(wanted);
         }
+        rows.sort_unstable_by(order);
         let page: Vec<i64> = rows.iter().skip(offset).take(limit).map(|r| r.id).collect();
         let docs = stored(c, &page)?;
         let m = snippet::Matcher::new(q);

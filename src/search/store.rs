@@ -51,17 +51,40 @@ impl Lookup for HashMap<i64, Meta> {
     }
 }
 
+/// Ids below this are slots of a vector (ids are dense: SQLite rowids,
+/// PostgreSQL serials); others, if ever, go to a map.
+const DENSE_IDS: i64 = 50_000_000;
+
 #[derive(Default)]
 struct Store {
     /// the index write the store reflects (-1: nothing loaded yet)
     seq: i64,
-    docs: HashMap<i64, Meta>,
+    docs: Vec<Option<Meta>>,
+    far: HashMap<i64, Meta>,
     strings: HashSet<Arc<str>>,
+}
+
+impl Store {
+    fn insert(&mut self, id: i64, m: Meta) {
+        if (0..DENSE_IDS).contains(&id) {
+            let i = id as usize;
+            if self.docs.len() <= i {
+                self.docs.resize_with(i + 1, || None);
+            }
+            self.docs[i] = Some(m);
+        } else {
+            self.far.insert(id, m);
+        }
+    }
 }
 
 impl Lookup for Store {
     fn get(&self, id: i64) -> Option<&Meta> {
-        self.docs.get(&id)
+        if (0..DENSE_IDS).contains(&id) {
+            self.docs.get(id as usize).and_then(Option::as_ref)
+        } else {
+            self.far.get(&id)
+        }
     }
 }
 
@@ -124,7 +147,7 @@ impl Store {
             .filter(sd::seq.gt(self.seq))
             .select(meta_columns!())
             .load(conn)?;
-        let strings = &mut self.strings;
+        let mut strings = std::mem::take(&mut self.strings);
         let mut intern = |s: String| -> Arc<str> {
             match strings.get(s.as_str()) {
                 Some(a) => a.clone(),
@@ -137,9 +160,10 @@ impl Store {
         };
         for r in rows {
             if let Some((id, m)) = meta_of(r, &mut intern) {
-                self.docs.insert(id, m);
+                self.insert(id, m);
             }
         }
+        self.strings = strings;
         self.seq = seq;
         Ok(())
     }
