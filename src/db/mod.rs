@@ -270,19 +270,7 @@ where
     E: From<diesel::result::Error>,
 {
     match conn {
-        DbConnection::Sqlite(_) => {
-            conn.batch_execute("BEGIN")?;
-            match f(conn) {
-                Ok(v) => {
-                    conn.batch_execute("COMMIT")?;
-                    Ok(v)
-                }
-                Err(e) => {
-                    let _ = conn.batch_execute("ROLLBACK");
-                    Err(e)
-                }
-            }
-        }
+        DbConnection::Sqlite(_) => sqlite_transaction(conn, "BEGIN", f),
         DbConnection::Postgresql(_) => conn.transaction(|c| {
             c.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
             f(c)
@@ -296,20 +284,28 @@ where
     E: From<diesel::result::Error>,
 {
     match conn {
-        DbConnection::Sqlite(_) => {
-            conn.batch_execute("BEGIN IMMEDIATE")?;
-            match f(conn) {
-                Ok(v) => {
-                    conn.batch_execute("COMMIT")?;
-                    Ok(v)
-                }
-                Err(e) => {
-                    let _ = conn.batch_execute("ROLLBACK");
-                    Err(e)
-                }
-            }
-        }
+        DbConnection::Sqlite(_) => sqlite_transaction(conn, "BEGIN IMMEDIATE", f),
         DbConnection::Postgresql(_) => conn.transaction(f),
+    }
+}
+
+/// SQLite: `begin` (deferred or immediate), `f`, then COMMIT, or ROLLBACK
+/// when `f` fails.
+fn sqlite_transaction<T, E, F>(conn: &mut DbConnection, begin: &str, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.batch_execute(begin)?;
+    match f(conn) {
+        Ok(v) => {
+            conn.batch_execute("COMMIT")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.batch_execute("ROLLBACK");
+            Err(e)
+        }
     }
 }
 
