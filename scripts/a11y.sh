@@ -6,7 +6,10 @@
 #     back-office pages (signed in as the demo administrator, who reaches
 #     every editor) with axe-core (WCAG 2.1 A/AA), the Nu HTML
 #     checker and a 360 px check; fails on a single finding;
-#   - tests/tools/journeys.js: citizen, clerk and visitor journeys in
+#   - tests/tools/journeys.js: every form a visitor or member submits
+#     (subscription and saved search confirmed by the links of the mails
+#     in <data>/mail-ausgang, unsubscribe, member's account page, each
+#     role's landing after sign-in) and the clerk's agenda journey in
 #     headless Chromium, screenshots into target/screenshots/.
 # Tools come from scripts/test-tools.sh (npm, into .tools/).
 set -euo pipefail
@@ -17,7 +20,7 @@ BIN="${CARGO_TARGET_DIR:-target}/debug/gremium"
 SHOTS="${CARGO_TARGET_DIR:-target}/screenshots"
 tmp=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export DATABASE_URL="sqlite://$tmp/a11y.sqlite" GREMIUM_DATA_DIR="$tmp" RUST_LOG=warn
+export DATABASE_URL="sqlite://$tmp/a11y.sqlite" GREMIUM_DATA_DIR="$tmp" RUST_LOG=warn GREMIUM_MAIL_POLL_MS=300
 "$BIN" serve --demo --bind "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
@@ -36,4 +39,5 @@ base="http://127.0.0.1:$port"
 echo "== Barrierefreiheit und HTML (axe-core, Nu HTML Checker, 360 px)"
 node tests/tools/a11y_check.js "$base" admin@gremium.example gremium-demo
 echo "== Browser-Journeys (Screenshots in $SHOTS)"
-node tests/tools/journeys.js "$base" sitzungsdienst@kamen.example gremium-demo "$SHOTS"
+node tests/tools/journeys.js "$base" sitzungsdienst@kamen.example gremium-demo "$SHOTS" \
+  "$tmp/mail-ausgang" ratsmitglied@kamen.example admin@gremium.example

@@ -5,6 +5,13 @@
 # first failing check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the OParl schemas and the Karlsruhe fixture the tests check against
+if [ ! -d ../shared/oparl/schema-draft7 ] || [ ! -d ../shared/fixtures/oparl/karlsruhe-oparl1.1 ]; then
+  echo "test.sh: ../shared fehlt neben dem Checkout ($(cd .. && pwd)/shared)." >&2
+  echo "  Die Tests brauchen ../shared/oparl/schema-draft7 (OParl-Schemas) und" >&2
+  echo "  ../shared/fixtures/oparl/karlsruhe-oparl1.1 (echte Ratsdaten); siehe README, „Tests“." >&2
+  exit 2
+fi
 scripts/setup.sh --browser
 scripts/test-tools.sh
 

@@ -102,9 +102,26 @@ impl ResponseError for AppError {
                 )
             }
         };
-        let body = crate::templating::render_error_page(status.as_u16(), &title, &message);
-        HttpResponse::build(status)
+        let body = crate::templating::render_error_page(status.as_u16(), &title, &message, None);
+        let mut resp = HttpResponse::build(status)
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-            .body(body)
+            .body(body);
+        // a signed-in visitor gets the page again with her header
+        // (`auth::signed_in_error_pages`)
+        resp.extensions_mut().insert(ErrorPage {
+            status: status.as_u16(),
+            title,
+            message,
+        });
+        resp
     }
+}
+
+/// The content of an error page, kept on the response so a middleware can
+/// render it again for a signed-in visitor.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub status: u16,
+    pub title: String,
+    pub message: String,
 }

@@ -42,6 +42,13 @@ enum Command {
         #[command(subcommand)]
         action: MailCommand,
     },
+    /// PDF-Texte für die Suche: `gremium text work` wertet hochgeladene
+    /// PDF-Dateien aus (als eigener Prozess neben `serve`, oder mit
+    /// text_worker = false)
+    Text {
+        #[command(subcommand)]
+        action: MailCommand,
+    },
     /// Benutzerkonten verwalten
     User {
         #[command(subcommand)]
@@ -85,7 +92,7 @@ enum SearchCommand {
 
 #[derive(Subcommand)]
 enum MailCommand {
-    /// Postausgang dauerhaft abarbeiten (bis zum Beenden)
+    /// Warteschlange dauerhaft abarbeiten (bis zum Beenden)
     Work,
     /// Eine Runde abarbeiten und beenden
     Once,
@@ -239,6 +246,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 MailCommand::Once => {
                     let sent = tokio::task::spawn_blocking(move || worker.round()).await??;
                     println!("{sent} Nachrichten versendet.");
+                }
+            }
+        }
+        Command::Text { action } => {
+            let (_, pool) = open_database(&settings).await?;
+            if !gremium::pdf_text::tool_available() {
+                anyhow::bail!(
+                    "pdftotext fehlt: bitte poppler-utils installieren (scripts/setup.sh)"
+                );
+            }
+            let worker = gremium::pdf_text::worker::TextWorker {
+                pool,
+                settings: std::sync::Arc::new(settings),
+                wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+            };
+            match action {
+                MailCommand::Work => {
+                    tracing::info!("Text-Worker läuft");
+                    worker.run().await;
+                }
+                MailCommand::Once => {
+                    let done = tokio::task::spawn_blocking(move || worker.round()).await??;
+                    println!("{done} PDF-Dateien ausgewertet.");
                 }
             }
         }

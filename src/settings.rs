@@ -38,6 +38,14 @@ pub struct Settings {
     pub mail_worker: bool,
     /// Pause of the worker between rounds, in milliseconds.
     pub mail_poll_ms: u64,
+    /// Run the PDF text worker inside `gremium serve`.
+    pub text_worker: bool,
+    /// Longest pause of the text worker between rounds (uploads wake it).
+    pub pdf_text_poll_ms: u64,
+    /// Address space of one `pdftotext` child, in MiB.
+    pub pdf_text_memory_mb: u64,
+    /// CPU seconds of one `pdftotext` child (killed after twice this).
+    pub pdf_text_seconds: u64,
     /// First retry after this many seconds, doubling each time.
     pub mail_retry_seconds: i64,
     /// After this many failed attempts a mail is marked failed.
@@ -64,6 +72,10 @@ impl Settings {
             .set_default("mail_from", "Gremium <ratsinfo@localhost>")?
             .set_default("mail_worker", true)?
             .set_default("mail_poll_ms", 2000)?
+            .set_default("text_worker", true)?
+            .set_default("pdf_text_poll_ms", 5000)?
+            .set_default("pdf_text_memory_mb", 512)?
+            .set_default("pdf_text_seconds", 60)?
             .set_default("mail_retry_seconds", 30)?
             .set_default("mail_max_attempts", 10)?
             .set_default("reminder_days", 2)?

@@ -94,7 +94,22 @@ impl Application {
             settings: Arc::new(settings),
             base_url,
             page_cache,
+            text_wake: Arc::new(tokio::sync::Notify::new()),
         };
+        if state.settings.text_worker {
+            if !crate::pdf_text::tool_available() {
+                tracing::warn!(
+                    "pdftotext fehlt (Debian: poppler-utils): hochgeladene PDF-Dateien \
+                     bleiben ohne Text, bis es installiert ist"
+                );
+            }
+            let worker = crate::pdf_text::worker::TextWorker {
+                pool: state.pool.clone(),
+                settings: state.settings.clone(),
+                wake: state.text_wake.clone(),
+            };
+            tokio::spawn(worker.run());
+        }
         if state.settings.mail_worker {
             let worker = crate::mail::Worker {
                 pool: state.pool.clone(),
@@ -152,6 +167,9 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                 crate::page_cache::middleware,
             ))
             .wrap(actix_web::middleware::from_fn(crate::auth::origin_check))
+            .wrap(actix_web::middleware::from_fn(
+                crate::auth::signed_in_error_pages,
+            ))
             .wrap(actix_web::middleware::NormalizePath::trim())
             .wrap(security_headers(https))
             .app_data(data.clone())

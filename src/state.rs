@@ -19,6 +19,8 @@ pub struct AppState {
     pub base_url: Arc<str>,
     /// Rendered public pages; `None` when disabled by configuration.
     pub page_cache: Option<Arc<crate::page_cache::PageCache>>,
+    /// Wakes the PDF text worker after an upload.
+    pub text_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {

@@ -75,12 +75,20 @@ pub fn render<C: Serialize>(
 }
 
 /// The German error page; falls back to plain HTML if templates fail.
-pub fn render_error_page(status: u16, title: &str, message: &str) -> String {
+pub fn render_error_page(
+    status: u16,
+    title: &str,
+    message: &str,
+    me: Option<&crate::auth::SessionUser>,
+) -> String {
     let mut context = Context::new();
     context.insert("status", &status);
     context.insert("title", title);
     context.insert("message", message);
     context.insert("site_name", "Gremium – Ratsinformationssystem");
+    if let Some(me) = me {
+        context.insert("me", me);
+    }
     match tera().and_then(|t| t.render("error.html", &context)) {
         Ok(html) => html,
         Err(e) => {

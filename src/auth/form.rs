@@ -12,31 +12,57 @@ use crate::error::AppError;
 /// Largest accepted form body (texts of minutes can be long).
 const LIMIT: usize = 2 * 1024 * 1024;
 
+/// The fields of a form: (name, raw value, value as one line).
 #[derive(Debug, Clone, Default)]
-pub struct Fields(pub Vec<(String, String)>);
+pub struct Fields(Vec<(String, String, String)>);
+
+/// A value as one line: line breaks, tabs and other control characters
+/// become a single space, the ends are trimmed. Single-line fields (names,
+/// titles, places) go into mail subjects, calendar SUMMARYs and feed
+/// titles, where a line break would forge headers or properties.
+pub fn one_line(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut space = false;
+    for c in raw.chars() {
+        if c.is_control() || c.is_whitespace() || matches!(c, '\u{2028}' | '\u{2029}') {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
 
 impl Fields {
     pub fn parse(body: &[u8]) -> Fields {
         Fields(
             url::form_urlencoded::parse(body)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .map(|(k, v)| {
+                    let line = one_line(&v);
+                    (k.into_owned(), v.into_owned(), line)
+                })
                 .collect(),
         )
     }
-    /// The first value, trimmed ("" if missing).
+    /// The first value as one line (see [`one_line`]; "" if missing).
+    /// Multi-line texts are read with [`Fields::text`].
     pub fn get(&self, name: &str) -> &str {
         self.0
             .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
+            .find(|(k, _, _)| k == name)
+            .map(|(_, _, line)| line.as_str())
             .unwrap_or("")
     }
     /// The first value untrimmed (long texts keep their layout).
     pub fn text(&self, name: &str) -> String {
         self.0
             .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.replace("\r\n", "\n").trim_end().to_string())
+            .find(|(k, _, _)| k == name)
+            .map(|(_, v, _)| v.replace("\r\n", "\n").trim_end().to_string())
             .unwrap_or_default()
     }
     pub fn opt_text(&self, name: &str) -> Option<String> {
@@ -45,12 +71,18 @@ impl Fields {
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0
             .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
+            .filter(|(k, _, _)| k == name)
+            .map(|(_, _, line)| line.as_str())
             .collect()
     }
+    /// All fields in order: (name, value as one line).
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(k, _, line)| (k.as_str(), line.as_str()))
+    }
     pub fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == name)
+        self.0.iter().any(|(k, _, _)| k == name)
     }
     pub fn checked(&self, name: &str) -> bool {
         matches!(self.get(name), "1" | "on" | "ja" | "true")
@@ -58,7 +90,7 @@ impl Fields {
     /// The fields as a JSON object (first value per name) to refill forms.
     pub fn to_json(&self) -> serde_json::Value {
         let mut m = serde_json::Map::new();
-        for (k, v) in &self.0 {
+        for (k, v, _) in &self.0 {
             if k != "_csrf" && !m.contains_key(k) {
                 m.insert(k.clone(), serde_json::Value::String(v.clone()));
             }
@@ -94,5 +126,25 @@ impl FromRequest for Form {
             user.check_csrf(fields.get("_csrf"))?;
             Ok(Form { user, fields })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_line_values_lose_line_breaks_and_controls() {
+        assert_eq!(
+            one_line("  Rat\r\nBcc: x@y\u{2028}z\t \u{0}ende  "),
+            "Rat Bcc: x@y z ende"
+        );
+        let f = Fields::parse(b"name=A%0D%0AB&text=Zeile%201%0D%0AZeile%202");
+        assert_eq!(f.get("name"), "A B");
+        assert_eq!(
+            f.text("text"),
+            "Zeile 1\nZeile 2",
+            "multi-line texts keep their lines"
+        );
     }
 }

@@ -265,9 +265,12 @@ pub fn expired_cookie(name: &'static str, path: &'static str) -> Cookie<'static>
     c
 }
 
-/// Requests that change something must come from a page of this site:
-/// their `Origin` (or, failing that, `Referer`) must name our host.
-/// Browsers always send one of them with a form POST.
+/// Requests that change something must come from a page of this site.
+/// Modern browsers say so in `Sec-Fetch-Site` (which pages cannot set):
+/// `same-origin` passes, any other value is refused. Without it, the
+/// `Origin` (or, when it is missing or `null`, the `Referer`) must name
+/// our host. Pages send `Referrer-Policy: same-origin` at most, so a
+/// browser always sends one of them with a form POST of this site.
 pub async fn origin_check(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
@@ -276,7 +279,8 @@ pub async fn origin_check(
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     // one-click unsubscribe (RFC 8058) is posted by mail providers without
     // Origin; the secret token in the path is its authority
-    let one_click = req.path().starts_with("/abbestellen/");
+    let one_click =
+        req.path().starts_with("/abbestellen/") || req.path().starts_with("/suche/abbestellen/");
     if !safe && !one_click && !same_origin(req.request()) {
         let err = AppError::Forbidden(
             "Die Anfrage kam nicht von einer Seite dieses Portals und wurde abgelehnt.".into(),
@@ -286,6 +290,38 @@ pub async fn origin_check(
     next.call(req).await.map(|r| r.map_into_boxed_body())
 }
 
+/// Error pages show the signed-in state in their header like every page:
+/// an error response of a visitor with a session is rendered again with
+/// her account (the session is looked up only then).
+pub async fn signed_in_error_pages(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let has_session = req.cookie(SESSION_COOKIE).is_some();
+    let res = next.call(req).await?.map_into_boxed_body();
+    if !has_session {
+        return Ok(res);
+    }
+    let Some(page) = res
+        .response()
+        .extensions()
+        .get::<crate::error::ErrorPage>()
+        .cloned()
+    else {
+        return Ok(res);
+    };
+    let viewer = match load_viewer(res.request()).await {
+        Ok(v) => v,
+        Err(_) => return Ok(res),
+    };
+    let Some(me) = viewer.user() else {
+        return Ok(res);
+    };
+    let body =
+        crate::templating::render_error_page(page.status, &page.title, &page.message, Some(me));
+    Ok(res.map_body(|_, _| actix_web::body::BoxBody::new(body)))
+}
+
 fn same_origin(req: &HttpRequest) -> bool {
     let header = |name| {
         req.headers()
@@ -293,6 +329,15 @@ fn same_origin(req: &HttpRequest) -> bool {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
+    match header(actix_web::http::header::HeaderName::from_static(
+        "sec-fetch-site",
+    ))
+    .as_deref()
+    {
+        Some("same-origin") => return true,
+        Some(_) => return false,
+        None => {}
+    }
     let Some(origin) = header(actix_web::http::header::ORIGIN)
         .filter(|o| o != "null")
         .or_else(|| header(actix_web::http::header::REFERER))

@@ -121,3 +121,157 @@ pub fn delete(
         },
     )
 }
+
+// ------------------------------------------------------------- text jobs
+
+/// Text status of a PDF whose text is still to be extracted.
+pub const TEXT_PENDING: &str = "pending";
+
+/// Queue the text extraction of a stored PDF (same transaction as its row).
+pub fn enqueue_text(conn: &mut DbConnection, file_id: i64) -> QueryResult<()> {
+    use super::schema::text_jobs;
+    diesel::insert_into(text_jobs::table)
+        .values((
+            text_jobs::file_id.eq(file_id),
+            text_jobs::attempts.eq(0),
+            text_jobs::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Text already extracted from an identical file (same SHA-256): status,
+/// text and reason, so an upload of the same PDF needs no new job.
+pub fn known_text(
+    conn: &mut DbConnection,
+    sha256: &str,
+) -> QueryResult<Option<(String, Option<String>, Option<String>)>> {
+    files::table
+        .filter(files::sha256.eq(sha256))
+        .filter(files::text_status.is_not_null())
+        .filter(files::text_status.ne(TEXT_PENDING))
+        .order(files::id.desc())
+        .select((
+            files::text_status.assume_not_null(),
+            files::text_content,
+            files::text_error,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// A claimed extraction job.
+#[derive(Debug, Clone)]
+pub struct TextJob {
+    pub file_id: i64,
+    pub storage_path: Option<String>,
+    pub attempts: i32,
+}
+
+/// Claim the oldest due job: a conditional update of its lease, so two
+/// workers (several app servers on one database) never run the same job.
+pub fn claim_text_job(conn: &mut DbConnection, lease_seconds: i64) -> QueryResult<Option<TextJob>> {
+    use super::schema::text_jobs;
+    let now = now();
+    let due: Vec<(i64, i32, Option<chrono::NaiveDateTime>)> = text_jobs::table
+        .filter(
+            text_jobs::locked_until
+                .is_null()
+                .or(text_jobs::locked_until.lt(now)),
+        )
+        .order((text_jobs::created_at, text_jobs::file_id))
+        .select((
+            text_jobs::file_id,
+            text_jobs::attempts,
+            text_jobs::locked_until,
+        ))
+        .limit(5)
+        .load(conn)?;
+    for (file_id, attempts, locked) in due {
+        let lease = now + chrono::Duration::seconds(lease_seconds);
+        let q =
+            diesel::update(text_jobs::table.find(file_id)).filter(text_jobs::attempts.eq(attempts));
+        let n = match locked {
+            Some(l) => q
+                .filter(text_jobs::locked_until.eq(l))
+                .set((
+                    text_jobs::locked_until.eq(lease),
+                    text_jobs::attempts.eq(attempts + 1),
+                ))
+                .execute(conn)?,
+            None => q
+                .filter(text_jobs::locked_until.is_null())
+                .set((
+                    text_jobs::locked_until.eq(lease),
+                    text_jobs::attempts.eq(attempts + 1),
+                ))
+                .execute(conn)?,
+        };
+        if n == 1 {
+            let storage_path = files::table
+                .find(file_id)
+                .select(files::storage_path)
+                .first::<Option<String>>(conn)
+                .optional()?
+                .flatten();
+            return Ok(Some(TextJob {
+                file_id,
+                storage_path,
+                attempts: attempts + 1,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Write the outcome of a job and remove it. `status` is `text`, `scan` or
+/// `failed`; the search index picks the text up in the caller's
+/// write transaction.
+pub fn finish_text_job(
+    conn: &mut DbConnection,
+    file_id: i64,
+    status: &str,
+    text: Option<&str>,
+    error: Option<&str>,
+) -> QueryResult<()> {
+    use super::schema::text_jobs;
+    set_text(conn, file_id, status, text, error)?;
+    diesel::delete(text_jobs::table.find(file_id)).execute(conn)?;
+    Ok(())
+}
+
+/// Set the text of a file (status `text`, `scan` or `failed`).
+pub fn set_text(
+    conn: &mut DbConnection,
+    file_id: i64,
+    status: &str,
+    text: Option<&str>,
+    error: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(files::table.find(file_id))
+        .set((
+            files::text_status.eq(status),
+            files::text_content.eq(text),
+            files::text_error.eq(error),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Give a claimed job back (the tool is missing): due again after `seconds`.
+pub fn release_text_job(conn: &mut DbConnection, file_id: i64, seconds: i64) -> QueryResult<()> {
+    use super::schema::text_jobs;
+    diesel::update(text_jobs::table.find(file_id))
+        .set((
+            text_jobs::locked_until.eq(now() + chrono::Duration::seconds(seconds)),
+            text_jobs::attempts.eq(text_jobs::attempts - 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Number of files waiting for their text.
+pub fn pending_text_jobs(conn: &mut DbConnection) -> QueryResult<i64> {
+    use super::schema::text_jobs;
+    text_jobs::table.count().get_result(conn)
+}

@@ -195,17 +195,34 @@ pub fn claim_due(
         .load(conn)
 }
 
-pub fn mark_sent(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
+/// A sent mail. The unsubscribe token in its links is removed from the
+/// stored copy: only the recipient keeps it (the database holds its hash).
+pub fn mark_sent(conn: &mut DbConnection, m: &OutboxMail) -> QueryResult<()> {
+    let token = m
+        .unsubscribe_url
+        .as_deref()
+        .and_then(|u| u.rsplit('/').next())
+        .filter(|t| t.len() >= 32);
+    let redact = |s: &str| match token {
+        Some(t) => s.replace(t, REDACTED),
+        None => s.to_string(),
+    };
+    diesel::update(outbox::table.find(m.id))
         .set((
             outbox::status.eq("gesendet"),
             outbox::sent_at.eq(Some(now())),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::attempts.eq(outbox::attempts + 1),
+            outbox::body_text.eq(redact(&m.body_text)),
+            outbox::body_html.eq(redact(&m.body_html)),
+            outbox::unsubscribe_url.eq(m.unsubscribe_url.as_deref().map(redact)),
         ))
         .execute(conn)?;
     Ok(())
 }
+
+/// Stands for an unsubscribe token in the stored copy of a sent mail.
+pub const REDACTED: &str = "[entfernt]";
 
 /// A failed attempt: retry later with exponential backoff, or give up.
 pub fn mark_failed(
@@ -291,7 +308,6 @@ pub struct Subscriber {
     pub confirm_token_hash: Option<String>,
     pub confirm_expires_at: Option<NaiveDateTime>,
     pub pending_organizations: Option<String>,
-    pub unsubscribe_token: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -313,7 +329,6 @@ pub fn request_subscription(
     email: &str,
     organizations: &[i64],
     confirm_hash: &str,
-    unsubscribe_token: &str,
     valid: Duration,
 ) -> QueryResult<i64> {
     let t = now();
@@ -340,22 +355,12 @@ pub fn request_subscription(
                 subscribers::confirm_token_hash.eq(Some(confirm_hash)),
                 subscribers::confirm_expires_at.eq(Some(t + valid)),
                 subscribers::pending_organizations.eq(Some(pending)),
-                subscribers::unsubscribe_token.eq(unsubscribe_token),
                 subscribers::created_at.eq(t),
                 subscribers::updated_at.eq(t),
             ))
             .returning(subscribers::id)
             .get_result(conn),
     }
-}
-
-/// Give a subscriber a new unsubscribe token (its hash), e.g. when a
-/// confirmation mail is sent to an existing address.
-pub fn set_unsubscribe_token(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<()> {
-    diesel::update(subscribers::table.find(id))
-        .set(subscribers::unsubscribe_token.eq(hash))
-        .execute(conn)?;
-    Ok(())
 }
 
 pub enum Confirmed {
@@ -408,36 +413,179 @@ pub fn confirm(conn: &mut DbConnection, confirm_hash: &str) -> QueryResult<Confi
     Ok(Confirmed::Ok(orgs))
 }
 
-/// Unsubscribe by token: the address and its committees are deleted.
-pub fn unsubscribe(
-    conn: &mut DbConnection,
-    unsubscribe_token: &str,
-) -> QueryResult<Option<String>> {
-    let Some(s) = subscribers::table
-        .filter(subscribers::unsubscribe_token.eq(unsubscribe_token))
-        .select(Subscriber::as_select())
-        .first(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    diesel::delete(
-        subscriber_organizations::table.filter(subscriber_organizations::subscriber_id.eq(s.id)),
-    )
-    .execute(conn)?;
-    diesel::delete(subscribers::table.find(s.id)).execute(conn)?;
-    Ok(Some(s.email))
-}
-
-/// Confirmed subscribers of any of these organizations: (email, unsubscribe token).
-pub fn subscribers_of(conn: &mut DbConnection, orgs: &[i64]) -> QueryResult<Vec<(String, String)>> {
+/// Confirmed subscribers of any of these organizations: (email, id).
+pub fn subscribers_of(conn: &mut DbConnection, orgs: &[i64]) -> QueryResult<Vec<(String, i64)>> {
     subscriber_organizations::table
         .inner_join(subscribers::table)
         .filter(subscriber_organizations::organization_id.eq_any(orgs))
         .filter(subscribers::confirmed_at.is_not_null())
-        .select((subscribers::email, subscribers::unsubscribe_token))
+        .select((subscribers::email, subscribers::id))
         .distinct()
         .load(conn)
+}
+
+// ---- unsubscribe tokens ----
+
+/// Whom an unsubscribe link stops mailing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsubscribe {
+    /// an e-mail subscription of committees (the address is deleted)
+    Subscriber(i64),
+    /// a member's notifications about her committees (she opts out)
+    Member(i64),
+    /// a saved search (it is deleted)
+    SavedSearch(i64),
+}
+
+impl Unsubscribe {
+    fn kind(self) -> &'static str {
+        match self {
+            Unsubscribe::Subscriber(_) => "abonnement",
+            Unsubscribe::Member(_) => "mitglied",
+            Unsubscribe::SavedSearch(_) => "suche",
+        }
+    }
+}
+
+/// A new unsubscribe token for one mail: the clear token goes into the
+/// mail, only its SHA-256 is stored.
+pub fn mint_unsubscribe(
+    conn: &mut DbConnection,
+    target: Unsubscribe,
+    token: &str,
+) -> QueryResult<()> {
+    use super::schema::unsubscribe_tokens as ut;
+    let (s, u, q) = match target {
+        Unsubscribe::Subscriber(id) => (Some(id), None, None),
+        Unsubscribe::Member(id) => (None, Some(id), None),
+        Unsubscribe::SavedSearch(id) => (None, None, Some(id)),
+    };
+    diesel::insert_into(ut::table)
+        .values((
+            ut::token_hash.eq(sha256_hex(token)),
+            ut::kind.eq(target.kind()),
+            ut::subscriber_id.eq(s),
+            ut::user_id.eq(u),
+            ut::saved_search_id.eq(q),
+            ut::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn sha256_hex(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Outcome of an unsubscribe link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsubscribed {
+    /// stopped now; the e-mail address (or label of the search)
+    Done(Unsubscribe, String),
+    /// this link was used before, or its target is gone
+    Already(&'static str),
+    /// no such link
+    Unknown,
+}
+
+/// Redeem an unsubscribe token: the subscription or saved search is
+/// deleted, a member opts out. A second use answers `Already`.
+pub fn unsubscribe(conn: &mut DbConnection, token: &str) -> QueryResult<Unsubscribed> {
+    use super::schema::{saved_searches, unsubscribe_tokens as ut, users};
+    let row: Option<(
+        i64,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<NaiveDateTime>,
+    )> = ut::table
+        .filter(ut::token_hash.eq(sha256_hex(token)))
+        .select((
+            ut::id,
+            ut::kind,
+            ut::subscriber_id,
+            ut::user_id,
+            ut::saved_search_id,
+            ut::used_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, kind, subscriber, user, search, used)) = row else {
+        return Ok(Unsubscribed::Unknown);
+    };
+    let kind: &'static str = match kind.as_str() {
+        "mitglied" => "mitglied",
+        "suche" => "suche",
+        _ => "abonnement",
+    };
+    let target = match (subscriber, user, search) {
+        (Some(s), _, _) => Unsubscribe::Subscriber(s),
+        (_, Some(u), _) => Unsubscribe::Member(u),
+        (_, _, Some(q)) => Unsubscribe::SavedSearch(q),
+        // the subscription or search is gone (SET NULL)
+        _ => return Ok(Unsubscribed::Already(kind)),
+    };
+    let t = now();
+    diesel::update(ut::table.find(id))
+        .set(ut::used_at.eq(Some(t)))
+        .execute(conn)?;
+    let what = match target {
+        Unsubscribe::Subscriber(sid) => {
+            let email: Option<String> = subscribers::table
+                .find(sid)
+                .select(subscribers::email)
+                .first(conn)
+                .optional()?;
+            diesel::delete(
+                subscriber_organizations::table
+                    .filter(subscriber_organizations::subscriber_id.eq(sid)),
+            )
+            .execute(conn)?;
+            diesel::delete(subscribers::table.find(sid)).execute(conn)?;
+            diesel::update(ut::table.filter(ut::subscriber_id.eq(sid)))
+                .set((ut::subscriber_id.eq(None::<i64>), ut::used_at.eq(Some(t))))
+                .execute(conn)?;
+            email
+        }
+        Unsubscribe::Member(uid) => {
+            if used.is_some() {
+                return Ok(Unsubscribed::Already(kind));
+            }
+            let found: Option<(String, bool)> = users::table
+                .find(uid)
+                .select((users::email, users::mail_opt_out))
+                .first(conn)
+                .optional()?;
+            match found {
+                Some((_, true)) => return Ok(Unsubscribed::Already(kind)),
+                Some((email, false)) => {
+                    diesel::update(users::table.find(uid))
+                        .set(users::mail_opt_out.eq(true))
+                        .execute(conn)?;
+                    Some(email)
+                }
+                None => None,
+            }
+        }
+        Unsubscribe::SavedSearch(qid) => {
+            let label: Option<String> = saved_searches::table
+                .find(qid)
+                .select(saved_searches::label)
+                .first(conn)
+                .optional()?;
+            diesel::delete(saved_searches::table.find(qid)).execute(conn)?;
+            diesel::update(ut::table.filter(ut::saved_search_id.eq(qid)))
+                .set((ut::saved_search_id.eq(None::<i64>), ut::used_at.eq(Some(t))))
+                .execute(conn)?;
+            label
+        }
+    };
+    match what {
+        Some(w) => Ok(Unsubscribed::Done(target, w)),
+        None => Ok(Unsubscribed::Already(kind)),
+    }
 }
 
 // ---- throttling of public forms ----
@@ -473,12 +621,12 @@ pub fn throttled(
 }
 
 /// Members who get the dates of their committees (unless they opted out):
-/// (email, unsubscribe token); a token is created on first use.
+/// (email, user id).
 pub fn members_of(
     conn: &mut DbConnection,
     orgs: &[i64],
     day: chrono::NaiveDate,
-) -> QueryResult<Vec<(String, String)>> {
+) -> QueryResult<Vec<(String, i64)>> {
     use super::schema::{memberships, users};
     let persons: Vec<i64> = memberships::table
         .filter(memberships::organization_id.eq_any(orgs))
@@ -491,44 +639,13 @@ pub fn members_of(
         .select(memberships::person_id)
         .distinct()
         .load(conn)?;
-    let list: Vec<(i64, String, Option<String>)> = users::table
+    users::table
         .filter(users::person_id.eq_any(persons))
         .filter(users::role.eq(crate::domain::UserRole::Member.key()))
         .filter(users::active.eq(true))
         .filter(users::mail_opt_out.eq(false))
-        .select((users::id, users::email, users::mail_token))
-        .load(conn)?;
-    let mut out = Vec::new();
-    for (id, email, token) in list {
-        let token = match token {
-            Some(t) => t,
-            None => {
-                let t = crate::auth::random_token();
-                diesel::update(users::table.find(id))
-                    .set(users::mail_token.eq(Some(&t)))
-                    .execute(conn)?;
-                t
-            }
-        };
-        out.push((email, token));
-    }
-    Ok(out)
-}
-
-/// One-click opt-out of a member's notifications; their e-mail if known.
-pub fn member_opt_out(conn: &mut DbConnection, token: &str) -> QueryResult<Option<String>> {
-    use super::schema::users;
-    let found: Option<(i64, String)> = users::table
-        .filter(users::mail_token.eq(token))
-        .select((users::id, users::email))
-        .first(conn)
-        .optional()?;
-    if let Some((id, _)) = &found {
-        diesel::update(users::table.find(id))
-            .set(users::mail_opt_out.eq(true))
-            .execute(conn)?;
-    }
-    Ok(found.map(|f| f.1))
+        .select((users::email, users::id))
+        .load(conn)
 }
 
 pub fn set_member_opt_out(conn: &mut DbConnection, user_id: i64, opt_out: bool) -> QueryResult<()> {

@@ -77,6 +77,36 @@ pub fn list(
     Ok((rows, total))
 }
 
+/// The next meetings of these organizations (also joint meetings), from
+/// `from` on, soonest first.
+pub fn upcoming_of_organizations(
+    conn: &mut DbConnection,
+    orgs: &[i64],
+    from: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<Meeting>> {
+    use super::schema::meeting_organizations;
+    if orgs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let joint: Vec<i64> = meeting_organizations::table
+        .filter(meeting_organizations::organization_id.eq_any(orgs))
+        .select(meeting_organizations::meeting_id)
+        .load(conn)?;
+    meetings::table
+        .filter(meetings::deleted_at.is_null())
+        .filter(
+            meetings::organization_id
+                .eq_any(orgs)
+                .or(meetings::id.eq_any(joint)),
+        )
+        .filter(meetings::start_at.ge(from))
+        .order((meetings::start_at, meetings::id))
+        .limit(limit)
+        .select(Meeting::as_select())
+        .load(conn)
+}
+
 pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Meeting>> {
     if ids.is_empty() {
         return Ok(HashMap::new());

@@ -171,6 +171,7 @@ pub fn prepare_and_migrate(url: &DbUrl) -> anyhow::Result<()> {
     if let DbConnection::Sqlite(c) = &mut conn {
         c.batch_execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = OFF;")?;
     }
+    prepare_for_migrations(&mut conn)?;
     let migrations = match url.kind {
         DbKind::Sqlite => SQLITE_MIGRATIONS,
         DbKind::Postgresql => POSTGRES_MIGRATIONS,
@@ -179,6 +180,25 @@ pub fn prepare_and_migrate(url: &DbUrl) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("Migration fehlgeschlagen: {e}"))?;
     if let DbConnection::Sqlite(c) = &mut conn {
         c.batch_execute("PRAGMA foreign_keys = ON;")?;
+    }
+    Ok(())
+}
+
+diesel::define_sql_function! {
+    /// SHA-256 as lower-case hex; on SQLite registered by
+    /// [`prepare_for_migrations`] (PostgreSQL migrations use `sha256()`).
+    fn gremium_sha256(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// What a migration may call besides SQL: on SQLite the function
+/// `gremium_sha256(text)` that turns stored clear tokens into hashes
+/// (migration 000010).
+pub fn prepare_for_migrations(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        gremium_sha256_utils::register_impl(c, |x: String| {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(x.as_bytes()))
+        })?;
     }
     Ok(())
 }

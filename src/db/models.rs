@@ -271,6 +271,10 @@ pub struct File {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub concept_id: Option<i64>,
+    /// `pending`, `text`, `scan`, `failed`; None: not a PDF
+    pub text_status: Option<String>,
+    /// why no text could be read (German)
+    pub text_error: Option<String>,
 }
 
 impl Organization {

@@ -275,6 +275,7 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         concept_id -> Nullable<BigInt>,
         text_status -> Nullable<Text>,
+        text_error -> Nullable<Text>,
     }
 }
 
@@ -354,7 +355,6 @@ diesel::table! {
         confirm_token_hash -> Nullable<Text>,
         confirm_expires_at -> Nullable<Timestamp>,
         confirmed_at -> Nullable<Timestamp>,
-        unsubscribe_token -> Text,
         last_digest_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
     }
@@ -382,7 +382,6 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         mail_opt_out -> Bool,
-        mail_token -> Nullable<Text>,
     }
 }
 
@@ -407,6 +406,7 @@ diesel::table! {
         ip -> Text,
         success -> Bool,
         attempted_at -> Timestamp,
+        device_hash -> Nullable<Text>,
     }
 }
 
@@ -464,7 +464,6 @@ diesel::table! {
         confirm_token_hash -> Nullable<Text>,
         confirm_expires_at -> Nullable<Timestamp>,
         pending_organizations -> Nullable<Text>,
-        unsubscribe_token -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -684,6 +683,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    text_jobs (file_id) {
+        file_id -> BigInt,
+        attempts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unsubscribe_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        kind -> Text,
+        subscriber_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        saved_search_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_devices (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(text_jobs -> files (file_id));
+diesel::joinable!(login_devices -> users (user_id));
 diesel::joinable!(subscriber_organizations -> subscribers (subscriber_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(search_document_organizations -> search_documents (document_id));
@@ -695,6 +728,9 @@ diesel::joinable!(memberships -> persons (person_id));
 diesel::allow_tables_to_appear_in_same_query!(
     subscribers,
     subscriber_organizations,
+    text_jobs,
+    unsubscribe_tokens,
+    login_devices,
     mail_events,
     outbox,
     form_throttle,

@@ -23,8 +23,6 @@ pub struct User {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub mail_opt_out: bool,
-    #[serde(skip)]
-    pub mail_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -186,20 +184,98 @@ pub fn session_counts(conn: &mut DbConnection) -> QueryResult<Vec<(i64, i64)>> {
 
 // ---- login throttling ----
 
-pub fn record_attempt(
+/// Who tries to sign in: the account, the client (IP address; IPv6 by its
+/// /64 network) and, when the browser carries a device cookie this account
+/// signed in with before, that device (hash of the cookie).
+pub struct Attempt<'a> {
+    pub email: &'a str,
+    pub client: &'a str,
+    pub device: Option<&'a str>,
+}
+
+/// Limits of failed sign-ins within the window.
+pub struct Limits {
+    /// per account on a device it signed in with before
+    pub per_device: i64,
+    /// per account and client, for unknown devices
+    pub per_account_and_client: i64,
+    /// per client over all accounts
+    pub per_client: i64,
+    /// per account over all unknown devices (a distributed attack): the
+    /// owner's known devices are not affected
+    pub per_account: i64,
+}
+
+/// Whether this attempt must wait. A stranger's failures never count
+/// against the owner's known device, so nobody can lock out an account
+/// whose owner signed in from that browser before.
+pub fn throttled(
     conn: &mut DbConnection,
-    email: &str,
-    ip: &str,
-    success: bool,
-) -> QueryResult<()> {
+    a: &Attempt,
+    limits: &Limits,
+    since: NaiveDateTime,
+) -> QueryResult<bool> {
+    let failures = || {
+        login_attempts::table
+            .filter(login_attempts::success.eq(false))
+            .filter(login_attempts::attempted_at.gt(since))
+            .into_boxed()
+    };
+    if let Some(device) = a.device {
+        let n: i64 = failures()
+            .filter(login_attempts::email.eq(a.email))
+            .filter(login_attempts::device_hash.eq(device))
+            .count()
+            .get_result(conn)?;
+        return Ok(n >= limits.per_device);
+    }
+    let by_client: i64 = failures()
+        .filter(login_attempts::ip.eq(a.client))
+        .filter(login_attempts::device_hash.is_null())
+        .count()
+        .get_result(conn)?;
+    if by_client >= limits.per_client {
+        return Ok(true);
+    }
+    let by_pair: i64 = failures()
+        .filter(login_attempts::email.eq(a.email))
+        .filter(login_attempts::ip.eq(a.client))
+        .filter(login_attempts::device_hash.is_null())
+        .count()
+        .get_result(conn)?;
+    if by_pair >= limits.per_account_and_client {
+        return Ok(true);
+    }
+    let by_account: i64 = failures()
+        .filter(login_attempts::email.eq(a.email))
+        .filter(login_attempts::device_hash.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(by_account >= limits.per_account)
+}
+
+/// Record an attempt. A success clears the failures of this account from
+/// the same client or device (not those of others).
+pub fn record_attempt(conn: &mut DbConnection, a: &Attempt, success: bool) -> QueryResult<()> {
     let now = super::now();
     if success {
-        diesel::delete(
-            login_attempts::table
-                .filter(login_attempts::email.eq(email))
-                .filter(login_attempts::success.eq(false)),
-        )
-        .execute(conn)?;
+        match a.device {
+            Some(d) => diesel::delete(
+                login_attempts::table
+                    .filter(login_attempts::email.eq(a.email))
+                    .filter(login_attempts::success.eq(false))
+                    .filter(login_attempts::device_hash.eq(d)),
+            )
+            .execute(conn)?,
+            None => diesel::delete(
+                login_attempts::table
+                    .filter(login_attempts::email.eq(a.email))
+                    .filter(login_attempts::success.eq(false))
+                    .filter(login_attempts::ip.eq(a.client))
+                    .filter(login_attempts::device_hash.is_null()),
+            )
+            .execute(conn)?,
+        };
     }
     // keep the table small: attempts older than a day are irrelevant
     diesel::delete(
@@ -208,35 +284,59 @@ pub fn record_attempt(
     .execute(conn)?;
     diesel::insert_into(login_attempts::table)
         .values((
-            login_attempts::email.eq(email),
-            login_attempts::ip.eq(ip),
+            login_attempts::email.eq(a.email),
+            login_attempts::ip.eq(a.client),
             login_attempts::success.eq(success),
             login_attempts::attempted_at.eq(now),
+            login_attempts::device_hash.eq(a.device),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Failed attempts since `since` for this account and for this address.
-pub fn recent_failures(
+/// The hash of a device cookie if this account signed in with it before.
+pub fn known_device(conn: &mut DbConnection, email: &str, device_hash: &str) -> QueryResult<bool> {
+    use super::schema::login_devices;
+    let n: i64 = login_devices::table
+        .inner_join(users::table)
+        .filter(users::email.eq(email))
+        .filter(login_devices::token_hash.eq(device_hash))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Remember the device an account signed in with (or refresh it).
+pub fn remember_device(
     conn: &mut DbConnection,
-    email: &str,
-    ip: &str,
-    since: NaiveDateTime,
-) -> QueryResult<(i64, i64)> {
-    let by_email = login_attempts::table
-        .filter(login_attempts::email.eq(email))
-        .filter(login_attempts::success.eq(false))
-        .filter(login_attempts::attempted_at.gt(since))
-        .count()
-        .get_result(conn)?;
-    let by_ip = login_attempts::table
-        .filter(login_attempts::ip.eq(ip))
-        .filter(login_attempts::success.eq(false))
-        .filter(login_attempts::attempted_at.gt(since))
-        .count()
-        .get_result(conn)?;
-    Ok((by_email, by_ip))
+    user_id: i64,
+    device_hash: &str,
+) -> QueryResult<()> {
+    use super::schema::login_devices;
+    let now = super::now();
+    let n = diesel::update(
+        login_devices::table
+            .filter(login_devices::user_id.eq(user_id))
+            .filter(login_devices::token_hash.eq(device_hash)),
+    )
+    .set(login_devices::last_used_at.eq(now))
+    .execute(conn)?;
+    if n == 0 {
+        // forget devices unused for a year
+        diesel::delete(
+            login_devices::table.filter(login_devices::last_used_at.lt(now - Duration::days(400))),
+        )
+        .execute(conn)?;
+        diesel::insert_into(login_devices::table)
+            .values((
+                login_devices::user_id.eq(user_id),
+                login_devices::token_hash.eq(device_hash),
+                login_devices::created_at.eq(now),
+                login_devices::last_used_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 // ---- private calendar feeds ----

@@ -80,14 +80,17 @@ fn expand(
         orgs.push(m.organization_id);
         // confirmed subscribers and the committees' members (unless they
         // opted out), each address once
-        let mut recipients = store::subscribers_of(conn, &orgs)?;
+        let mut recipients: Vec<(String, store::Unsubscribe)> = store::subscribers_of(conn, &orgs)?
+            .into_iter()
+            .map(|(e, id)| (e, store::Unsubscribe::Subscriber(id)))
+            .collect();
         let day = crate::views::berlin(m.start_at).date_naive();
-        for (email, token) in store::members_of(conn, &orgs, day)? {
+        for (email, id) in store::members_of(conn, &orgs, day)? {
             if !recipients
                 .iter()
                 .any(|(e, _)| e.eq_ignore_ascii_case(&email))
             {
-                recipients.push((email, token));
+                recipients.push((email, store::Unsubscribe::Member(id)));
             }
         }
         if recipients.is_empty() {
@@ -114,7 +117,10 @@ fn expand(
         let url = format!("{}/sitzungen/{}", w.base_url, m.id);
         let subject = format!("{}: {} am {}", headline(kind), m.name, card.date_short);
         let mut n = 0;
-        for (email, token) in recipients {
+        for (email, target) in recipients {
+            // one token per mail; the database keeps only its hash
+            let token = crate::auth::random_token();
+            store::mint_unsubscribe(conn, target, &token)?;
             let unsubscribe_url = format!("{}/abbestellen/{token}", w.base_url);
             let ctx = MeetingMail {
                 kind: kind.key(),
@@ -298,7 +304,7 @@ impl Worker {
             let outcome =
                 build_message(&m, &self.settings.mail_from).and_then(|msg| mailer.send(&msg));
             db::quiet_transaction(&mut conn, |c| match &outcome {
-                Ok(()) => store::mark_sent(c, m.id),
+                Ok(()) => store::mark_sent(c, &m),
                 Err(e) => store::mark_failed(
                     c,
                     &m,

@@ -11,8 +11,41 @@ use crate::state::AppState;
 
 /// Failed attempts within this window count towards the limits.
 const WINDOW_MINUTES: i64 = 15;
+/// Per account on a browser it signed in with before (device cookie), and
+/// per account and client for unknown browsers.
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Per client (IP address, IPv6 by /64) over all accounts.
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+/// Per account over all unknown browsers (a distributed guess); the
+/// owner's known browsers still get in.
+pub const MAX_FAILURES_PER_ACCOUNT_UNKNOWN_DEVICES: i64 = 50;
+/// The device cookie: a browser that signed in to an account before.
+pub const DEVICE_COOKIE: &str = "gremium_geraet";
+
+/// Where a role works after signing in: the back office for the clerks'
+/// office and administrators, the own page for members.
+pub fn landing(role: crate::domain::UserRole) -> &'static str {
+    match role {
+        crate::domain::UserRole::Member => "/konto",
+        _ => "/verwaltung",
+    }
+}
+
+/// The client a sign-in is counted for: its IP address, an IPv6 address by
+/// its /64 network (one connection usually owns the whole /64).
+pub fn client_key(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map(|v4| v4.to_string())
+            .unwrap_or_else(|| ip.to_string()),
+        _ => ip.to_string(),
+    }
+}
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -73,9 +106,9 @@ pub async fn login_page(
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.weiter.as_deref());
-    if viewer.user().is_some() {
+    if let Some(u) = viewer.user() {
         let target = if next.is_empty() {
-            "/konto".to_string()
+            landing(u.role).to_string()
         } else {
             next
         };
@@ -159,17 +192,39 @@ pub async fn login(
     let old_cookie = req
         .cookie(auth::SESSION_COOKIE)
         .map(|c| auth::token_hash(c.value()));
+    let client = client_key(&ip);
+    // the browser's device cookie, or a new one to set on success
+    let (device_token, device_is_new) = match req
+        .cookie(DEVICE_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        Some(t) => (t, false),
+        None => (auth::random_token(), true),
+    };
+    let device_hash = auth::token_hash(&device_token);
     enum Outcome {
         Throttled,
         Wrong,
-        Ok,
+        Ok(crate::domain::UserRole),
     }
     let (e2, th) = (email.clone(), token_hash.clone());
     let outcome = state
         .db(move |conn| {
             let since = crate::db::now() - chrono::Duration::minutes(WINDOW_MINUTES);
-            let (by_email, by_ip) = users::recent_failures(conn, &e2, &ip, since)?;
-            if by_email >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_ADDRESS {
+            let known = !device_is_new && users::known_device(conn, &e2, &device_hash)?;
+            let attempt = users::Attempt {
+                email: &e2,
+                client: &client,
+                device: known.then_some(device_hash.as_str()),
+            };
+            let limits = users::Limits {
+                per_device: MAX_FAILURES_PER_ACCOUNT,
+                per_account_and_client: MAX_FAILURES_PER_ACCOUNT,
+                per_client: MAX_FAILURES_PER_ADDRESS,
+                per_account: MAX_FAILURES_PER_ACCOUNT_UNKNOWN_DEVICES,
+            };
+            if users::throttled(conn, &attempt, &limits, since)? {
                 return Ok(Outcome::Throttled);
             }
             let user = users::find_by_email(conn, &e2)?;
@@ -181,8 +236,9 @@ pub async fn login(
                 }
             };
             crate::db::quiet_transaction(conn, |conn| -> Result<(), AppError> {
-                users::record_attempt(conn, &e2, &ip, ok)?;
+                users::record_attempt(conn, &attempt, ok)?;
                 if let (true, Some(u)) = (ok, &user) {
+                    users::remember_device(conn, u.id, &device_hash)?;
                     // a new session at every sign-in; the old one is gone
                     if let Some(old) = &old_cookie {
                         users::delete_session(conn, old)?;
@@ -201,7 +257,13 @@ pub async fn login(
                 }
                 Ok(())
             })?;
-            Ok(if ok { Outcome::Ok } else { Outcome::Wrong })
+            Ok(match (ok, &user) {
+                (true, Some(u)) => Outcome::Ok(
+                    crate::domain::UserRole::from_key(&u.role)
+                        .unwrap_or(crate::domain::UserRole::Member),
+                ),
+                _ => Outcome::Wrong,
+            })
         })
         .await?;
     match outcome {
@@ -213,9 +275,22 @@ pub async fn login(
             "E-Mail-Adresse oder Passwort ist falsch (oder das Konto ist gesperrt).",
             StatusCode::UNAUTHORIZED,
         ),
-        Outcome::Ok => {
-            let target = if next.is_empty() { "/verwaltung".to_string() } else { next };
+        Outcome::Ok(role) => {
+            let target = if next.is_empty() {
+                landing(role).to_string()
+            } else {
+                next
+            };
             let mut resp = redirect(&target);
+            let device = actix_web::cookie::Cookie::build(DEVICE_COOKIE, device_token)
+                .path("/anmelden")
+                .http_only(true)
+                .same_site(actix_web::cookie::SameSite::Strict)
+                .secure(state.base_url.starts_with("https://"))
+                .max_age(actix_web::cookie::time::Duration::days(365))
+                .finish();
+            resp.add_cookie(&device)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
             resp.add_cookie(&auth::session_cookie(&state, token))
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
             resp.add_removal_cookie(&auth::expired_cookie(auth::LOGIN_COOKIE, "/anmelden"))
@@ -247,6 +322,8 @@ struct AccountPage {
     error: Option<String>,
     /// a private feed exists
     has_calendar: bool,
+    /// the next meetings of her committees
+    upcoming: Vec<crate::views::meetings::MeetingCard>,
     /// a member gets the dates of their committees by mail
     notify: bool,
     /// the address of a private feed just created (shown once)
@@ -268,10 +345,12 @@ pub async fn account(
         .clone()
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let mut resp = account_page_with(&state, me.0, StatusCode::OK, None, None, token).await?;
-    // the page may show the secret feed address: no referrer to other sites
+    // the page may show the secret feed address: no referrer to other
+    // sites (`no-referrer` would make browsers post its forms with
+    // `Origin: null`, which the CSRF check refuses)
     resp.headers_mut().insert(
         header::REFERRER_POLICY,
-        header::HeaderValue::from_static("no-referrer"),
+        header::HeaderValue::from_static("same-origin"),
     );
     Ok(resp)
 }
@@ -296,14 +375,18 @@ async fn account_page_with(
 ) -> Result<HttpResponse, AppError> {
     let ids = me.member_orgs.clone();
     let uid = me.user_id;
-    let (organizations, has_calendar, notify) = state
+    let (organizations, has_calendar, notify, upcoming) = state
         .db(move |c| {
             let mut orgs = crate::db::organizations::by_ids(c, &ids)?
                 .into_values()
                 .collect::<Vec<_>>();
             orgs.sort_by(|a, b| a.name.cmp(&b.name));
             let notify = users::find(c, uid)?.is_some_and(|u| !u.mail_opt_out);
-            Ok((orgs, users::has_calendar_token(c, uid)?, notify))
+            // the meetings of her committees, including today's
+            let from = crate::db::now() - chrono::Duration::hours(8);
+            let next = crate::db::meetings::upcoming_of_organizations(c, &ids, from, 10)?;
+            let cards = crate::views::meetings::cards(c, &next)?;
+            Ok((orgs, users::has_calendar_token(c, uid)?, notify, cards))
         })
         .await?;
     let calendar = new_calendar_token.map(|t| {
@@ -324,6 +407,7 @@ async fn account_page_with(
             has_calendar,
             notify,
             calendar,
+            upcoming,
         },
     )
 }

@@ -563,29 +563,12 @@ pub async fn unsubscribe_page(
     )
 }
 
-/// Also the RFC 8058 one-click target.
+/// Also the RFC 8058 one-click target (the same tokens as all unsubscribe
+/// links, see `subscriptions::unsubscribe`).
 pub async fn unsubscribe(
     state: web::Data<AppState>,
     viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(token) = token_of(&path) else {
-        return Err(AppError::not_found("Diese gespeicherte Suche"));
-    };
-    let gone = state
-        .db(move |c| {
-            db::quiet_transaction(c, |c| saved::unsubscribe(c, &token).map_err(AppError::from))
-        })
-        .await?;
-    match gone {
-        Some(label) => message(
-            &state,
-            &viewer,
-            StatusCode::OK,
-            "Abbestellt",
-            &format!("Sie erhalten keine E-Mails zur Suche {label} mehr."),
-            None,
-        ),
-        None => Err(AppError::not_found("Diese gespeicherte Suche")),
-    }
+    super::subscriptions::unsubscribe(state, viewer, path).await
 }

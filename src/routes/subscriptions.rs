@@ -75,7 +75,9 @@ pub async fn form(
 }
 
 /// A short message page (subscribe, confirm, unsubscribe; also saved
-/// searches), never sent as referrer.
+/// searches). Its address holds a token: the referrer goes to this site
+/// only (`same-origin`; with `no-referrer` browsers post its forms with
+/// `Origin: null`, which the CSRF check must refuse).
 pub(super) fn message(
     state: &AppState,
     viewer: &Viewer,
@@ -92,7 +94,7 @@ pub(super) fn message(
     )?;
     resp.headers_mut().insert(
         actix_web::http::header::REFERRER_POLICY,
-        actix_web::http::header::HeaderValue::from_static("no-referrer"),
+        actix_web::http::header::HeaderValue::from_static("same-origin"),
     );
     Ok(resp)
 }
@@ -194,7 +196,6 @@ pub async fn subscribe(
                     &e2,
                     &ids,
                     &crate::auth::token_hash(&confirm),
-                    &crate::auth::random_token(),
                     chrono::Duration::hours(CONFIRM_HOURS),
                 )?;
                 store::enqueue(
@@ -281,36 +282,32 @@ pub async fn unsubscribe_page(
 }
 
 /// Also the RFC 8058 one-click target (mail providers POST without Origin).
+/// Serves the links of subscriptions, members' notifications and saved
+/// searches alike; a link used before answers calmly "bereits abbestellt".
 pub async fn unsubscribe(
     state: web::Data<AppState>,
     viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let Some(token) = token_of(&path) else {
-        return Err(AppError::not_found("Dieses Abonnement"));
+        return Err(AppError::not_found("Dieser Abbestell-Link"));
     };
-    enum Gone {
-        Subscriber,
-        Member,
-        Unknown,
-    }
-    let gone = state
+    let outcome = state
         .db(move |c| {
-            db::quiet_transaction(c, |c| -> Result<Gone, AppError> {
-                if store::unsubscribe(c, &token)?.is_some() {
-                    return Ok(Gone::Subscriber);
-                }
-                Ok(match store::member_opt_out(c, &token)? {
-                    Some(_) => Gone::Member,
-                    None => Gone::Unknown,
-                })
-            })
+            db::quiet_transaction(c, |c| store::unsubscribe(c, &token).map_err(AppError::from))
         })
         .await?;
-    match gone {
-        Gone::Subscriber => message(&state, &viewer, StatusCode::OK, "Abbestellt", "Sie erhalten keine Nachrichten zu Sitzungsterminen mehr. Ihre Adresse wurde gelöscht.", None),
-        Gone::Member => message(&state, &viewer, StatusCode::OK, "Abbestellt", "Sie erhalten als Mitglied keine Terminnachrichten Ihrer Gremien mehr. Unter „Mein Konto“ können Sie sie wieder einschalten.", None),
-        Gone::Unknown => Err(AppError::not_found("Dieses Abonnement")),
+    use store::{Unsubscribe, Unsubscribed};
+    match outcome {
+        Unsubscribed::Done(Unsubscribe::Subscriber(_), _) => message(&state, &viewer, StatusCode::OK, "Abbestellt", "Sie erhalten keine Nachrichten zu Sitzungsterminen mehr. Ihre Adresse wurde gelöscht.", None),
+        Unsubscribed::Done(Unsubscribe::Member(_), _) => message(&state, &viewer, StatusCode::OK, "Abbestellt", "Sie erhalten als Mitglied keine Terminnachrichten Ihrer Gremien mehr. Unter „Mein Konto“ können Sie sie wieder einschalten.", Some(("/konto#benachrichtigungen", "Zu „Mein Konto“"))),
+        Unsubscribed::Done(Unsubscribe::SavedSearch(_), label) => message(&state, &viewer, StatusCode::OK, "Abbestellt", &format!("Sie erhalten keine E-Mails zur Suche {label} mehr."), None),
+        Unsubscribed::Already(kind) => message(&state, &viewer, StatusCode::OK, "Bereits abbestellt", match kind {
+            "mitglied" => "Diese Benachrichtigungen sind bereits abbestellt. Unter „Mein Konto“ können Sie sie wieder einschalten.",
+            "suche" => "Diese gespeicherte Suche ist bereits abbestellt; Sie erhalten dazu keine E-Mails mehr.",
+            _ => "Dieses Abonnement ist bereits abbestellt; Sie erhalten dazu keine Nachrichten mehr.",
+        }, None),
+        Unsubscribed::Unknown => Err(AppError::not_found("Dieser Abbestell-Link")),
     }
 }
 

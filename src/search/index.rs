@@ -523,12 +523,6 @@ fn files(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
         .filter(files::deleted_at.is_null())
         .select(File::as_select())
         .load(conn)?;
-    let status: HashMap<i64, Option<String>> = files::table
-        .filter(files::id.eq_any(ids))
-        .select((files::id, files::text_status))
-        .load::<(i64, Option<String>)>(conn)?
-        .into_iter()
-        .collect();
     let any: std::collections::HashSet<i64> =
         crate::views::visible_files(conn, list.clone(), Audience::Full)?
             .iter()
@@ -605,7 +599,12 @@ fn files(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
         } else {
             ("Datei".to_string(), f.created_at.date(), vec![])
         };
-        let scan = status.get(&f.id).and_then(|s| s.as_deref()) == Some("scan");
+        let note = match f.text_status.as_deref() {
+            Some("scan") => Some("gescanntes PDF ohne Text (nur der Titel ist durchsuchbar)"),
+            Some("failed") => Some("PDF-Text nicht lesbar (nur der Titel ist durchsuchbar)"),
+            Some("pending") => Some("Text wird noch ausgewertet"),
+            _ => None,
+        };
         out.push(Doc {
             kind: Kind::File,
             ref_id: f.id,
@@ -614,10 +613,9 @@ fn files(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
             title: f.name.clone(),
             reference: None,
             body_text: f.text_content.clone().unwrap_or_default(),
-            context: if scan {
-                format!("{context} · gescanntes PDF ohne Text (nur der Titel ist durchsuchbar)")
-            } else {
-                context
+            context: match note {
+                Some(n) => format!("{context} · {n}"),
+                None => context,
             },
             url: format!("/dateien/{}/{}", f.id, crate::oparl::encode(&f.file_name)),
             paper_type: None,

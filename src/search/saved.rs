@@ -28,7 +28,6 @@ pub struct SavedSearch {
     pub confirm_token_hash: Option<String>,
     pub confirm_expires_at: Option<NaiveDateTime>,
     pub confirmed_at: Option<NaiveDateTime>,
-    pub unsubscribe_token: String,
     pub last_digest_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
 }
@@ -67,7 +66,6 @@ pub fn request(
                     ss::label.eq(label),
                     ss::confirm_token_hash.eq(Some(confirm_hash)),
                     ss::confirm_expires_at.eq(Some(t + valid)),
-                    ss::unsubscribe_token.eq(crate::auth::random_token()),
                     ss::created_at.eq(t),
                 ))
                 .execute(conn)?;
@@ -105,20 +103,6 @@ pub fn confirm(conn: &mut DbConnection, confirm_hash: &str) -> QueryResult<Confi
         ))
         .execute(conn)?;
     Ok(Confirmed::Ok(s.label))
-}
-
-/// Delete a saved search by its unsubscribe token; returns its label.
-pub fn unsubscribe(conn: &mut DbConnection, token: &str) -> QueryResult<Option<String>> {
-    let Some(s) = ss::table
-        .filter(ss::unsubscribe_token.eq(token))
-        .select(SavedSearch::as_select())
-        .first(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    diesel::delete(ss::table.find(s.id)).execute(conn)?;
-    Ok(Some(s.label))
 }
 
 #[derive(Serialize)]
@@ -258,7 +242,15 @@ fn digest(
             more: total.saturating_sub(hits.len()),
             hits,
             search_url: format!("{base_url}/suche?{}", s.query),
-            unsubscribe_url: format!("{base_url}/suche/abbestellen/{}", s.unsubscribe_token),
+            unsubscribe_url: {
+                let token = crate::auth::random_token();
+                crate::db::mail::mint_unsubscribe(
+                    c,
+                    crate::db::mail::Unsubscribe::SavedSearch(s.id),
+                    &token,
+                )?;
+                format!("{base_url}/suche/abbestellen/{token}")
+            },
             site_name,
         };
         let text = crate::templating::render("mail/search_digest.txt", &mail, site_name, None)?;

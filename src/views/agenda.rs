@@ -124,6 +124,8 @@ pub struct PaperLink {
     pub reference: String,
     pub title: String,
     pub paper_type: String,
+    /// a non-public paper (shown only to the entitled, marked as such)
+    pub public: bool,
 }
 
 pub fn paper_link(p: &Paper) -> PaperLink {
@@ -135,6 +137,7 @@ pub fn paper_link(p: &Paper) -> PaperLink {
         paper_type: crate::domain::PaperType::from_key(&p.paper_type)
             .map(|t| t.label().to_string())
             .unwrap_or_else(|| p.paper_type.clone()),
+        public: p.public,
     }
 }
 

@@ -200,6 +200,44 @@ impl FeedLinks {
     }
 }
 
+/// A file in the back-office editors' file tables.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileRow {
+    pub id: i64,
+    pub name: String,
+    pub file_name: String,
+    pub size: String,
+    pub public: bool,
+    /// the state of its text for the search ("Text ausstehend", …)
+    pub text: Option<String>,
+}
+
+impl FileRow {
+    pub fn of(f: crate::db::models::File) -> FileRow {
+        FileRow {
+            id: f.id,
+            size: human_size(f.size),
+            text: text_label(f.text_status.as_deref(), f.text_error.as_deref()),
+            name: f.name,
+            file_name: f.file_name,
+            public: f.public,
+        }
+    }
+}
+
+/// The text state of an attachment in German (None: not a PDF).
+pub fn text_label(status: Option<&str>, error: Option<&str>) -> Option<String> {
+    Some(match status? {
+        "pending" => "Text ausstehend".to_string(),
+        "text" => "Text durchsuchbar".to_string(),
+        "scan" => "kein Text – gescannt".to_string(),
+        _ => match error {
+            Some(e) => format!("kein Text: {e}"),
+            None => "kein Text".to_string(),
+        },
+    })
+}
+
 /// "1,5 MB" / "12 KB" for file lists.
 pub fn human_size(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {

@@ -428,10 +428,89 @@ async fn forms_without_the_token_or_from_another_site_are_refused() {
     // no Origin and no Referer at all
     let p = s.post_raw("/verwaltung/vorlagen", &with_token, None).await;
     assert_eq!(p.status, 403);
+    // what Chromium sends from a page with `Referrer-Policy: no-referrer`:
+    // `Origin: null`, no Referer, but `Sec-Fetch-Site` says where it is from
+    let post = |origin: Option<&'static str>, site: &'static str| {
+        let mut r = s
+            .client
+            .post(format!("{}/verwaltung/vorlagen", s.address))
+            .header("Sec-Fetch-Site", site)
+            .form(&with_token);
+        if let Some(o) = origin {
+            r = r.header("Origin", o);
+        }
+        r.send()
+    };
+    let r = post(Some("null"), "cross-site").await.expect("post");
+    assert_eq!(r.status().as_u16(), 403, "a cross-site form is refused");
+    let r = post(None, "same-site").await.expect("post");
+    assert_eq!(r.status().as_u16(), 403, "a sibling site is refused");
+    let r = s
+        .client
+        .post(format!("{}/verwaltung/vorlagen", s.address))
+        .header("Origin", &s.address)
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&with_token)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 403, "Sec-Fetch-Site outweighs Origin");
     assert_eq!(version(&app), before);
+    let r = post(Some("null"), "same-origin").await.expect("post");
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "a form of this portal with Origin: null passes"
+    );
     // the same form from the portal itself works
     let p = s
         .post_raw("/verwaltung/vorlagen", &with_token, Some(&s.address))
         .await;
     assert_eq!(p.status, 303);
+}
+
+/// Pages whose address or content holds a secret send the referrer to this
+/// site only: `no-referrer` made browsers post their forms with
+/// `Origin: null` (the 403s users met on /konto and confirmation pages).
+#[tokio::test]
+async fn pages_with_forms_keep_the_referrer_on_this_site() {
+    let app = crate::helpers::spawn_demo_app().await;
+    add_user(&app, "rm-ref@kamen.test", UserRole::Member, None, None);
+    let s = Session::login(&app, "rm-ref@kamen.test").await;
+    let r = s
+        .client
+        .get(format!("{}/konto", s.address))
+        .send()
+        .await
+        .expect("konto");
+    assert_eq!(
+        r.headers()
+            .get("referrer-policy")
+            .and_then(|v| v.to_str().ok()),
+        Some("same-origin")
+    );
+    let token = "e".repeat(64);
+    for path in [
+        format!("/abonnieren/bestaetigen/{token}"),
+        format!("/suche/bestaetigen/{token}"),
+        format!("/abbestellen/{token}"),
+    ] {
+        let r = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("page");
+        let policy = r
+            .headers()
+            .get("referrer-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            policy == "same-origin" || policy == "strict-origin-when-cross-origin",
+            "{path}: {policy}"
+        );
+        assert_ne!(policy, "no-referrer", "{path}");
+    }
 }

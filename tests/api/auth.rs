@@ -289,6 +289,69 @@ async fn every_visitor_gets_their_own_login_form_token() {
     assert_eq!(r.status().as_u16(), 303);
 }
 
+/// A stranger who knows an account's address cannot lock its owner out:
+/// failures from unknown browsers count per account and client, while the
+/// browser the owner signed in with before (device cookie) counts only its
+/// own failures.
+#[tokio::test]
+async fn a_stranger_cannot_lock_out_an_account_on_its_known_browser() {
+    let app = spawn_app().await;
+    add_user(&app, "admin@example.org", UserRole::Admin, None, None);
+    let owner = Session::login(&app, "admin@example.org").await;
+    let p = owner.post("/abmelden", &[]).await;
+    assert_eq!(p.status, 303);
+    // the stranger guesses until he is stopped
+    for _ in 0..gremium::routes::account::MAX_FAILURES_PER_ACCOUNT {
+        let p = Session::try_login(&app, "admin@example.org", "falsch-falsch")
+            .await
+            .err()
+            .expect("fails");
+        assert_eq!(p.status, 401);
+    }
+    let p = Session::try_login(&app, "admin@example.org", PASSWORD)
+        .await
+        .err()
+        .expect("stranger throttled");
+    assert_eq!(
+        p.status, 429,
+        "the stranger waits, even with the right password"
+    );
+    // the owner's browser still gets in
+    let again = Session::try_login_with(&app, owner.client.clone(), "admin@example.org", PASSWORD)
+        .await
+        .expect("the owner signs in on her known browser");
+    assert!(again.page("/verwaltung").await.contains("Verwaltung"));
+    let p = again.post("/abmelden", &[]).await;
+    assert_eq!(p.status, 303);
+    // and her browser is limited by its own failures only
+    for _ in 0..gremium::routes::account::MAX_FAILURES_PER_ACCOUNT {
+        let p =
+            Session::try_login_with(&app, owner.client.clone(), "admin@example.org", "vertippt")
+                .await
+                .err()
+                .expect("fails");
+        assert_eq!(p.status, 401);
+    }
+    let p = Session::try_login_with(&app, owner.client.clone(), "admin@example.org", PASSWORD)
+        .await
+        .err()
+        .expect("own failures count");
+    assert_eq!(p.status, 429);
+}
+
+#[test]
+fn clients_are_counted_by_address_and_ipv6_by_network() {
+    use gremium::routes::account::client_key;
+    assert_eq!(client_key("192.0.2.7"), "192.0.2.7");
+    assert_eq!(client_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+    assert_eq!(
+        client_key("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+        client_key("2001:db8:1:2::99")
+    );
+    assert_ne!(client_key("2001:db8:1:3::1"), client_key("2001:db8:1:2::1"));
+    assert_eq!(client_key("::ffff:192.0.2.7"), "192.0.2.7");
+}
+
 #[tokio::test]
 async fn many_failures_from_one_address_lock_that_address() {
     let app = spawn_app().await;
@@ -355,4 +418,126 @@ async fn the_cookies_are_secure_behind_https() {
         session_cookie.contains("Secure") && session_cookie.contains("HttpOnly"),
         "{session_cookie}"
     );
+}
+
+/// Where sign-in without a target leads: members to their own page (with
+/// the next meetings of their committees), the clerks' office and
+/// administrators to the back office. Error pages show the signed-in
+/// header like every page.
+#[tokio::test]
+async fn each_role_lands_where_it_works_and_error_pages_show_the_account() {
+    let app = spawn_demo_app().await;
+    let council = crate::helpers::find::org_by_name(&mut app.conn(), "Rat der Stadt Kamen");
+    let person = crate::helpers::find::a_member_of(&mut app.conn(), council);
+    add_user(
+        &app,
+        "rm-land@kamen.test",
+        UserRole::Member,
+        None,
+        Some(person),
+    );
+    add_user(
+        &app,
+        "sd-land@kamen.test",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    add_user(&app, "admin-land@kamen.test", UserRole::Admin, None, None);
+    for (email, landing) in [
+        ("rm-land@kamen.test", "/konto"),
+        ("sd-land@kamen.test", "/verwaltung"),
+        ("admin-land@kamen.test", "/verwaltung"),
+    ] {
+        let c = client();
+        let html = c
+            .get(format!("{}/anmelden", app.address))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("html");
+        let token = csrf_of(&html).expect("token");
+        let r = c
+            .post(format!("{}/anmelden", app.address))
+            .header("Origin", &app.address)
+            .form(&[
+                ("email", email),
+                ("passwort", PASSWORD),
+                ("_csrf", &token),
+                ("weiter", ""),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(
+            r.headers().get("location").and_then(|v| v.to_str().ok()),
+            Some(landing),
+            "{email}"
+        );
+        // where they land works for them
+        let page = c
+            .get(format!("{}{landing}", app.address))
+            .send()
+            .await
+            .expect("landing");
+        assert_eq!(page.status().as_u16(), 200, "{email} on {landing}");
+        // the login page sends the signed-in there too
+        let again = c
+            .get(format!("{}/anmelden", app.address))
+            .send()
+            .await
+            .expect("again");
+        assert_eq!(
+            again
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok()),
+            Some(landing)
+        );
+    }
+    // a meeting of her council set for next month is on her page
+    let clerk = Session::login(&app, "sd-land@kamen.test").await;
+    let day = (chrono::Local::now().date_naive() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    clerk
+        .post_ok(
+            "/verwaltung/sitzungen",
+            &[
+                ("gremium", &council.to_string()),
+                ("datum", &day),
+                ("beginn", "18:30"),
+            ],
+        )
+        .await;
+    let member = Session::login(&app, "rm-land@kamen.test").await;
+    let own = member.page("/konto").await;
+    assert!(
+        own.contains("Meine nächsten Sitzungen"),
+        "{}",
+        crate::helpers::snippet(&own)
+    );
+    assert!(
+        own.contains("18:30 Uhr"),
+        "{}",
+        crate::helpers::snippet(&own)
+    );
+    let p = member.get("/verwaltung").await;
+    assert_eq!(p.status, 403);
+    assert!(p.body.contains("Abmelden"), "403 page shows the account");
+    assert!(p.body.contains("Test rm-land@kamen.test"));
+    let p = member.get("/gibt-es-nicht").await;
+    assert_eq!(p.status, 404);
+    assert!(p.body.contains("Abmelden"), "404 page shows the account");
+    let anonymous = app
+        .client
+        .get(format!("{}/gibt-es-nicht", app.address))
+        .send()
+        .await
+        .expect("404");
+    let body = anonymous.text().await.expect("body");
+    assert!(body.contains("Anmelden") && !body.contains("Abmelden"));
 }

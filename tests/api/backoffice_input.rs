@@ -576,3 +576,53 @@ async fn an_item_whose_sub_item_has_a_result_stays_on_the_agenda() {
     assert!(p.body.contains("auch bei einem seiner Unterpunkte"));
     assert_eq!(items_of_meeting(&app, m).len(), 2);
 }
+
+/// Line breaks in single-line fields would reach mail subjects, calendar
+/// SUMMARYs and feed titles as forged headers or properties: they are
+/// turned into spaces when the form is read.
+#[tokio::test]
+async fn single_line_fields_lose_their_line_breaks() {
+    let app = spawn_demo_app().await;
+    add_user(
+        &app,
+        "sd-crlf@kamen.test",
+        UserRole::Clerk,
+        Some("stadt-kamen"),
+        None,
+    );
+    let s = Session::login(&app, "sd-crlf@kamen.test").await;
+    let council = org_id(&app, "Rat der Stadt Kamen");
+    s.post_ok(
+        "/verwaltung/sitzungen",
+        &[
+            ("gremium", &council.to_string()),
+            (
+                "bezeichnung",
+                "Sondersitzung\r\nBcc: opfer@example.org\r\n\r\nX\tY",
+            ),
+            ("datum", &day(40)),
+            ("beginn", "17:00"),
+        ],
+    )
+    .await;
+    let (id, name): (i64, String) = meetings::table
+        .filter(meetings::name.like("Sondersitzung%"))
+        .select((meetings::id, meetings::name))
+        .first(&mut app.conn())
+        .expect("meeting");
+    assert_eq!(name, "Sondersitzung Bcc: opfer@example.org X Y");
+    let ics = app
+        .page(&format!("/sitzungen/{id}/kalender.ics"))
+        .await
+        .replace("\r\n ", "");
+    let summary = ics
+        .lines()
+        .find(|l| l.starts_with("SUMMARY"))
+        .expect("summary")
+        .to_string();
+    assert!(
+        summary.contains("Sondersitzung Bcc: opfer@example.org X Y"),
+        "{summary}"
+    );
+    assert!(!ics.lines().any(|l| l.starts_with("Bcc")), "{ics}");
+}

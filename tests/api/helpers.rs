@@ -150,6 +150,38 @@ impl TestApp {
     }
 }
 
+/// A path in `../shared` (beside the checkout: the OParl schemas and the
+/// Karlsruhe fixture). A missing folder fails with a message naming it.
+pub fn shared(sub: &str) -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let path = dir.join(sub);
+    assert!(
+        path.exists(),
+        "Dieser Test braucht {} – der Ordner ../shared muss neben dem Checkout liegen \
+         (OParl-Schemas in ../shared/oparl/, Testdaten in ../shared/fixtures/; siehe README, „Tests“).",
+        path.display()
+    );
+    path.to_string_lossy().into_owned()
+}
+
+/// Wait until the background job has read the text of every uploaded PDF
+/// (at most a minute).
+pub async fn texts_done(app: &TestApp) {
+    use diesel::prelude::*;
+    use gremium::db::schema::text_jobs;
+    for _ in 0..600 {
+        let left: i64 = text_jobs::table
+            .count()
+            .get_result(&mut app.conn())
+            .expect("text jobs");
+        if left == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("PDF-Texte nach einer Minute noch nicht ausgewertet");
+}
+
 pub fn snippet(s: &str) -> String {
     s.chars().take(600).collect()
 }
@@ -170,6 +202,10 @@ pub fn settings(db: &TestDb) -> Settings {
         mail_from: "Gremium Test <ratsinfo@gremium.test>".into(),
         mail_worker: false,
         mail_poll_ms: 100,
+        text_worker: true,
+        pdf_text_poll_ms: 100,
+        pdf_text_memory_mb: 512,
+        pdf_text_seconds: 20,
         mail_retry_seconds: 1,
         mail_max_attempts: 10,
         reminder_days: 2,
@@ -223,6 +259,27 @@ pub mod find {
     use diesel::prelude::*;
     use gremium::db::schema::*;
     use gremium::db::DbConnection;
+
+    pub fn org_by_name(c: &mut DbConnection, name: &str) -> i64 {
+        use gremium::db::schema::organizations;
+        organizations::table
+            .filter(organizations::name.eq(name))
+            .select(organizations::id)
+            .first(c)
+            .unwrap_or_else(|_| panic!("organization {name}"))
+    }
+
+    /// A current member of an organization (person id).
+    pub fn a_member_of(c: &mut DbConnection, org: i64) -> i64 {
+        use gremium::db::schema::memberships;
+        memberships::table
+            .filter(memberships::organization_id.eq(org))
+            .filter(memberships::deleted_at.is_null())
+            .filter(memberships::end_date.is_null())
+            .select(memberships::person_id)
+            .first(c)
+            .unwrap_or_else(|_| panic!("a member of organization {org}"))
+    }
 
     pub fn paper_by_reference(c: &mut DbConnection, reference: &str) -> i64 {
         papers::table

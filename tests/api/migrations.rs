@@ -257,3 +257,102 @@ async fn foreign_keys_are_enforced() {
     );
     assert!(r.is_err(), "a meeting of an unknown body must be refused");
 }
+
+/// Unsubscribe links of mails sent before the tokens were hashed keep
+/// working after the upgrade; the database then holds no clear token.
+#[tokio::test]
+async fn old_clear_unsubscribe_tokens_still_work_after_the_upgrade() {
+    use diesel::migration::MigrationSource;
+    use diesel_migrations::MigrationHarness;
+    let test_db = TestDb::new();
+    let url = DbUrl::parse(&test_db.url).expect("url");
+    let mut conn = db::establish(&url).expect("connect");
+    db::prepare_for_migrations(&mut conn).expect("functions");
+    let source = match url.kind {
+        db::DbKind::Sqlite => db::SQLITE_MIGRATIONS,
+        db::DbKind::Postgresql => db::POSTGRES_MIGRATIONS,
+    };
+    let mut all = MigrationSource::<db::MultiBackend>::migrations(&source).expect("migrations");
+    all.sort_by_key(|m| m.name().to_string());
+    // creates diesel's bookkeeping table
+    conn.applied_migrations().expect("migration table");
+    for m in all
+        .iter()
+        .filter(|m| m.name().to_string().as_str() < "2026-12-05-000010")
+    {
+        conn.run_migration(m.as_ref()).expect("old migration");
+    }
+    let subscriber_token = "a".repeat(64);
+    let member_token = "b".repeat(64);
+    let search_token = "c".repeat(64);
+    diesel::sql_query(format!(
+        "INSERT INTO subscribers (email, confirmed_at, unsubscribe_token, created_at, updated_at) \
+         VALUES ('alt@example.org', '2026-01-01 10:00:00', '{subscriber_token}', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+    .execute(&mut conn)
+    .expect("old subscriber");
+    diesel::sql_query(format!(
+        "INSERT INTO users (email, display_name, password_hash, role, active, created_at, updated_at, mail_opt_out, mail_token) \
+         VALUES ('rm@example.org', 'Ratsmitglied', 'x', 'member', TRUE, '2026-01-01 10:00:00', '2026-01-01 10:00:00', FALSE, '{member_token}')"
+    ))
+    .execute(&mut conn)
+    .expect("old member");
+    diesel::sql_query(format!(
+        "INSERT INTO saved_searches (email, query, label, confirmed_at, unsubscribe_token, created_at) \
+         VALUES ('suche@example.org', 'q=Kita', '„Kita“', '2026-01-01 10:00:00', '{search_token}', '2026-01-01 10:00:00')"
+    ))
+    .execute(&mut conn)
+    .expect("old saved search");
+    drop(conn);
+    db::prepare_and_migrate(&url).expect("upgrade");
+    let app = crate::helpers::spawn_on(test_db, false).await;
+    // only hashes are left
+    let hashes: Vec<String> = unsubscribe_tokens::table
+        .select(unsubscribe_tokens::token_hash)
+        .load(&mut app.conn())
+        .expect("tokens");
+    assert_eq!(hashes.len(), 3);
+    assert!(hashes.contains(&gremium::auth::token_hash(&subscriber_token)));
+    assert!(!hashes.iter().any(|h| h == &subscriber_token));
+    let post = |path: String| {
+        let client = app.client.clone();
+        let address = app.address.clone();
+        async move {
+            let r = client
+                .post(format!("{address}{path}"))
+                .form(&[("List-Unsubscribe", "One-Click")])
+                .send()
+                .await
+                .expect("POST");
+            (r.status().as_u16(), r.text().await.unwrap_or_default())
+        }
+    };
+    let (status, body) = post(format!("/abbestellen/{subscriber_token}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Adresse wurde gelöscht"));
+    let (status, body) = post(format!("/abbestellen/{subscriber_token}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Bereits abbestellt"));
+    let (status, body) = post(format!("/abbestellen/{member_token}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("als Mitglied keine Terminnachrichten"));
+    let opted_out: bool = users::table
+        .filter(users::email.eq("rm@example.org"))
+        .select(users::mail_opt_out)
+        .first(&mut app.conn())
+        .expect("member");
+    assert!(opted_out);
+    let (status, body) = post(format!("/suche/abbestellen/{search_token}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Kita"));
+    let (status, body) = post(format!("/suche/abbestellen/{search_token}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Bereits abbestellt"));
+    let left: i64 = saved_searches::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("searches");
+    assert_eq!(left, 0);
+    let (status, _) = post(format!("/abbestellen/{}", "d".repeat(64))).await;
+    assert_eq!(status, 404, "an unknown link");
+}

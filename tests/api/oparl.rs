@@ -12,10 +12,7 @@ use serde_json::Value;
 use crate::helpers::{find, spawn_demo_app, TestApp};
 
 fn schema_dir() -> String {
-    format!(
-        "{}/../shared/oparl/schema-draft7",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    crate::helpers::shared("oparl/schema-draft7")
 }
 
 async fn json(app: &TestApp, url: &str) -> (u16, Value, reqwest::header::HeaderMap) {

@@ -13,10 +13,7 @@ use serde_json::Value;
 use crate::helpers::{spawn_demo_app, spawn_on, TestDb};
 
 fn karlsruhe() -> String {
-    format!(
-        "{}/../shared/fixtures/oparl/karlsruhe-oparl1.1",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    crate::helpers::shared("fixtures/oparl/karlsruhe-oparl1.1")
 }
 
 /// Run `gremium import oparl SOURCE` against a database; (ok, stdout, stderr).

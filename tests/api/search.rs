@@ -475,6 +475,7 @@ async fn text_of_uploaded_pdfs_is_found_and_scans_are_marked() {
         )
         .await;
     assert!(r.status < 400, "{}", snippet(&r.body));
+    crate::helpers::texts_done(&app).await;
     let html = search(&app, "Koordinatorin").await;
     let titles = hit_titles(&html);
     assert!(titles.iter().any(|t| t.contains("anlage")), "{titles:?}");
@@ -490,6 +491,7 @@ async fn text_of_uploaded_pdfs_is_found_and_scans_are_marked() {
         )
         .await;
     assert!(r.status < 400, "{}", snippet(&r.body));
+    crate::helpers::texts_done(&app).await;
     let html = search(&app, "eingescannt").await;
     assert!(
         html.contains("gescanntes PDF ohne Text"),

@@ -68,7 +68,17 @@ impl Session {
 
     /// Sign in; returns the login page answer on failure.
     pub async fn try_login(app: &TestApp, email: &str, password: &str) -> Result<Session, Page> {
-        let client = client();
+        Session::try_login_with(app, client(), email, password).await
+    }
+
+    /// Sign in with a given client (its cookies: e.g. the device cookie of
+    /// an earlier sign-in).
+    pub async fn try_login_with(
+        app: &TestApp,
+        client: reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> Result<Session, Page> {
         let form = Page::from(
             client
                 .get(format!("{}/anmelden", app.address))

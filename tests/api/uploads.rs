@@ -340,3 +340,210 @@ async fn a_large_file_is_streamed_whole() {
         "same bytes in the same order"
     );
 }
+
+/// The server process, killed when the test ends (also on failure).
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Peak resident memory of a process in MiB (`VmHWM`).
+fn peak_mib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .expect("VmHWM")
+        / 1024
+}
+
+fn hostile(kind: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join(format!("{kind}.pdf"));
+    let tool = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/hostile_pdf.py");
+    let ok = std::process::Command::new("python3")
+        .args([tool, kind, &out.display().to_string()])
+        .status()
+        .expect("python3");
+    assert!(ok.success(), "hostile_pdf.py {kind}");
+    std::fs::read(out).expect("hostile pdf")
+}
+
+/// Hostile PDFs uploaded to the real `gremium serve` process: a 1 GiB
+/// decompression bomb, millions of content operators, a form that draws
+/// itself, 100,000 nested arrays and a text bomb. Every upload answers at
+/// once with the text "ausstehend"; the text job's child is limited and
+/// killed, the server stays up with bounded memory, every file is kept and
+/// downloadable and ends with "kein Text …"; a normal PDF afterwards still
+/// gets its text.
+#[tokio::test]
+async fn hostile_pdfs_never_endanger_the_server() {
+    use diesel::prelude::*;
+    use gremium::db::schema::files;
+    let db = TestDb::new();
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gremium"))
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .env("DATABASE_URL", &db.url)
+        .env("GREMIUM_DATA_DIR", data_dir.path())
+        .env("GREMIUM_MAIL_WORKER", "false")
+        .env("GREMIUM_PDF_TEXT_MEMORY_MB", "256")
+        .env("GREMIUM_PDF_TEXT_SECONDS", "4")
+        .env("GREMIUM_PDF_TEXT_POLL_MS", "200")
+        .env("RUST_LOG", "error")
+        .current_dir(data_dir.path())
+        .spawn()
+        .expect("start gremium serve");
+    let server = Server(child);
+    let pid = server.0.id();
+    let address = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let health = |client: reqwest::Client, address: String| async move {
+        client
+            .get(format!("{address}/health"))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0)
+    };
+    let mut up = false;
+    for _ in 0..600 {
+        if health(client.clone(), address.clone()).await == 200 {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "server did not start");
+    let app = crate::helpers::TestApp {
+        address: address.clone(),
+        client: client.clone(),
+        db,
+        data_dir,
+    };
+    add_user(&app, "sd-hostile@kreis.test", UserRole::Clerk, None, None);
+    let paper = crate::helpers::find::paper_by_reference(&mut app.conn(), "11/1481");
+    // generated first: an idle pooled connection may time out meanwhile
+    let kinds: Vec<(&str, Vec<u8>)> = ["bomb", "operators", "recursion", "nesting", "textbomb"]
+        .into_iter()
+        .map(|k| (k, hostile(k)))
+        .collect();
+    let s = Session::login(&app, "sd-hostile@kreis.test").await;
+    let mut uploaded = Vec::new();
+    for (kind, bytes) in kinds {
+        let r = s
+            .upload(
+                &format!("/verwaltung/vorlagen/{paper}/dateien"),
+                &format!("{kind}.pdf"),
+                bytes.clone(),
+                true,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            303,
+            "{kind}: {}",
+            crate::session::error_text(&r.body)
+        );
+        uploaded.push((kind, bytes));
+    }
+    // the bomb takes the child seconds: right after the uploads it waits
+    let editor = s.page(&format!("/verwaltung/vorlagen/{paper}")).await;
+    assert!(
+        editor.contains("Text ausstehend"),
+        "upload waits for its text"
+    );
+    // wait for the jobs (each child is killed after at most 2 × 4 s + 5 s)
+    let mut left = i64::MAX;
+    for _ in 0..1800 {
+        left = gremium::db::schema::text_jobs::table
+            .count()
+            .get_result(&mut app.conn())
+            .expect("jobs");
+        if left == 0 {
+            break;
+        }
+        assert_eq!(
+            health(client.clone(), address.clone()).await,
+            200,
+            "the server answers while hostile files are read"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, 0, "text jobs did not finish");
+    assert_eq!(health(client.clone(), address.clone()).await, 200);
+    let peak = peak_mib(pid);
+    assert!(peak < 400, "server peak memory {peak} MiB");
+    let rows: Vec<(i64, String, Option<String>, Option<String>, Option<String>)> = files::table
+        .filter(files::paper_id.eq(paper))
+        .filter(files::deleted_at.is_null())
+        .select((
+            files::id,
+            files::file_name,
+            files::text_status,
+            files::text_content,
+            files::text_error,
+        ))
+        .load(&mut app.conn())
+        .expect("files");
+    for (kind, bytes) in &uploaded {
+        let (id, name, status, text, error) = rows
+            .iter()
+            .find(|r| r.1 == format!("{kind}.pdf"))
+            .cloned()
+            .unwrap_or_else(|| panic!("{kind}.pdf kept"));
+        // no text worth indexing from any of them; the bomb's one line of
+        // text may survive, nothing else
+        assert!(
+            matches!(status.as_deref(), Some("failed" | "scan" | "text")),
+            "{kind}: {status:?} {error:?}"
+        );
+        if status.as_deref() == Some("text") {
+            assert!(
+                text.unwrap_or_default().len() < 8_000_000,
+                "{kind}: text capped"
+            );
+        }
+        let r = client
+            .get(format!("{address}/dateien/{id}/{name}"))
+            .send()
+            .await
+            .expect("download");
+        assert_eq!(r.status().as_u16(), 200, "{kind} downloadable");
+        assert_eq!(
+            &r.bytes().await.expect("bytes").to_vec(),
+            bytes,
+            "{kind} kept whole"
+        );
+    }
+    let bomb = rows.iter().find(|r| r.1 == "bomb.pdf").expect("bomb");
+    assert_eq!(bomb.2.as_deref(), Some("failed"), "{:?}", bomb.4);
+    let editor = s.page(&format!("/verwaltung/vorlagen/{paper}")).await;
+    assert!(editor.contains("kein Text: Die Textauswertung der PDF-Datei hat zu lange gedauert"));
+    // a normal PDF afterwards still gets its text, and the search finds it
+    let r = s
+        .upload(
+            &format!("/verwaltung/vorlagen/{paper}/dateien"),
+            "normal.pdf",
+            gremium::pdf_text::minimal_pdf(&["Die Quartiersarbeit im Kreis wird verstetigt."]),
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    crate::helpers::texts_done(&app).await;
+    let hits = s.page("/suche?q=Quartiersarbeit").await;
+    assert!(
+        hits.contains("normal.pdf"),
+        "{}",
+        crate::helpers::snippet(&hits)
+    );
+}

@@ -4,16 +4,70 @@
 //   1. a citizen finds a past meeting and reads its public minutes;
 //   2. a clerk signs in, writes a paper, builds an agenda and records a
 //      deferral;
-//   3. a visitor orders a committee's dates by e-mail.
+//   3. a visitor orders the committees' dates by e-mail, confirms with
+//      the link from the mail, and later unsubscribes (page and RFC 8058
+//      one-click, twice);
+//   4. a visitor saves a search and confirms it with the link from the mail;
+//   5. a member signs in (lands on her own page), sets up her private
+//      calendar, switches notifications off and on, changes her password,
+//      meets a page she may not see (signed-in header on the error page)
+//      and signs out;
+//   6. the administrator signs in and lands in the back office.
+// Every form a visitor or member submits is submitted here, in Chromium,
+// and the page after it is checked (a 403 there is what users met).
 //
-//   node journeys.js BASE_URL CLERK_EMAIL PASSWORD SCREENSHOT_DIR
+//   node journeys.js BASE_URL CLERK_EMAIL PASSWORD SCREENSHOT_DIR MAIL_DIR
+//                    MEMBER_EMAIL ADMIN_EMAIL
 const fs = require("fs");
 const path = require("path");
 const tools = path.join(__dirname, "..", "..", ".tools", "node_modules");
 const { chromium } = require(path.join(tools, "playwright-core"));
 
-const [base, email, password, shots] = process.argv.slice(2);
+const [base, email, password, shots, mailDir, memberEmail, adminEmail] = process.argv.slice(2);
 fs.mkdirSync(shots, { recursive: true });
+
+// The text of a mail file (.eml): quoted-printable and base64 parts decoded.
+function mailText(raw) {
+  const qp = Buffer.from(
+    raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+    "latin1",
+  ).toString("utf8");
+  const b64 = (raw.match(/(?:^[A-Za-z0-9+/=]{40,}\r?\n)+/gm) || [])
+    .map((b) => Buffer.from(b.replace(/\s/g, ""), "base64").toString("utf8"))
+    .join("\n");
+  return qp + "\n" + b64;
+}
+
+// Wait (up to 30 s) for a mail to `to` with a link matching `re`; the link.
+async function linkInMail(to, re, seen = new Set()) {
+  for (let i = 0; i < 150; i++) {
+    const files = fs.existsSync(mailDir) ? fs.readdirSync(mailDir).filter((f) => f.endsWith(".eml")) : [];
+    for (const f of files) {
+      if (seen.has(f)) continue;
+      const raw = fs.readFileSync(path.join(mailDir, f), "latin1");
+      if (!raw.toLowerCase().includes(to.toLowerCase())) continue;
+      const m = mailText(raw).match(re);
+      if (m) {
+        seen.add(f);
+        return m[0];
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("Journey fehlgeschlagen: keine E-Mail an " + to + " mit " + re);
+}
+
+async function submit(page, form) {
+  const [resp] = await Promise.all([page.waitForNavigation(), form.locator("button[type=submit]").first().click()]);
+  return resp;
+}
+
+async function signIn(page, who, pw) {
+  await page.goto(base + "/anmelden");
+  await page.fill("#email", who);
+  await page.fill("#passwort", pw);
+  return submit(page, page.locator("main form"));
+}
 
 function check(cond, what) {
   if (!cond) throw new Error("Journey fehlgeschlagen: " + what);
@@ -57,11 +111,8 @@ async function clerk(browser) {
   console.log("Journey 2: Sitzungsdienst baut eine Tagesordnung und vertagt einen Punkt");
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "de-DE" });
   const page = await ctx.newPage();
-  await page.goto(base + "/anmelden");
-  await page.fill("#email", email);
-  await page.fill("#passwort", password);
-  await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
-  check(page.url().includes("/verwaltung"), "angemeldet");
+  await signIn(page, email, password);
+  check(new URL(page.url()).pathname === "/verwaltung", "angemeldet, in der Verwaltung");
 
   const title = "Radverkehrskonzept – Journey " + Date.now();
   await page.goto(base + "/verwaltung/vorlagen/neu");
@@ -105,15 +156,107 @@ async function clerk(browser) {
   await ctx.close();
 }
 
+const visitorEmail = "journey-" + Date.now() + "@example.org";
+
 async function visitor(browser) {
-  console.log("Journey 3: Besucher bestellt die Termine eines Ausschusses");
+  console.log("Journey 3a: Besucherin bestellt die Termine aller Gremien und bestätigt per E-Mail-Link");
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(base + "/abonnieren");
-  await page.locator('input[name="gremium"]').first().check();
-  await page.fill("#f-email", "journey-" + Date.now() + "@example.org");
-  await Promise.all([page.waitForNavigation(), page.locator("main form button[type=submit]").click()]);
+  for (const box of await page.locator('input[name="gremium"]').all()) await box.check();
+  await page.fill("#f-email", visitorEmail);
+  await submit(page, page.locator("main form"));
   check((await page.locator("h1").innerText()).includes("Fast geschafft"), "Bestätigungs-E-Mail angekündigt");
+  const confirm = await linkInMail(visitorEmail, /https?:\/\/[^\s"<>]+\/abonnieren\/bestaetigen\/[0-9a-f]{64}/);
+  await page.goto(confirm);
+  check((await page.locator("h1").innerText()).includes("Abonnement bestätigen"), "Bestätigungsseite geöffnet");
+  const resp = await submit(page, page.locator("main form"));
+  check(resp.status() === 200, "Bestätigung angenommen (HTTP " + resp.status() + ")");
+  check((await page.locator("h1").innerText()).includes("Abonnement bestätigt"), "Abonnement bestätigt");
   await page.close();
+}
+
+async function visitorUnsubscribes(browser) {
+  console.log("Journey 3b: Besucherin bestellt über den Link der Terminmail ab");
+  const link = await linkInMail(visitorEmail, /https?:\/\/[^\s"<>]+\/abbestellen\/[0-9a-f]{64}/);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(link);
+  check((await page.locator("h1").innerText()).includes("abbestellen"), "Abbestellseite geöffnet");
+  const resp = await submit(page, page.locator("main form"));
+  check(resp.status() === 200, "Abbestellen angenommen (HTTP " + resp.status() + ")");
+  check((await page.locator("h1").innerText()) === "Abbestellt", "abbestellt");
+  // the mail provider's one-click POST (RFC 8058) of the same link: calm
+  const again = await page.request.post(link, { form: { "List-Unsubscribe": "One-Click" } });
+  check(again.status() === 200 && (await again.text()).includes("Bereits abbestellt"), "zweiter Klick: bereits abbestellt");
+  await page.close();
+}
+
+async function savedSearch(browser) {
+  console.log("Journey 4: Besucher speichert eine Suche und bestätigt per E-Mail-Link");
+  const who = "suche-" + Date.now() + "@example.org";
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(base + "/suche?q=Integrationskonzept");
+  await page.fill("#abo-email", who);
+  await submit(page, page.locator("form", { has: page.locator("#abo-email") }));
+  check((await page.locator("h1").innerText()).includes("Fast geschafft"), "Bestätigung der Suche angekündigt");
+  const confirm = await linkInMail(who, /https?:\/\/[^\s"<>]+\/suche\/bestaetigen\/[0-9a-f]{64}/);
+  await page.goto(confirm);
+  const resp = await submit(page, page.locator("main form"));
+  check(resp.status() === 200, "Bestätigung angenommen (HTTP " + resp.status() + ")");
+  check((await page.locator("h1").innerText()).includes("Gespeicherte Suche bestätigt"), "gespeicherte Suche bestätigt");
+  await page.close();
+}
+
+async function member(browser) {
+  console.log("Journey 5: Ratsmitglied meldet sich an und nutzt „Mein Konto“");
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "de-DE" });
+  const page = await ctx.newPage();
+  await signIn(page, memberEmail, password);
+  check(new URL(page.url()).pathname === "/konto", "landet auf der eigenen Seite (" + page.url() + ")");
+  check((await page.locator("main").innerText()).includes("Meine nächsten Sitzungen"), "nächste Sitzungen der eigenen Gremien");
+  check((await page.locator("header").innerText()).includes("Abmelden"), "Kopf zeigt die Anmeldung");
+  await shot(page, "konto");
+
+  let resp = await submit(page, page.locator('form[action="/konto/kalender"]'));
+  check(resp.status() === 200, "privater Kalender eingerichtet (HTTP " + resp.status() + ")");
+  const feed = await page.locator("#privat-kalender").inputValue();
+  check(/\/kalender\/[0-9a-f]{64}\.ics$/.test(feed), "geheime Kalenderadresse angezeigt");
+  const ics = await page.request.get(feed);
+  check(ics.status() === 200 && (await ics.text()).includes("BEGIN:VCALENDAR"), "privater Kalender lädt");
+
+  resp = await submit(page, page.locator('form[action="/konto/benachrichtigungen"]'));
+  check(resp.status() === 200 && (await page.locator("main").innerText()).includes("keine Terminnachrichten"), "Terminnachrichten abbestellt");
+  resp = await submit(page, page.locator('form[action="/konto/benachrichtigungen"]'));
+  check(resp.status() === 200 && (await page.locator("main").innerText()).includes("Sie erhalten Nachrichten"), "Terminnachrichten wieder eingeschaltet");
+
+  const changed = password + "-neu-2026";
+  for (const [from, to] of [[password, changed], [changed, password]]) {
+    await page.fill("#altes_passwort", from);
+    await page.fill("#neues_passwort", to);
+    await page.fill("#wiederholung", to);
+    resp = await submit(page, page.locator("form", { has: page.locator("#altes_passwort") }));
+    check(resp.status() === 200 && (await page.locator(".form-ok").count()) > 0, "Passwort geändert");
+  }
+
+  resp = await page.goto(base + "/verwaltung");
+  check(resp.status() === 403, "Verwaltung bleibt dem Sitzungsdienst vorbehalten");
+  check((await page.locator("header").innerText()).includes("Abmelden"), "Fehlerseite zeigt die Anmeldung im Kopf");
+  resp = await page.goto(base + "/gibt-es-nicht");
+  check(resp.status() === 404 && (await page.locator("header").innerText()).includes("Abmelden"), "404-Seite zeigt die Anmeldung im Kopf");
+  await page.goto(base + "/anmelden");
+  check(new URL(page.url()).pathname === "/konto", "Anmeldeseite führt Angemeldete zur eigenen Seite");
+
+  await Promise.all([page.waitForNavigation(), page.locator("header form button[type=submit]").click()]);
+  check((await page.locator("header").innerText()).includes("Anmelden"), "abgemeldet");
+  await ctx.close();
+}
+
+async function admin(browser) {
+  console.log("Journey 6: Administratorin meldet sich an");
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "de-DE" });
+  const page = await ctx.newPage();
+  const resp = await signIn(page, adminEmail, password);
+  check(resp.status() === 200 && new URL(page.url()).pathname === "/verwaltung", "landet in der Verwaltung");
+  await ctx.close();
 }
 
 (async () => {
@@ -123,8 +266,12 @@ async function visitor(browser) {
   });
   try {
     await citizen(browser);
-    await clerk(browser);
     await visitor(browser);
+    await clerk(browser);
+    await visitorUnsubscribes(browser);
+    await savedSearch(browser);
+    await member(browser);
+    await admin(browser);
   } finally {
     await browser.close();
   }

@@ -51,15 +51,6 @@ pub struct SubjectLink {
     pub note: Option<String>,
 }
 
-#[derive(Serialize)]
-struct FileRow {
-    id: i64,
-    name: String,
-    file_name: String,
-    size: String,
-    public: bool,
-}
-
 #[derive(Serialize, Default)]
 struct Page {
     concept: Option<Concept>,
@@ -77,7 +68,7 @@ struct Page {
     predecessors: Vec<Choice>,
     fields: Vec<FieldRow>,
     links: Vec<SubjectLink>,
-    files: Vec<FileRow>,
+    files: Vec<crate::views::FileRow>,
     audit: Vec<AuditView>,
     upload_limit_mb: u64,
 }
@@ -228,16 +219,7 @@ fn load_page(
                 .select(db::models::File::as_select())
                 .load(c)?
         };
-        page.files = files
-            .into_iter()
-            .map(|f| FileRow {
-                id: f.id,
-                size: crate::views::human_size(f.size),
-                name: f.name,
-                file_name: f.file_name,
-                public: f.public,
-            })
-            .collect();
+        page.files = files.into_iter().map(crate::views::FileRow::of).collect();
         page.audit = audit_views(db::audit::for_entity(c, concepts::ENTITY, x.id)?);
         page.values = values_of(x);
         page.concept = Some(x.clone());

@@ -49,7 +49,7 @@ struct Page {
     present: Option<i64>,
     open_follow_ups: Vec<(i64, String)>,
     raised_here: Vec<(String, bool)>,
-    files: Vec<serde_json::Value>,
+    files: Vec<views::FileRow>,
     upload_limit_mb: u64,
     continuation: Option<(i64, i64)>,
     integration: super::links::Panel,
@@ -178,7 +178,7 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
     };
     let files = db::files::of_agenda_item(c, a.id)?
         .into_iter()
-        .map(|f| serde_json::json!({"id": f.id, "name": f.name, "file_name": f.file_name, "size": views::human_size(f.size), "public": f.public}))
+        .map(views::FileRow::of)
         .collect();
     let continuation = db::agenda_items::continuation_of(c, a.id)?.map(|x| (x.id, x.meeting_id));
     Ok(Page {
@@ -399,7 +399,7 @@ fn validate(
     }
     // named votes (roll call): only for members of the committee
     let mut person_votes = Vec::new();
-    for (k, v) in &f.0 {
+    for (k, v) in f.pairs() {
         if let Some(pid) = k.strip_prefix("nv_").and_then(|s| s.parse::<i64>().ok()) {
             if v.is_empty() {
                 continue;

@@ -273,7 +273,7 @@ struct Workspace {
     attendance: Vec<AttendanceRow>,
     statuses: Vec<super::Choice>,
     locations: Vec<Location>,
-    files: Vec<serde_json::Value>,
+    files: Vec<views::FileRow>,
     audit: Vec<AuditView>,
     upload_limit_mb: u64,
     has_minutes: bool,
@@ -401,7 +401,7 @@ fn workspace(c: &mut DbConnection, me: &SessionUser, m: &Meeting) -> Result<Work
     let (_, locations) = gremien_and_locations(c, me)?;
     let files = db::papers::files_of_meeting(c, m.id)?
         .into_iter()
-        .map(|f| serde_json::json!({"id": f.id, "name": f.name, "file_name": f.file_name, "size": views::human_size(f.size), "public": f.public}))
+        .map(views::FileRow::of)
         .collect();
     let card = views::meetings::cards(c, std::slice::from_ref(m))?.pop();
     Ok(Workspace {

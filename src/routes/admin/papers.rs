@@ -96,15 +96,6 @@ struct ConsultationRow {
     removable: bool,
 }
 
-#[derive(Serialize)]
-struct FileRow {
-    id: i64,
-    name: String,
-    file_name: String,
-    size: String,
-    public: bool,
-}
-
 #[derive(Serialize, Default)]
 struct FormPage {
     paper: Option<Paper>,
@@ -117,7 +108,7 @@ struct FormPage {
     types: Vec<Choice>,
     roles: Vec<Choice>,
     consultations: Vec<ConsultationRow>,
-    files: Vec<FileRow>,
+    files: Vec<crate::views::FileRow>,
     audit: Vec<AuditView>,
     integration: super::links::Panel,
     conflict: Option<Conflict>,
@@ -196,13 +187,7 @@ fn load_page(
             .collect();
         page.files = db::papers::files_of_paper(c, p.id)?
             .into_iter()
-            .map(|f| FileRow {
-                id: f.id,
-                size: crate::views::human_size(f.size),
-                name: f.name,
-                file_name: f.file_name,
-                public: f.public,
-            })
+            .map(crate::views::FileRow::of)
             .collect();
         page.audit = audit_views(db::audit::for_paper(c, p.id)?);
         page.integration = super::links::panel(c, db::links::Subject::Paper(p.id))?;

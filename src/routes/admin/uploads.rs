@@ -214,6 +214,7 @@ async fn upload(
         );
     };
     let file_name = storage::sanitize_name(&raw_name, kind);
+    let title = crate::auth::form::one_line(&title);
     let title = if title.is_empty() {
         file_name.clone()
     } else {
@@ -224,20 +225,9 @@ async fn upload(
     let hash = web::block(move || incoming.persist(&dd))
         .await?
         .map_err(|e| AppError::Internal(e.into()))?;
-    // the text of a PDF goes into the search index with the file
-    let (text_content, text_status) = if kind.mime == "application/pdf" {
-        let path = storage::path_for(&data_dir, &hash);
-        match web::block(move || crate::pdf_text::extract_file(&path)).await? {
-            crate::pdf_text::Extracted::Text(t) => (Some(t), Some("text".to_string())),
-            crate::pdf_text::Extracted::NoText => (None, Some("scan".to_string())),
-            crate::pdf_text::Extracted::Failed(why) => {
-                tracing::warn!(file = %file_name, reason = %why, "PDF-Text nicht lesbar");
-                (None, Some("failed".to_string()))
-            }
-        }
-    } else {
-        (None, None)
-    };
+    // the text of a PDF is extracted by the background job (pdf_text::worker),
+    // never here: the upload answers at once with the status "ausstehend"
+    let is_pdf = kind.mime == "application/pdf";
     let now = db::now();
     let row = NewFile {
         body_id,
@@ -247,8 +237,8 @@ async fn upload(
         size,
         sha256: Some(hash.clone()),
         storage_path: Some(hash),
-        text_content,
-        text_status,
+        text_content: None,
+        text_status: is_pdf.then(|| db::files::TEXT_PENDING.to_string()),
         public,
         paper_id: match t {
             Target::Paper(id) => Some(id),
@@ -273,10 +263,27 @@ async fn upload(
     state
         .db(move |c| {
             db::write_transaction(c, |c| {
-                db::files::create(c, &actor, &row, meeting_id).map_err(AppError::from)
+                let id = db::files::create(c, &actor, &row, meeting_id)?;
+                if is_pdf {
+                    // the same PDF uploaded before: its text is known
+                    match row
+                        .sha256
+                        .as_deref()
+                        .map(|h| db::files::known_text(c, h))
+                        .transpose()?
+                        .flatten()
+                    {
+                        Some((status, text, error)) => {
+                            db::files::set_text(c, id, &status, text.as_deref(), error.as_deref())?
+                        }
+                        None => db::files::enqueue_text(c, id)?,
+                    }
+                }
+                Ok::<_, AppError>(())
             })
         })
         .await?;
+    state.text_wake.notify_one();
     Ok(redirect(&format!("{}#dateien", t.back())))
 }
 
