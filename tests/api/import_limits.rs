@@ -297,3 +297,29 @@ async fn a_dripping_answer_is_cut_by_the_request_deadline() {
         "{cuts:?}"
     );
 }
+
+#[tokio::test]
+async fn endless_pages_stop_at_the_total_size_of_a_run() {
+    let h = Hostile::start("endless");
+    let db = TestDb::new();
+    let run = import(
+        &db.url,
+        &h,
+        &[
+            ("GREMIUM_IMPORT_MAX_PAGES", "100000000"),
+            ("GREMIUM_IMPORT_MAX_TOTAL_MB", "1"),
+        ],
+    )
+    .await;
+    assert!(run.ok, "{}", run.out);
+    let c = &mut db.connect();
+    let (status, cuts) = last_run(c);
+    assert_eq!(status, "unvollständig");
+    assert!(
+        cuts.iter()
+            .any(|c| c.starts_with("Gesamtmenge von 1 MB erreicht: Lauf nach")),
+        "{cuts:?}"
+    );
+    // about 400 bytes a page: some thousand meetings read and written
+    assert!(live(c, "meetings") > 1000, "{}", run.out);
+}
