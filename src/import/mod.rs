@@ -1495,17 +1495,23 @@ fn files(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()> {
 /// newest run that recorded one (runs before the mark existed: 1; no run
 /// yet: nothing stored, nothing to re-map).
 fn mapped_with(c: &mut DbConnection) -> QueryResult<u32> {
-    let summaries: Vec<Option<String>> = import_runs::table
+    let ids: Vec<i64> = import_runs::table
         .filter(import_runs::summary.is_not_null())
         .order(import_runs::id.desc())
-        .select(import_runs::summary)
+        .select(import_runs::id)
         .limit(20)
         .load(c)?;
-    if summaries.is_empty() {
+    if ids.is_empty() {
         return Ok(mapping::RESULT_MAPPING);
     }
-    for s in summaries.iter().flatten() {
-        let v: Value = serde_json::from_str(s).unwrap_or(Value::Null);
+    for id in ids {
+        let summary: Option<String> = import_runs::table
+            .find(id)
+            .select(import_runs::summary)
+            .first(c)?;
+        let v: Value = summary
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or(Value::Null);
         match v.get("result_mapping").and_then(Value::as_u64) {
             // a run that ended before mapping: look further back
             Some(0) => continue,
