@@ -444,7 +444,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn results_and_tallies() {
+    fn outcomes_of_result_texts() {
         assert_eq!(
             outcome("einstimmig beschlossen"),
             Some(Outcome::AdoptedUnanimously)
