@@ -79,6 +79,13 @@ enum ImportCommand {
         #[arg(long)]
         vollstaendig: bool,
     },
+    /// Die letzten Importläufe mit Status (ok, unvollständig,
+    /// fehlgeschlagen) und den Grenzen, an denen abgeschnitten wurde
+    Laeufe {
+        /// so viele Läufe (neueste zuerst)
+        #[arg(long, default_value_t = 20)]
+        anzahl: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -283,6 +290,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     vollstaendig,
                 },
         } => import_oparl(&settings, source, vollstaendig).await?,
+        Command::Import {
+            action: ImportCommand::Laeufe { anzahl },
+        } => {
+            let (_, pool) = open_database(&settings).await?;
+            let text = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+                Ok(gremium::import::runs_report(&mut *pool.get()?, anzahl)?)
+            })
+            .await??;
+            print!("{text}");
+        }
         Command::Search {
             action: SearchCommand::Reindex,
         } => reindex(&settings).await?,
@@ -417,6 +434,7 @@ async fn import_oparl(settings: &Settings, source: String, full: bool) -> anyhow
         Ok((id, since))
     })
     .await??;
+    let limits = import::source::Limits::from_settings(settings);
     // progress bars draw only on a terminal
     let bars = MultiProgress::new();
     let style = ProgressStyle::with_template("{prefix:>16} [{bar:30}] {pos}/{len}")
@@ -432,12 +450,13 @@ async fn import_oparl(settings: &Settings, source: String, full: bool) -> anyhow
         let spinner = bars.add(ProgressBar::new_spinner());
         spinner.set_prefix("gelesen");
         let counter = |n: usize| spinner.set_message(format!("{n} Objekte"));
-        let index = import::source::crawl(&source, since.as_deref(), &counter).await;
+        let index = import::source::crawl(&source, since.as_deref(), &limits, &counter).await;
         spinner.finish_and_clear();
         index
     } else {
         let dir = std::path::PathBuf::from(&source);
-        tokio::task::spawn_blocking(move || import::source::read_dir(&dir)).await?
+        let limits = limits.clone();
+        tokio::task::spawn_blocking(move || import::source::read_dir(&dir, &limits)).await?
     };
     let bars2 = bars.clone();
     let incomplete = index.incomplete;
@@ -492,7 +511,7 @@ async fn import_oparl(settings: &Settings, source: String, full: bool) -> anyhow
     .await??;
     println!("{}", summary.report());
     if incomplete {
-        println!("Nicht alles konnte gelesen werden: Der nächste Lauf holt die Änderungen seit dem letzten vollständigen Lauf (oder alles, wenn es keinen gab).");
+        println!("Lauf unvollständig: Nicht alles konnte gelesen werden. Der nächste Lauf holt die Änderungen seit dem letzten vollständigen Lauf (oder alles, wenn es keinen gab).");
     }
     if summary.seen() == 0 && !summary.problems.is_empty() {
         anyhow::bail!(

@@ -55,6 +55,16 @@ pub struct Settings {
     /// Saved searches: at most one digest per address and query in this
     /// many hours (0: with every round of the mail worker).
     pub search_digest_hours: i64,
+    /// OParl import: largest answer read into memory, in megabytes.
+    pub import_max_response_mb: u64,
+    /// OParl import: seconds per request, including the whole answer.
+    pub import_timeout_seconds: u64,
+    /// OParl import: pages read of one list.
+    pub import_max_pages: usize,
+    /// OParl import: minutes for reading a server (a run).
+    pub import_max_minutes: f64,
+    /// OParl import: megabytes of all answers of a run together.
+    pub import_max_total_mb: u64,
 }
 
 impl Settings {
@@ -80,6 +90,11 @@ impl Settings {
             .set_default("mail_max_attempts", 10)?
             .set_default("reminder_days", 2)?
             .set_default("search_digest_hours", 24)?
+            .set_default("import_max_response_mb", 32)?
+            .set_default("import_timeout_seconds", 30)?
+            .set_default("import_max_pages", 10_000)?
+            .set_default("import_max_minutes", 240.0)?
+            .set_default("import_max_total_mb", 2048)?
             .add_source(config::File::with_name("config/default").required(false));
         if let Ok(path) = std::env::var("GREMIUM_CONFIG") {
             b = b.add_source(config::File::with_name(&path).required(true));

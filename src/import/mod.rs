@@ -37,6 +37,14 @@ pub struct Summary {
     pub documents: usize,
     pub counts: BTreeMap<&'static str, Counts>,
     pub problems: Vec<Problem>,
+    /// where a limit stopped reading ("Liste …/meetings nach 10000 Seiten
+    /// abgeschnitten"); any cut makes the run "unvollständig"
+    pub cuts: Vec<String>,
+    /// `mapping::RESULT_MAPPING` the stored result texts are mapped with
+    /// (0: the run ended before they were checked)
+    pub result_mapping: u32,
+    /// agenda items whose result text was mapped again
+    pub remapped: usize,
 }
 
 impl Summary {
@@ -55,6 +63,12 @@ impl Summary {
     /// The German report printed at the end of a run.
     pub fn report(&self) -> String {
         let mut out = format!("{} Dokumente gelesen.\n", self.documents);
+        if self.remapped > 0 {
+            out.push_str(&format!(
+                "{} gespeicherte Abstimmungsergebnisse neu gelesen (Zuordnung Version {}).\n",
+                self.remapped, self.result_mapping
+            ));
+        }
         out.push_str("Typ              neu  geändert  unverändert  gelöscht  übersprungen\n");
         for (k, c) in &self.counts {
             out.push_str(&format!(
@@ -72,6 +86,16 @@ impl Summary {
             if self.problems.len() > 200 {
                 out.push_str(&format!("  … und {} weitere\n", self.problems.len() - 200));
             }
+        }
+        if !self.cuts.is_empty() {
+            out.push_str(&format!(
+                "Lauf unvollständig – an Grenzen abgeschnitten ({}):\n",
+                self.cuts.len()
+            ));
+            for c in &self.cuts {
+                out.push_str(&format!("  {c}\n"));
+            }
+            out.push_str("Was bis dahin gelesen war, ist übernommen.\n");
         }
         out
     }
@@ -276,6 +300,7 @@ pub fn import_index(
         summary: Summary {
             documents: index.documents,
             problems: index.problems.clone(),
+            cuts: index.cuts.clone(),
             ..Default::default()
         },
         single_body: None,
@@ -290,6 +315,10 @@ pub fn import_index(
             ctx.holds_meetings.extend(references(v, "organization"));
         }
     }
+    if mapped_with(c)? < mapping::RESULT_MAPPING {
+        ctx.summary.remapped = remap_results(c)?;
+    }
+    ctx.summary.result_mapping = mapping::RESULT_MAPPING;
     bodies(c, &mut ctx)?;
     simple_kinds(c, &mut ctx)?;
     meetings_and_items(c, &mut ctx)?;
@@ -1460,6 +1489,143 @@ fn files(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()> {
         &mut no_after,
     )?;
     Ok(())
+}
+
+/// The result mapping the stored texts were last mapped with: that of the
+/// newest run that recorded one (runs before the mark existed: 1; no run
+/// yet: nothing stored, nothing to re-map).
+fn mapped_with(c: &mut DbConnection) -> QueryResult<u32> {
+    let ids: Vec<i64> = import_runs::table
+        .filter(import_runs::summary.is_not_null())
+        .order(import_runs::id.desc())
+        .select(import_runs::id)
+        .limit(20)
+        .load(c)?;
+    if ids.is_empty() {
+        return Ok(mapping::RESULT_MAPPING);
+    }
+    for id in ids {
+        let summary: Option<String> = import_runs::table
+            .find(id)
+            .select(import_runs::summary)
+            .first(c)?;
+        let v: Value = summary
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or(Value::Null);
+        match v.get("result_mapping").and_then(Value::as_u64) {
+            // a run that ended before mapping: look further back
+            Some(0) => continue,
+            Some(n) => return Ok(u32::try_from(n).unwrap_or(u32::MAX)),
+            None => return Ok(1),
+        }
+    }
+    Ok(0)
+}
+
+/// Read the tallies of the stored result texts of imported agenda items
+/// again, after `mapping::RESULT_MAPPING` changed. Items a clerk changed
+/// after their import keep what the clerk entered.
+pub fn remap_results(c: &mut DbConnection) -> anyhow::Result<usize> {
+    type Row = (
+        i64,
+        Option<String>,
+        Option<i32>,
+        Option<i32>,
+        Option<i32>,
+        NaiveDateTime,
+        NaiveDateTime,
+    );
+    let rows: Vec<Row> = agenda_items::table
+        .inner_join(oparl_imports::table.on(oparl_imports::local_id.eq(agenda_items::id)))
+        .filter(oparl_imports::kind.eq("AgendaItem"))
+        .filter(agenda_items::result_text.is_not_null())
+        .select((
+            agenda_items::id,
+            agenda_items::result_text,
+            agenda_items::votes_yes,
+            agenda_items::votes_no,
+            agenda_items::votes_abstain,
+            agenda_items::updated_at,
+            oparl_imports::imported_at,
+        ))
+        .load(c)?;
+    type Change = (i64, (Option<i32>, Option<i32>, Option<i32>));
+    let changes: Vec<Change> = rows
+        .into_iter()
+        .filter(|r| r.5 <= r.6)
+        .filter_map(|(id, text, yes, no, abstain, _, _)| {
+            let new = mapping::tally(&text?);
+            (new != (yes, no, abstain)).then_some((id, new))
+        })
+        .collect();
+    for chunk in changes.chunks(BATCH) {
+        db::write_transaction(c, |c| -> anyhow::Result<()> {
+            for (id, (yes, no, abstain)) in chunk {
+                diesel::update(agenda_items::table.find(*id))
+                    .set((
+                        agenda_items::votes_yes.eq(yes),
+                        agenda_items::votes_no.eq(no),
+                        agenda_items::votes_abstain.eq(abstain),
+                    ))
+                    .execute(c)?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(changes.len())
+}
+
+/// The newest `limit` runs as German text (`gremium import laeufe`): start,
+/// status, source, objects written and, for a cut run, where it was cut.
+pub fn runs_report(c: &mut DbConnection, limit: i64) -> QueryResult<String> {
+    let rows: Vec<(i64, String, NaiveDateTime, String, Option<String>)> = import_runs::table
+        .order(import_runs::id.desc())
+        .limit(limit.max(1))
+        .select((
+            import_runs::id,
+            import_runs::source,
+            import_runs::started_at,
+            import_runs::status,
+            import_runs::summary,
+        ))
+        .load(c)?;
+    if rows.is_empty() {
+        return Ok("Noch keine Importläufe.\n".into());
+    }
+    let mut out = String::new();
+    for (id, source, started, status, summary) in rows {
+        let v: Value = summary
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or(Value::Null);
+        let written: u64 = v
+            .get("counts")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.values()
+                    .map(|c| {
+                        ["new", "updated", "deleted"]
+                            .iter()
+                            .filter_map(|k| c.get(*k).and_then(Value::as_u64))
+                            .sum::<u64>()
+                    })
+                    .sum()
+            })
+            .unwrap_or(0);
+        let cuts: Vec<&str> = v
+            .get("cuts")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "Lauf {id}  {}  {status:<15} {source}  ({written} Objekte geschrieben)\n",
+            crate::views::berlin(started).format("%d.%m.%Y %H:%M"),
+        ));
+        for c in cuts {
+            out.push_str(&format!("    abgeschnitten: {c}\n"));
+        }
+    }
+    Ok(out)
 }
 
 /// The last successful run of a source: its start, for `modified_since`.

@@ -31,6 +31,65 @@ pub struct Index {
     /// a list page could not be read: later pages are missing, so the
     /// next run must not start from this run's time
     pub incomplete: bool,
+    /// where a limit stopped reading (German, for the run record)
+    pub cuts: Vec<String>,
+    /// bytes of all answers read
+    pub bytes: u64,
+}
+
+/// Bounds of one crawl (settings `import_*`). Reaching one stops that
+/// answer, that list or the whole run; what was read is kept and written.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// largest answer read into memory
+    pub max_response_bytes: u64,
+    /// per request: connecting, headers and the whole body
+    pub timeout: Duration,
+    /// pages read of one list
+    pub max_pages: usize,
+    /// the whole crawl
+    pub max_run: Duration,
+    /// all answers together
+    pub max_total_bytes: u64,
+}
+
+impl Limits {
+    pub fn from_settings(s: &crate::settings::Settings) -> Limits {
+        const MB: u64 = 1024 * 1024;
+        Limits {
+            max_response_bytes: s.import_max_response_mb.saturating_mul(MB).max(1),
+            timeout: Duration::from_secs(s.import_timeout_seconds.max(1)),
+            max_pages: s.import_max_pages.max(1),
+            max_run: Duration::from_secs_f64((s.import_max_minutes * 60.0).clamp(1.0, 1e9)),
+            max_total_bytes: s.import_max_total_mb.saturating_mul(MB).max(1),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_response_bytes: 32 << 20,
+            timeout: Duration::from_secs(30),
+            max_pages: 10_000,
+            max_run: Duration::from_secs(240 * 60),
+            max_total_bytes: 2048 << 20,
+        }
+    }
+}
+
+/// A number for messages: "240", "0,5".
+fn number_de(v: f64) -> String {
+    if v >= 10.0 || v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}").replace('.', ",")
+    }
+}
+
+/// Megabytes for messages ("32 MB", "0,5 MB").
+fn mb(bytes: u64) -> String {
+    format!("{} MB", number_de(bytes as f64 / (1024.0 * 1024.0)))
 }
 
 pub const TYPES: &[&str] = &[
@@ -119,6 +178,12 @@ pub fn type_from_path(path: &str) -> Option<&'static str> {
 }
 
 impl Index {
+    /// A limit stopped reading: recorded for the run, which is incomplete.
+    pub fn cut(&mut self, what: impl Into<String>) {
+        self.cuts.push(what.into());
+        self.incomplete = true;
+    }
+
     fn problem(&mut self, at: &str, what: impl Into<String>) {
         self.problems.push(Problem {
             at: at.to_string(),
@@ -267,8 +332,9 @@ pub fn natural_key(s: &str) -> Vec<(String, u64)> {
     out
 }
 
-/// Read every `*.json` below `dir`.
-pub fn read_dir(dir: &Path) -> Index {
+/// Read every `*.json` below `dir`; files larger than
+/// `limits.max_response_bytes` are skipped and recorded as cut.
+pub fn read_dir(dir: &Path, limits: &Limits) -> Index {
     let mut index = Index::default();
     let mut stack = vec![dir.to_path_buf()];
     let mut files = Vec::new();
@@ -290,6 +356,19 @@ pub fn read_dir(dir: &Path) -> Index {
     for p in files {
         let at = p.display().to_string();
         let rel = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
+        if let Ok(m) = std::fs::metadata(&p) {
+            if m.len() > limits.max_response_bytes {
+                index.problem(
+                    &at,
+                    format!("Datei größer als {}", mb(limits.max_response_bytes)),
+                );
+                index.cut(format!(
+                    "Datei {at} größer als {}: nicht übernommen",
+                    mb(limits.max_response_bytes)
+                ));
+                continue;
+            }
+        }
         index.documents += 1;
         let text = match std::fs::read(&p) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
@@ -339,13 +418,27 @@ pub fn parse_json(text: &str) -> Result<Value, String> {
     }
 }
 
+/// The list a page belongs to, for messages: its URL without query.
+fn list_name(url: &str) -> &str {
+    url.split('?').next().unwrap_or(url)
+}
+
 /// Crawl a server: System → bodies → the bodies' lists (all pages) →
 /// every referenced object not yet seen. `since` adds `modified_since`
-/// to the lists (incremental run).
-pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usize)) -> Index {
+/// to the lists (incremental run). `limits` bound every answer, every
+/// list and the whole crawl; a cut is recorded in `Index::cuts` and what
+/// was read until then is returned.
+pub async fn crawl(
+    system_url: &str,
+    since: Option<&str>,
+    limits: &Limits,
+    progress: &dyn Fn(usize),
+) -> Index {
     let mut index = Index::default();
+    let deadline = tokio::time::Instant::now() + limits.max_run;
     let client = match reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
+        .timeout(limits.timeout)
+        .connect_timeout(limits.timeout)
         .redirect(reqwest::redirect::Policy::limited(5))
         .user_agent("Gremium-OParl-Import/1.0")
         .build()
@@ -357,8 +450,35 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
         }
     };
     let mut fetched: HashSet<String> = HashSet::new();
-    let Some(system) = fetch(&client, system_url, &mut index, &mut fetched).await else {
-        return index;
+    let run_cut = |index: &mut Index, why: RunStop| {
+        let what = match why {
+            RunStop::Time => format!(
+                "Laufzeit von {} Minuten erreicht",
+                number_de(limits.max_run.as_secs_f64() / 60.0)
+            ),
+            RunStop::Bytes => format!("Gesamtmenge von {} erreicht", mb(limits.max_total_bytes)),
+        };
+        index.cut(format!(
+            "{what}: Lauf nach {} Dokumenten abgebrochen",
+            index.documents
+        ));
+    };
+    let system = match fetch(
+        &client,
+        system_url,
+        &mut index,
+        &mut fetched,
+        limits,
+        deadline,
+    )
+    .await
+    {
+        Fetched::Ok(v) => v,
+        Fetched::Failed => return index,
+        Fetched::Stop(why) => {
+            run_cut(&mut index, why);
+            return index;
+        }
     };
     // ids that are not the working URL (Karlsruhe: …/oparl/… vs …/ris/oparl/…):
     // learn the rewrite from the System's own id and apply it to every fetch
@@ -384,9 +504,12 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
         .get("body")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let mut lists: VecDeque<(String, Option<&'static str>)> = VecDeque::new();
+    /// a page to read: URL, type of its objects, its list, page number
+    type Page = (String, Option<&'static str>, String, usize);
+    let mut lists: VecDeque<Page> = VecDeque::new();
     if let Some(url) = body_list {
-        lists.push_back((fix(&url), Some("Body")));
+        let url = fix(&url);
+        lists.push_back((url.clone(), Some("Body"), url, 1));
     } else {
         index.problem(system_url, "System ohne body-Liste");
     }
@@ -397,13 +520,24 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
         }
         None => url.to_string(),
     };
-    while let Some((url, kind)) = lists.pop_front() {
+    while let Some((url, kind, list, page)) = lists.pop_front() {
         if fetched.contains(&url) {
             continue;
         }
-        let Some(doc) = fetch(&client, &url, &mut index, &mut fetched).await else {
-            index.incomplete = true;
-            continue;
+        if index.bytes >= limits.max_total_bytes {
+            run_cut(&mut index, RunStop::Bytes);
+            return index;
+        }
+        let doc = match fetch(&client, &url, &mut index, &mut fetched, limits, deadline).await {
+            Fetched::Ok(doc) => doc,
+            Fetched::Failed => {
+                index.incomplete = true;
+                continue;
+            }
+            Fetched::Stop(why) => {
+                run_cut(&mut index, why);
+                return index;
+            }
         };
         let next = doc
             .get("links")
@@ -424,7 +558,8 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
                     ("paper", "Paper"),
                 ] {
                     if let Some(u) = b.get(field).and_then(Value::as_str) {
-                        lists.push_back((with_since(&fix(u)), Some(t)));
+                        let u = with_since(&fix(u));
+                        lists.push_back((u.clone(), Some(t), u, 1));
                     }
                 }
             }
@@ -435,8 +570,17 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
                     &url,
                     "links.next zeigt auf eine bereits gelesene Seite (Schleife)",
                 );
+                index.cut(format!(
+                    "Liste {} nach {page} Seiten beendet: links.next zeigt auf eine bereits gelesene Seite",
+                    list_name(&list)
+                ));
+            } else if page >= limits.max_pages {
+                index.cut(format!(
+                    "Liste {} nach {page} Seiten abgeschnitten",
+                    list_name(&list)
+                ));
             } else {
-                lists.push_back((n, kind));
+                lists.push_back((n, kind, list, page + 1));
             }
         }
     }
@@ -453,12 +597,29 @@ pub async fn crawl(system_url: &str, since: Option<&str>, progress: &dyn Fn(usiz
         }
         rounds += 1;
         for (url, kind) in missing {
-            match fetch(&client, &fix(&url), &mut index, &mut fetched).await {
-                Some(doc) => {
+            if index.bytes >= limits.max_total_bytes {
+                run_cut(&mut index, RunStop::Bytes);
+                return index;
+            }
+            match fetch(
+                &client,
+                &fix(&url),
+                &mut index,
+                &mut fetched,
+                limits,
+                deadline,
+            )
+            .await
+            {
+                Fetched::Ok(doc) => {
                     index.add_document(doc, Some(kind), &url);
                     progress(index.objects.len());
                 }
-                None => index.incomplete = true,
+                Fetched::Failed => index.incomplete = true,
+                Fetched::Stop(why) => {
+                    run_cut(&mut index, why);
+                    return index;
+                }
             }
         }
     }
@@ -530,53 +691,153 @@ pub fn missing_references(index: &Index) -> Vec<(String, &'static str)> {
     out
 }
 
+/// Why the whole crawl stops.
+#[derive(Debug, Clone, Copy)]
+enum RunStop {
+    Time,
+    Bytes,
+}
+
+enum Fetched {
+    Ok(Value),
+    /// this URL failed (recorded as a problem or cut); the crawl goes on
+    Failed,
+    /// a limit of the whole run was reached
+    Stop(RunStop),
+}
+
+/// One HTTP answer, read in chunks and never beyond `max` bytes.
+enum Read {
+    Body(Vec<u8>),
+    /// larger than allowed (the answer is dropped)
+    TooLarge,
+    Status(reqwest::StatusCode),
+    Error(reqwest::Error),
+}
+
+async fn read_capped(client: &reqwest::Client, url: &str, max: u64, read: &mut u64) -> Read {
+    let mut r = match client.get(url).send().await {
+        Ok(r) => r,
+        Err(e) => return Read::Error(e),
+    };
+    if !r.status().is_success() {
+        return Read::Status(r.status());
+    }
+    // a declared size beyond the limit is not even started
+    if r.content_length().is_some_and(|n| n > max) {
+        return Read::TooLarge;
+    }
+    let mut buf: Vec<u8> = Vec::with_capacity(r.content_length().unwrap_or(0).min(max) as usize);
+    loop {
+        match r.chunk().await {
+            Ok(Some(chunk)) => {
+                *read += chunk.len() as u64;
+                if buf.len() as u64 + chunk.len() as u64 > max {
+                    // dropping the response closes the connection
+                    return Read::TooLarge;
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Read::Body(buf),
+            Err(e) => return Read::Error(e),
+        }
+    }
+}
+
 async fn fetch(
     client: &reqwest::Client,
     url: &str,
     index: &mut Index,
     fetched: &mut HashSet<String>,
-) -> Option<Value> {
+    limits: &Limits,
+    deadline: tokio::time::Instant,
+) -> Fetched {
     fetched.insert(url.to_string());
     let mut last = String::new();
+    let mut timed_out = false;
     for attempt in 0..3 {
         if attempt > 0 {
-            tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+            tokio::time::sleep_until(
+                (tokio::time::Instant::now() + Duration::from_millis(200 << attempt)).min(deadline),
+            )
+            .await;
         }
-        match client.get(url).send().await {
-            Ok(r) if r.status().is_success() => {
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            return Fetched::Stop(RunStop::Time);
+        }
+        // one deadline for connecting, headers and the whole body: a
+        // server that drips its answer cannot hold the run
+        let budget = limits.timeout.min(deadline - now);
+        let mut read = 0u64;
+        let result = tokio::time::timeout(
+            budget,
+            read_capped(client, url, limits.max_response_bytes, &mut read),
+        )
+        .await;
+        index.bytes += read;
+        let result = match result {
+            Ok(r) => r,
+            Err(_) if budget < limits.timeout => return Fetched::Stop(RunStop::Time),
+            Err(_) => {
+                last = "Zeitüberschreitung".into();
+                timed_out = true;
+                continue;
+            }
+        };
+        match result {
+            Read::Body(bytes) => {
                 index.documents += 1;
-                let text = match r.text().await {
-                    Ok(t) => t,
-                    Err(e) => {
-                        last = format!("Antwort nicht lesbar: {e}");
-                        continue;
-                    }
-                };
+                let text = String::from_utf8_lossy(&bytes);
                 return match parse_json(&text) {
-                    Ok(v) => Some(v),
+                    Ok(v) => Fetched::Ok(v),
                     Err(e) => {
                         index.problem(url, format!("Antwort ist kein JSON ({e})"));
-                        None
+                        Fetched::Failed
                     }
                 };
             }
-            Ok(r) if r.status().is_server_error() || r.status().as_u16() == 429 => {
-                last = format!("HTTP {}", r.status().as_u16());
+            Read::TooLarge => {
+                index.problem(
+                    url,
+                    format!("Antwort größer als {}", mb(limits.max_response_bytes)),
+                );
+                index.cut(format!(
+                    "Antwort von {url} größer als {}: nicht übernommen",
+                    mb(limits.max_response_bytes)
+                ));
+                return Fetched::Failed;
             }
-            Ok(r) => {
-                index.problem(url, format!("HTTP {}", r.status().as_u16()));
-                return None;
+            Read::Status(s) if s.is_server_error() || s.as_u16() == 429 => {
+                last = format!("HTTP {}", s.as_u16());
+                timed_out = false;
             }
-            Err(e) if e.is_redirect() => {
+            Read::Status(s) => {
+                index.problem(url, format!("HTTP {}", s.as_u16()));
+                return Fetched::Failed;
+            }
+            Read::Error(e) if e.is_redirect() => {
                 index.problem(url, "zu viele Weiterleitungen (Schleife?)");
-                return None;
+                return Fetched::Failed;
             }
-            Err(e) if e.is_timeout() => last = "Zeitüberschreitung".into(),
-            Err(e) => last = format!("nicht erreichbar: {e}"),
+            Read::Error(e) if e.is_timeout() => {
+                last = "Zeitüberschreitung".into();
+                timed_out = true;
+            }
+            Read::Error(e) => {
+                last = format!("nicht erreichbar: {e}");
+                timed_out = false;
+            }
         }
     }
     index.problem(url, format!("{last} (nach 3 Versuchen)"));
-    None
+    if timed_out {
+        index.cut(format!(
+            "Antwort von {url} nicht binnen {} s vollständig: nicht übernommen",
+            limits.timeout.as_secs()
+        ));
+    }
+    Fetched::Failed
 }
 
 /// String field, trimmed; empty strings count as missing.

@@ -154,14 +154,16 @@ pub fn tally(a: &AgendaItem) -> Option<Tally> {
     if a.votes_yes.is_none() && a.votes_no.is_none() && a.votes_abstain.is_none() {
         return None;
     }
-    let mut parts = vec![
-        format!("Ja {}", a.votes_yes.unwrap_or(0)),
-        format!("Nein {}", a.votes_no.unwrap_or(0)),
-        format!("Enthaltung {}", a.votes_abstain.unwrap_or(0)),
-    ];
-    if let Some(abs) = a.votes_absent {
-        parts.push(format!("abwesend {abs}"));
-    }
+    // only the counts that are known: a count nobody stated is not 0
+    let parts: Vec<String> = [
+        ("Ja", a.votes_yes),
+        ("Nein", a.votes_no),
+        ("Enthaltung", a.votes_abstain),
+        ("abwesend", a.votes_absent),
+    ]
+    .iter()
+    .filter_map(|(label, n)| n.map(|n| format!("{label} {n}")))
+    .collect();
     Some(Tally {
         yes: a.votes_yes,
         no: a.votes_no,

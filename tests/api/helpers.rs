@@ -210,6 +210,11 @@ pub fn settings(db: &TestDb) -> Settings {
         mail_max_attempts: 10,
         reminder_days: 2,
         search_digest_hours: 0,
+        import_max_response_mb: 32,
+        import_timeout_seconds: 30,
+        import_max_pages: 10_000,
+        import_max_minutes: 240.0,
+        import_max_total_mb: 2048,
     }
 }
 

@@ -15,6 +15,7 @@ mod browser;
 mod cli;
 mod deferral;
 mod demo_data;
+mod import_limits;
 mod integration;
 mod mail;
 mod members;

@@ -554,3 +554,166 @@ async fn ids_that_are_not_the_working_urls_are_rewritten() {
     assert!(count(c, "meetings") >= 15, "{out}");
     assert!(count(c, "papers") >= 9, "{out}");
 }
+
+/// votes (yes, no, abstain) of the item with that title
+fn votes(
+    c: &mut gremium::db::DbConnection,
+    title: &str,
+) -> (Option<i32>, Option<i32>, Option<i32>) {
+    agenda_items::table
+        .filter(agenda_items::title.eq(title))
+        .select((
+            agenda_items::votes_yes,
+            agenda_items::votes_no,
+            agenda_items::votes_abstain,
+        ))
+        .first(c)
+        .expect("item")
+}
+
+/// SD.NET-style result texts give the tally they state (and nothing they
+/// do not state); tallies stored by an older mapping are corrected by the
+/// next import; pages and OParl show the corrected tally and keep the text.
+#[tokio::test]
+async fn tallies_of_real_texts_are_read_and_old_wrong_ones_corrected_on_pages_and_in_oparl() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let b = "https://sdnet.example.org/oparl/body/1";
+    write(
+        d,
+        "body.json",
+        &format!(
+            r#"{{"id":"{b}","type":"https://schema.oparl.org/1.0/Body","name":"Gemeinde Zählhausen","modified":"2020-01-01T00:00:00+01:00"}}"#
+        ),
+    );
+    write(
+        d,
+        "organizations/list.json",
+        &format!(
+            r#"{{"data":[{{"id":"{b}/org/1","body":"{b}","name":"Gemeinderat","organizationType":"Gremium","classification":"Parlament","modified":"2020-01-02T10:00:00+01:00"}}]}}"#
+        ),
+    );
+    write(
+        d,
+        "meetings/7.json",
+        &format!(
+            r#"{{"id":"{b}/meeting/7","name":"Gemeinderat (3. Sitzung)","start":"2020-03-05T19:00:00+01:00","organization":["{b}/org/1"],"modified":"2020-03-06T10:00:00+01:00",
+        "agendaItem":[
+          {{"id":"{b}/ai/1","number":"1","order":1,"name":"Haushaltssatzung","public":true,"result":"einstimmig13 Ja-Stimmen, 0 Enthaltungen, 0 Nein-Stimmen","modified":"2020-03-06T10:00:00+01:00"}},
+          {{"id":"{b}/ai/2","number":"2","order":2,"name":"Straßenbenennung","public":true,"result":"einstimmig, 1 Enthaltung CDU-Fraktion","modified":"2020-03-06T10:00:00+01:00"}},
+          {{"id":"{b}/ai/3","number":"3","order":3,"name":"Bebauungsplan","public":true,"result":"1. Abstimmung: 5 Ja-Stimmen, 3 Nein-Stimmen 2. Abstimmung: 7 Ja-Stimmen, 1 Nein-Stimme","modified":"2020-03-06T10:00:00+01:00"}},
+          {{"id":"{b}/ai/4","number":"4","order":4,"name":"Friedhofssatzung","public":true,"result":"mehrheitlich beschlossen bei 2 Gegenstimmen","modified":"2020-03-06T10:00:00+01:00"}}
+        ]}}"#
+        ),
+    );
+    let db = TestDb::new();
+    let (ok, out, err) = import(&db.url, &d.display().to_string()).await;
+    assert!(ok, "{out}\n{err}");
+    let c = &mut db.connect();
+    assert_eq!(votes(c, "Haushaltssatzung"), (Some(13), Some(0), Some(0)));
+    assert_eq!(votes(c, "Straßenbenennung"), (None, None, Some(1)));
+    assert_eq!(
+        votes(c, "Bebauungsplan"),
+        (None, None, None),
+        "two votes: no tally"
+    );
+    assert_eq!(votes(c, "Friedhofssatzung"), (None, Some(2), None));
+
+    // as an older mapping stored them: yes 0, no empty, abstain 0 — and a
+    // run record from before the mapping had a version
+    let set = |c: &mut gremium::db::DbConnection,
+               title: &str,
+               v: (Option<i32>, Option<i32>, Option<i32>)| {
+        diesel::update(agenda_items::table.filter(agenda_items::title.eq(title)))
+            .set((
+                agenda_items::votes_yes.eq(v.0),
+                agenda_items::votes_no.eq(v.1),
+                agenda_items::votes_abstain.eq(v.2),
+            ))
+            .execute(c)
+            .expect("old tally");
+    };
+    set(c, "Haushaltssatzung", (Some(0), None, Some(0)));
+    set(c, "Bebauungsplan", (Some(5), Some(3), None));
+    // a clerk corrected this one after the import: it stays as entered
+    set(c, "Friedhofssatzung", (Some(9), Some(2), Some(1)));
+    diesel::update(agenda_items::table.filter(agenda_items::title.eq("Friedhofssatzung")))
+        .set(agenda_items::updated_at.eq(gremium::db::now() + chrono::Duration::days(1)))
+        .execute(c)
+        .expect("clerk edit");
+    let summary: String = import_runs::table
+        .order(import_runs::id.desc())
+        .select(import_runs::summary)
+        .first::<Option<String>>(c)
+        .expect("run")
+        .expect("summary");
+    let mut old: Value = serde_json::from_str(&summary).expect("json");
+    old.as_object_mut()
+        .expect("object")
+        .remove("result_mapping");
+    diesel::update(import_runs::table)
+        .set(import_runs::summary.eq(Some(old.to_string())))
+        .execute(c)
+        .expect("old run record");
+
+    // the next import (nothing changed at the source) corrects them
+    let (ok, out, err) = import(&db.url, &d.display().to_string()).await;
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("2 gespeicherte Abstimmungsergebnisse neu gelesen"),
+        "{out}"
+    );
+    assert_eq!(votes(c, "Haushaltssatzung"), (Some(13), Some(0), Some(0)));
+    assert_eq!(votes(c, "Bebauungsplan"), (None, None, None));
+    assert_eq!(votes(c, "Friedhofssatzung"), (Some(9), Some(2), Some(1)));
+    // and only once
+    let (ok, out, _) = import(&db.url, &d.display().to_string()).await;
+    assert!(ok);
+    assert!(!out.contains("neu gelesen"), "{out}");
+
+    let item = |c: &mut gremium::db::DbConnection, title: &str| -> (i64, i64) {
+        crate::helpers::find::item_by_title(c, title)
+    };
+    let (first, meeting) = item(c, "Haushaltssatzung");
+    let (second, _) = item(c, "Straßenbenennung");
+    let (third, _) = item(c, "Bebauungsplan");
+    let app = spawn_on(db, false).await;
+    let get = |path: String| {
+        let client = app.client.clone();
+        let url = format!("{}{path}", app.address);
+        async move {
+            let r = client.get(&url).send().await.expect("GET");
+            assert_eq!(r.status().as_u16(), 200, "{url}");
+            r.text().await.expect("body")
+        }
+    };
+    // the meeting's agenda: the stated counts, never one that is not stated
+    let page = get(format!("/sitzungen/{meeting}")).await;
+    assert!(page.contains("Ja 13 · Nein 0 · Enthaltung 0"), "{page}");
+    assert!(page.contains(">Enthaltung 1<"), "{page}");
+    assert!(!page.contains("Ja 0"), "{page}");
+    // the TOP page: unknown counts empty, not 0
+    let page = get(format!("/tagesordnungspunkte/{second}")).await;
+    assert!(
+        page.contains("<td>–</td><td>–</td><td>1</td><td>–</td>"),
+        "{page}"
+    );
+    // OParl: the corrected tally, the original text
+    let json = |s: String| serde_json::from_str::<Value>(&s).expect("json");
+    let a = json(get(format!("/oparl/v1.1/agendaitem/{first}")).await);
+    assert_eq!(
+        a["gremium:tally"],
+        serde_json::json!({"yes": 13, "no": 0, "abstain": 0})
+    );
+    assert_eq!(
+        a["result"],
+        "einstimmig13 Ja-Stimmen, 0 Enthaltungen, 0 Nein-Stimmen"
+    );
+    let a = json(get(format!("/oparl/v1.1/agendaitem/{second}")).await);
+    assert_eq!(a["gremium:tally"], serde_json::json!({"abstain": 1}));
+    let a = json(get(format!("/oparl/v1.1/agendaitem/{third}")).await);
+    assert!(a.get("gremium:tally").is_none(), "{a}");
+    assert!(a["result"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("1. Abstimmung")));
+}
