@@ -2,7 +2,8 @@
 //! demo opens a real file: the Vorlage of every paper, the invitation of
 //! every meeting that has one (eingeladen or durchgeführt), the public
 //! minutes of every meeting whose minutes are published, and the text of
-//! every integration concept (also attached to the paper of the same title).
+//! every integration concept (also attached, as a file of its own, to the
+//! paper of the same title).
 //!
 //! The PDFs are written like uploads, through `storage` (type from the
 //! bytes, sanitised name, SHA-256 addressed under `<data_dir>/dateien/`),
@@ -472,22 +473,28 @@ fn plan(
             }
             pages.push(t.join("\n"));
         }
-        // the paper that carries the concept gets it as its attachment
+        // the paper that carries the concept gets it as its attachment: a
+        // row of its own (files of concepts are not OParl files), the same
+        // stored content
         let paper = papers
             .iter()
             .find(|p| p.body_id == k.body_id && p.title == k.title && p.public)
             .filter(|p| attached.insert(p.id))
             .map(|p| p.id);
-        docs.push(Doc {
+        let doc = |paper_id: Option<i64>, concept_id: Option<i64>| Doc {
             body_id: k.body_id,
             name: k.title.clone(),
             file_name: format!("{}.pdf", slug(&k.title)),
             public: true,
-            paper_id: paper,
+            paper_id,
             meeting_id: None,
-            concept_id: Some(k.id),
-            pages,
-        });
+            concept_id,
+            pages: pages.clone(),
+        };
+        if paper.is_some() {
+            docs.push(doc(paper, None));
+        }
+        docs.push(doc(None, Some(k.id)));
     }
     Ok(docs)
 }
