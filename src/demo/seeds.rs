@@ -949,15 +949,26 @@ fn aachen(s: &mut Seeder) -> R<()> {
         Some(haus),
         MS::Held,
     )?;
+    let annual_title = format!(
+        "Kommunales Integrationsmanagement – Jahresbericht {}",
+        d3.year()
+    );
+    let d_annual = d3 - Duration::days(14);
+    let annual = s.paper(b, &format!("{}/0412", d_annual.year()), PT::Information, &annual_title, None, d_annual, Some(a46),
+        Some("Der Ausschuss nimmt den Jahresbericht zur Kenntnis."),
+        Some("Die Verwaltung berichtet über das Jahr des Kommunalen Integrationsmanagements: Case Management in allen Städten und Gemeinden, gemeinsame Fallkonferenzen von Ausländeramt und Kommunalem Integrationszentrum, Einbindung der freien Träger."),
+        true)?;
+    s.originator(annual, Some(a46), None)?;
     opening(s, m3, 1)?;
-    s.item(
+    let i_annual = s.item(
         m3,
         true,
         2,
-        &format!("Kommunales Integrationsmanagement – Jahresbericht {}", d3.year()),
-        None,
+        &annual_title,
+        Some(annual),
         res(O::Noted).minutes("Herr Röder stellt den Jahresbericht des Kommunalen Integrationsmanagements vor: Das Case Management ist in allen Städten und Gemeinden der StädteRegion erreichbar; die gemeinsamen Fallkonferenzen mit dem Ausländeramt finden regelmäßig statt. Der Ausschuss nimmt den Bericht zur Kenntnis."),
     )?;
+    s.consult(annual, soz, Some(m3), Some(i_annual), CR::Notice, 1, false)?;
     s.item(
         m3,
         false,
