@@ -5,7 +5,9 @@
 #   - tests/tools/a11y_check.js: every public page of the sitemap and the
 #     back-office pages (signed in as the demo administrator, who reaches
 #     every editor) with axe-core (WCAG 2.1 A/AA), the Nu HTML
-#     checker and a 360 px check; fails on a single finding;
+#     checker and a 360 px check (tables: tests/tools/narrow_tables.js,
+#     self-tested first by narrow_tables_selftest.js); fails on a single
+#     finding;
 #   - tests/tools/journeys.js: every form a visitor or member submits
 #     (subscription and saved search confirmed by the links of the mails
 #     in <data>/mail-ausgang, unsubscribe, member's account page, each
@@ -36,6 +38,8 @@ if ! python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], 
   exit 1
 fi
 base="http://127.0.0.1:$port"
+echo "== Selbsttest der Tabellenprüfung bei 360 px"
+node tests/tools/narrow_tables_selftest.js
 echo "== Barrierefreiheit und HTML (axe-core, Nu HTML Checker, 360 px)"
 node tests/tools/a11y_check.js "$base" admin@gremium.example gremium-demo
 echo "== Browser-Journeys (Screenshots in $SHOTS)"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the system packages the build needs, only when missing:
-# libpq (PostgreSQL client library, linked by diesel) and pkg-config.
+# libpq (PostgreSQL client library, linked by diesel), pkg-config and
+# poppler-utils (pdftotext/pdfinfo: PDF text at runtime, PDF checks in tests).
 # With --browser also Debian's chromium and chromium-driver, which the
 # end-to-end browser test drives headless.
 set -euo pipefail
 missing=()
 dpkg -s libpq-dev >/dev/null 2>&1 || missing+=(libpq-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+{ command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ "${1:-}" = "--browser" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)

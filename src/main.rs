@@ -320,9 +320,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { scale } => {
             let (_, pool) = open_database(&settings).await?;
+            let data_dir = settings.data_dir.clone();
             tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
                 let mut conn = pool.get()?;
-                let seeds = gremium::demo::load_seeds(&mut conn)?;
+                let seeds = gremium::demo::load_seeds(&mut conn, &data_dir)?;
                 println!(
                     "{}",
                     if seeds {

@@ -36,6 +36,7 @@ impl Application {
         let (_url, pool) = open_database(&settings).await?;
         if load_demo {
             let p = pool.clone();
+            let data_dir = settings.data_dir.clone();
             tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
                 let mut conn = p.get()?;
                 // `--demo` fills an empty database; it never mixes demo
@@ -47,7 +48,7 @@ impl Application {
                         "Die Datenbank enthält bereits Daten; --demo lädt keine Demodaten hinzu."
                     );
                 } else {
-                    if crate::demo::load_seeds(&mut conn)? {
+                    if crate::demo::load_seeds(&mut conn, &data_dir)? {
                         tracing::info!("Demodaten geladen");
                     }
                     if crate::demo::load_demo_accounts(&mut conn)? {

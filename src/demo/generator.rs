@@ -1,7 +1,9 @@
 //! Deterministic generator of a large German city over one term, for
 //! benchmarks: per city 32 Gremien, 1,600 meetings, about 10,500 papers
 //! with consultations and about 21,000 agenda items, a share of them
-//! non-public, some deferred. Same `city` number, same data.
+//! non-public, some deferred. Same `city` number and load day, same data;
+//! the term moves with the load day (in whole weeks), so that meetings
+//! before it took place and the last ones lie ahead.
 
 use std::collections::HashMap;
 
@@ -159,8 +161,14 @@ fn date_at(d: NaiveDate, h: u32) -> NaiveDateTime {
 pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::result::Error> {
     let now = crate::db::now();
     let mut rng = Rng(0xC0FFEE ^ city as u64);
-    let cutoff = at(2026, 11, 15, 0, 0);
-    let term_start = day(2021, 11, 1);
+    // The term is laid out around the load day, moved in whole weeks (so
+    // meetings stay on weekdays): meetings before `now` took place and have
+    // results, the last few lie ahead.
+    let today = crate::views::berlin(now).date_naive();
+    let shift = Duration::weeks((today - day(2026, 11, 15)).num_weeks());
+    let cutoff = now;
+    let term_start = day(2021, 11, 1) + shift;
+    let term_end = day(2026, 12, 31) + shift;
     let name = format!(
         "{}{}",
         CITY_NAMES[(city as usize - 1) % 10],
@@ -170,7 +178,7 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
             String::new()
         }
     );
-    let mut s = Seeder { c, now };
+    let mut s = Seeder::new(c, now);
     let b = s.body(
         &body_key(city),
         &format!("Stadt {name}"),
@@ -181,9 +189,9 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
     )?;
     s.term(
         b,
-        "Wahlperiode 2021–2026",
+        &format!("Wahlperiode {}–{}", term_start.year(), term_end.year()),
         term_start,
-        Some(day(2026, 12, 31)),
+        Some(term_end),
     )?;
     let loc = s.location(
         b,
@@ -270,7 +278,7 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
     for (gi, g) in gremien.iter().enumerate() {
         let mut list = Vec::new();
         for k in 0..50i64 {
-            let d = day(2022, 1, 10) + Duration::days(k * 36 + (gi as i64 % 20));
+            let d = day(2022, 1, 10) + shift + Duration::days(k * 36 + (gi as i64 % 20));
             let d = d + Duration::days(match d.weekday().num_days_from_monday() {
                 5 => 2,
                 6 => 1,
@@ -327,7 +335,7 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
     ];
     let mut year_counter: HashMap<i32, u32> = HashMap::new();
     for n in 0..10_500u32 {
-        let date = day(2021, 12, 1) + Duration::days((n as i64 * 1770) / 10_500);
+        let date = day(2021, 12, 1) + shift + Duration::days((n as i64 * 1770) / 10_500);
         let t = *rng.pick(&types);
         let public = !rng.chance(7);
         let subject = rng.pick(&SUBJECTS);

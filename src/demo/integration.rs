@@ -7,7 +7,7 @@
 //! the other towns of the Kreis Unna are illustrative (by population)
 //! and marked as such.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
 use super::seeder::R;
@@ -48,6 +48,8 @@ fn s(v: &str) -> Option<String> {
 struct Loader<'a> {
     c: &'a mut DbConnection,
     actor: Actor,
+    /// the load day in Berlin: recent and coming dates are relative to it
+    today: NaiveDate,
 }
 
 impl Loader<'_> {
@@ -159,6 +161,7 @@ pub fn load(c: &mut DbConnection) -> R<()> {
             user_id: None,
             label: "Demo-Daten".into(),
         },
+        today: crate::views::berlin(crate::db::now()).date_naive(),
     };
     kamen(&mut l)?;
     siegen_wittgenstein(&mut l)?;
@@ -183,7 +186,7 @@ fn kamen(l: &mut Loader) -> R<()> {
             (CS::Presented, day(2020, 11, 24), "Vorstellung durch Beigeordnete Hanna Schulze im Sozialausschuss"),
             (CS::Deferred, day(2020, 11, 24), "Beschlussfassung auf die Februarsitzung verschoben, um weitere Akteure zu beteiligen"),
             (CS::Adopted, day(2021, 3, 18), "Beschluss des Rates"),
-            (CS::Updating, day(2026, 11, 17), "Fortschreibung unter Mitarbeit des Integrationsrates"),
+            (CS::Updating, super::seeds::report_date(l.today), "Fortschreibung unter Mitarbeit des Integrationsrates"),
         ],
     )?;
     let f1 = l.field(k, "Unterbringung und Finanzen", Some("Geflüchtete angemessen unterbringen; Mittel für die Integrationsarbeit im Haushalt sichern."))?;
@@ -231,7 +234,8 @@ fn kamen(l: &mut Loader) -> R<()> {
         None,
     )?;
     let concept_paper = paper(l.c, b, "2020/142")?;
-    let report = paper(l.c, b, "2026/201")?;
+    let report_year = super::seeds::report_date(l.today).year();
+    let report = paper(l.c, b, &format!("{report_year}/201"))?;
     let t = Target::Concept {
         concept: k,
         field: None,
@@ -606,7 +610,7 @@ fn kim_aachen(l: &mut Loader) -> R<()> {
         l.c,
         &l.actor,
         &p,
-        day(2027, 1, 31),
+        l.today + chrono::Duration::days(56),
         DeadlineKind::Report,
         "Sachstandsbericht KIM an den Sozialausschuss (Demo-Frist)",
     )?;

@@ -1,9 +1,15 @@
-//! Demo data: the five seed stories (`seeds.rs`) and a deterministic
-//! generator of a large city for benchmarks (`generator.rs`).
+//! Demo data: the five seed stories (`seeds.rs`, `integration.rs`) with
+//! generated PDFs (`documents.rs`), and a deterministic generator of a
+//! large city for benchmarks (`generator.rs`).
+//!
+//! Recent and coming dates are relative to the day the data is loaded:
+//! meetings before it took place (durchgeführt, with results and minutes),
+//! meetings after it are eingeladen or terminiert, without results.
 //!
 //! Both are idempotent: they look for their marker bodies first and do
 //! nothing when those exist, so `serve --demo` can run on every start.
 
+mod documents;
 mod generator;
 mod integration;
 mod seeder;
@@ -13,8 +19,12 @@ use crate::db::{self, DbConnection};
 
 pub use seeds::SEED_BODY_KEY;
 
-/// Load the seed stories unless present. Returns true when loaded now.
-pub fn load_seeds(conn: &mut DbConnection) -> anyhow::Result<bool> {
+/// Load the seed stories unless present, and write their documents into
+/// `<data_dir>/dateien/` where missing (also for stories loaded before,
+/// e.g. with another data directory). Returns true when stories were
+/// loaded now.
+pub fn load_seeds(conn: &mut DbConnection, data_dir: &str) -> anyhow::Result<bool> {
+    let mut loaded = false;
     if db::bodies::find_by_key(conn, SEED_BODY_KEY)?.is_some() {
         // databases seeded before concepts and programmes existed get them now
         use diesel::prelude::*;
@@ -23,15 +33,20 @@ pub fn load_seeds(conn: &mut DbConnection) -> anyhow::Result<bool> {
             .get_result(conn)?;
         if any == 0 {
             db::write_transaction(conn, integration::load)?;
-            return Ok(true);
+            loaded = true;
         }
-        return Ok(false);
+    } else {
+        db::write_transaction(conn, |c| {
+            seeds::load(c)?;
+            integration::load(c)
+        })?;
+        loaded = true;
     }
-    db::write_transaction(conn, |c| {
-        seeds::load(c)?;
-        integration::load(c)
-    })?;
-    Ok(true)
+    let written = documents::ensure(conn, data_dir)?;
+    if written > 0 {
+        tracing::info!("{written} Demodokumente nach {data_dir}/dateien geschrieben");
+    }
+    Ok(loaded)
 }
 
 /// Generate the benchmark city at `scale` unless present.

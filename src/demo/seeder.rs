@@ -1,6 +1,8 @@
 //! Small helpers that make the demo data readable.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use std::collections::HashSet;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
 
 use crate::db::insert::*;
 use crate::db::DbConnection;
@@ -20,9 +22,35 @@ pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
+/// A Berlin wall-clock time on day `d`, as stored UTC.
+pub fn on(d: NaiveDate, h: u32, min: u32) -> NaiveDateTime {
+    at(d.year(), d.month(), d.day(), h, min)
+}
+
+/// The first `weekday` on or after `d`.
+pub fn next_weekday(d: NaiveDate, weekday: Weekday) -> NaiveDate {
+    let ahead =
+        (7 + weekday.num_days_from_monday() as i64 - d.weekday().num_days_from_monday() as i64) % 7;
+    d + Duration::days(ahead)
+}
+
+/// The last `weekday` on or before `d`.
+pub fn last_weekday(d: NaiveDate, weekday: Weekday) -> NaiveDate {
+    let back =
+        (7 + d.weekday().num_days_from_monday() as i64 - weekday.num_days_from_monday() as i64) % 7;
+    d - Duration::days(back)
+}
+
 pub struct Seeder<'a> {
     pub c: &'a mut DbConnection,
+    /// when the data is loaded: everything dated relative to the load day
+    /// is before or after it as its state says
     pub now: NaiveDateTime,
+    /// the Berlin calendar day of `now`
+    pub today: NaiveDate,
+    /// meetings that took place (state `durchgefuehrt`): only their items
+    /// carry results
+    held: HashSet<i64>,
 }
 
 /// Result fields of an agenda item.
@@ -57,6 +85,21 @@ impl Result_ {
 }
 
 impl<'a> Seeder<'a> {
+    pub fn new(c: &'a mut DbConnection, now: NaiveDateTime) -> Seeder<'a> {
+        let today = crate::views::berlin(now).date_naive();
+        Seeder {
+            c,
+            now,
+            today,
+            held: HashSet::new(),
+        }
+    }
+
+    /// Whether `meeting` was created here as held.
+    pub fn is_held(&self, meeting: i64) -> bool {
+        self.held.contains(&meeting)
+    }
+
     pub fn body(
         &mut self,
         key: &str,
@@ -214,7 +257,10 @@ impl<'a> Seeder<'a> {
         state: MeetingState,
     ) -> R<i64> {
         let held = state == MeetingState::Held;
-        insert_meeting(
+        // minutes are approved about three weeks after a meeting, but
+        // never after the moment the data is loaded
+        let minutes_at = |days: i64| held.then_some((start + Duration::days(days)).min(self.now));
+        let id = insert_meeting(
             self.c,
             &NewMeeting {
                 body_id: body,
@@ -222,16 +268,20 @@ impl<'a> Seeder<'a> {
                 name: name.into(),
                 number: number.map(Into::into),
                 start_at: start,
-                end_at: Some(start + chrono::Duration::hours(hours)),
+                end_at: Some(start + Duration::hours(hours)),
                 location_id: location,
                 state: state.key().into(),
                 sequence: 0,
-                minutes_approved_at: held.then_some(start + chrono::Duration::days(21)),
-                minutes_published_at: held.then_some(start + chrono::Duration::days(22)),
+                minutes_approved_at: minutes_at(21),
+                minutes_published_at: minutes_at(22),
                 created_at: self.now,
                 updated_at: self.now,
             },
-        )
+        )?;
+        if held {
+            self.held.insert(id);
+        }
+        Ok(id)
     }
 
     pub fn joint(&mut self, meeting: i64, org: i64) -> R<i64> {
@@ -330,6 +380,12 @@ impl<'a> Seeder<'a> {
         r: Result_,
         continues: Option<i64>,
     ) -> R<i64> {
+        // a meeting that has not taken place has no results yet
+        let r = if self.held.contains(&meeting) {
+            r
+        } else {
+            Result_::default()
+        };
         let (y, n, a, abs) = match r.tally {
             Some((y, n, a, abs)) => (Some(y), Some(n), Some(a), abs),
             None => (None, None, None, None),
@@ -458,38 +514,6 @@ impl<'a> Seeder<'a> {
                 answered_by_agenda_item_id: answered,
                 created_at: self.now,
                 updated_at: self.now,
-            },
-        )
-    }
-
-    pub fn file(
-        &mut self,
-        body: i64,
-        name: &str,
-        size: i64,
-        public: bool,
-        paper: Option<i64>,
-        meeting: Option<i64>,
-    ) -> R<i64> {
-        insert_file(
-            self.c,
-            &NewFile {
-                body_id: body,
-                name: name.into(),
-                file_name: format!("{}.pdf", name.to_lowercase().replace(' ', "-")),
-                mime_type: "application/pdf".into(),
-                size,
-                sha256: None,
-                storage_path: None,
-                text_content: None,
-                text_status: None,
-                public,
-                paper_id: paper,
-                meeting_id: meeting,
-                agenda_item_id: None,
-                created_at: self.now,
-                updated_at: self.now,
-                concept_id: None,
             },
         )
     }

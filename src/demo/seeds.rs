@@ -4,6 +4,8 @@
 //! members who are not named in the sources are fictional, as are the
 //! non-public items, which every real council has.
 
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
 use super::seeder::*;
 use crate::db::DbConnection;
 use crate::domain::{
@@ -11,12 +13,30 @@ use crate::domain::{
     OrganizationKind as OK, Outcome as O, PaperRelationKind, PaperType as PT, Vote,
 };
 
+/// The date of Kamen's report on the concept update: shortly before the
+/// invitation to the meeting that hears it (relative to the load day).
+pub fn report_date(today: NaiveDate) -> NaiveDate {
+    today - Duration::days(5)
+}
+
+/// All bodies of the seed stories.
+pub const BODY_KEYS: [&str; 8] = [
+    "kreis-unna",
+    SEED_BODY_KEY,
+    "stadt-luenen",
+    "gemeinde-boenen",
+    "stadt-bergkamen",
+    "kreis-siegen-wittgenstein",
+    "kreis-coesfeld",
+    "staedteregion-aachen",
+];
+
 /// Marker body: present once the seeds are loaded.
 pub const SEED_BODY_KEY: &str = "stadt-kamen";
 
 pub fn load(c: &mut DbConnection) -> R<()> {
     let now = crate::db::now();
-    let mut s = Seeder { c, now };
+    let mut s = Seeder::new(c, now);
     let unna = kreis_unna(&mut s)?;
     kamen(&mut s, unna)?;
     bergkamen(&mut s, unna)?;
@@ -27,13 +47,18 @@ pub fn load(c: &mut DbConnection) -> R<()> {
 }
 
 fn opening(s: &mut Seeder, meeting: i64, pos: i32) -> R<i64> {
+    let r = if s.is_held(meeting) {
+        res(O::Noted)
+    } else {
+        Default::default()
+    };
     s.item(
         meeting,
         true,
         pos,
         "Eröffnung der Sitzung, Feststellung der ordnungsgemäßen Einberufung und der Beschlussfähigkeit",
         None,
-        res(O::Noted),
+        r,
     )
 }
 
@@ -357,24 +382,19 @@ fn kamen(s: &mut Seeder, unna: i64) -> R<()> {
     ]) {
         s.person_vote(i_concept3, *p, v)?;
     }
-    s.file(
-        b,
-        "Integrationskonzept der Stadt Kamen",
-        2_480_000,
-        true,
-        Some(concept),
-        None,
-    )?;
 
-    // upcoming
-    let report = s.paper(b, "2026/201", PT::Information, "Fortschreibung des Integrationskonzepts – Sachstandsbericht", None, day(2026, 11, 17), Some(dez),
+    // upcoming, dated relative to the day the demo is loaded: the social
+    // committee has sent its invitation, the council has only a date
+    let report_date = report_date(s.today);
+    let report = s.paper(b, &format!("{}/201", report_date.year()), PT::Information, "Fortschreibung des Integrationskonzepts – Sachstandsbericht", None, report_date, Some(dez),
         Some("Kenntnisnahme"), Some("Die Verwaltung berichtet über den Stand der Fortschreibung des Integrationskonzepts und die Mitarbeit des Integrationsrates."), true)?;
+    let d4 = next_weekday(s.today + Duration::days(7), Weekday::Tue);
     let m4 = s.meeting(
         b,
         soz,
         "Sitzung des Sozial-, Teilhabe-, Generationen- und Familienausschusses",
-        Some("SozA/2026/5"),
-        at(2026, 12, 8, 17, 0),
+        Some(&format!("SozA/{}/5", d4.year())),
+        on(d4, 17, 0),
         2,
         Some(saal),
         MS::Invited,
@@ -405,12 +425,13 @@ fn kamen(s: &mut Seeder, unna: i64) -> R<()> {
         None,
         Default::default(),
     )?;
+    let d5 = next_weekday(d4 + Duration::days(7), Weekday::Thu);
     let m5 = s.meeting(
         b,
         rat,
         "Sitzung des Rates der Stadt Kamen",
-        Some("Rat/2026/6"),
-        at(2026, 12, 17, 17, 0),
+        Some(&format!("Rat/{}/6", d5.year())),
+        on(d5, 17, 0),
         3,
         Some(saal),
         MS::Scheduled,
@@ -420,7 +441,7 @@ fn kamen(s: &mut Seeder, unna: i64) -> R<()> {
         m5,
         true,
         2,
-        "Haushaltssatzung 2027",
+        &format!("Haushaltssatzung {}", d5.year() + 1),
         None,
         Default::default(),
     )?;
@@ -547,12 +568,13 @@ fn bergkamen(s: &mut Seeder, unna: i64) -> R<()> {
     let i_ir = s.item(m_ir, true, 4, "Einführung eines Kommunalen Integrationsmanagements", Some(vorlage), res(O::Noted).minutes("Der Integrationsrat nimmt die Vorlage 11/1481 zur Kenntnis. Zum Auftakttreffen mit dem Institut für soziale Innovation werden alle Mitglieder eingeladen."))?;
     s.consult(vorlage, ir, Some(m_ir), Some(i_ir), CR::Notice, 1, false)?;
 
+    let d_next = next_weekday(s.today + Duration::days(40), Weekday::Wed);
     let m_next = s.meeting(
         b,
         ir,
         "Sitzung des Integrationsrates der Stadt Bergkamen",
-        Some("IR/2027/1"),
-        at(2027, 1, 20, 17, 0),
+        Some(&format!("IR/{}/1", d_next.year())),
+        on(d_next, 17, 0),
         2,
         Some(saal),
         MS::Scheduled,
@@ -914,32 +936,46 @@ fn aachen(s: &mut Seeder) -> R<()> {
     s.relation(overview, report, PaperRelationKind::Related)?;
     s.follow_up(top12, soz, Some(m2), "Übersicht und Sachstand zur Situation der Quereinsteiger_innen und der Internationalen Förderklassen in der StädteRegion für die nächste Sitzung, unter Einbeziehung des Ausschusses für Schule, Bildung, Wissenschaft und Kultur", Some(luebben), Some(answer))?;
 
+    // the latest meeting, shortly before the day the demo is loaded: held,
+    // with results and published minutes
+    let d3 = last_weekday(s.today - Duration::days(10), Weekday::Wed);
     let m3 = s.meeting(
         b,
         soz,
         "Sitzung des Ausschusses für Soziales, Gesundheit, Senioren und demographische Vielfalt",
-        Some("SOZ/2026/6"),
-        at(2026, 12, 2, 16, 0),
+        Some(&format!("SOZ/{}/6", d3.year())),
+        on(d3, 16, 0),
         3,
         Some(haus),
-        MS::Invited,
+        MS::Held,
     )?;
+    let annual_title = format!(
+        "Kommunales Integrationsmanagement – Jahresbericht {}",
+        d3.year()
+    );
+    let d_annual = d3 - Duration::days(14);
+    let annual = s.paper(b, &format!("{}/0412", d_annual.year()), PT::Information, &annual_title, None, d_annual, Some(a46),
+        Some("Der Ausschuss nimmt den Jahresbericht zur Kenntnis."),
+        Some("Die Verwaltung berichtet über das Jahr des Kommunalen Integrationsmanagements: Case Management in allen Städten und Gemeinden, gemeinsame Fallkonferenzen von Ausländeramt und Kommunalem Integrationszentrum, Einbindung der freien Träger."),
+        true)?;
+    s.originator(annual, Some(a46), None)?;
     opening(s, m3, 1)?;
-    s.item(
+    let i_annual = s.item(
         m3,
         true,
         2,
-        "Kommunales Integrationsmanagement – Jahresbericht 2026",
-        None,
-        Default::default(),
+        &annual_title,
+        Some(annual),
+        res(O::Noted).minutes("Herr Röder stellt den Jahresbericht des Kommunalen Integrationsmanagements vor: Das Case Management ist in allen Städten und Gemeinden der StädteRegion erreichbar; die gemeinsamen Fallkonferenzen mit dem Ausländeramt finden regelmäßig statt. Der Ausschuss nimmt den Bericht zur Kenntnis."),
     )?;
+    s.consult(annual, soz, Some(m3), Some(i_annual), CR::Notice, 1, false)?;
     s.item(
         m3,
         false,
         1,
         "Personalangelegenheit: Stellenbesetzung im Kommunalen Integrationszentrum",
         None,
-        Default::default(),
+        res(O::AdoptedUnanimously).minutes("Vertraulich: Auswahl aus drei Bewerbungen."),
     )?;
     Ok(())
 }

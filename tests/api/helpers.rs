@@ -294,6 +294,17 @@ pub mod find {
             .expect("paper")
     }
 
+    /// A paper by its title (demo papers whose reference carries the year
+    /// they are loaded in).
+    pub fn paper_by_title(c: &mut DbConnection, title: &str) -> i64 {
+        papers::table
+            .filter(papers::title.eq(title))
+            .order(papers::id)
+            .select(papers::id)
+            .first(c)
+            .expect("paper")
+    }
+
     pub fn items_of_paper(
         c: &mut DbConnection,
         paper: i64,

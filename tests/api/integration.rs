@@ -536,7 +536,10 @@ async fn links_respect_who_takes_part() {
     let kamen = Session::login(&app, "sd@kamen.test").await;
     let kim = programme_id(&app, KIM_UNNA);
     let coesfeld = concept_id(&app, "Integrationskonzept des Kreises Coesfeld");
-    let report = find::paper_by_reference(&mut app.conn(), "2026/201");
+    let report = find::paper_by_title(
+        &mut app.conn(),
+        "Fortschreibung des Integrationskonzepts – Sachstandsbericht",
+    );
 
     // Kamen takes part in the Kreis Unna's KIM: its paper can be linked there
     kamen

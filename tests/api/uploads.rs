@@ -13,10 +13,16 @@ pub fn pdf(text: &str) -> Vec<u8> {
 
 fn file_rows(app: &crate::helpers::TestApp) -> Vec<(i64, String, String, String, bool)> {
     use diesel::prelude::*;
-    use gremium::db::schema::files;
+    use gremium::db::schema::{audit_log, files};
+    // uploaded in the test: recorded in the change history (the demo's
+    // generated documents are not)
+    let uploaded = audit_log::table
+        .filter(audit_log::entity_type.eq("Datei"))
+        .select(audit_log::entity_id);
     files::table
         .filter(files::deleted_at.is_null())
         .filter(files::sha256.is_not_null())
+        .filter(files::id.eq_any(uploaded))
         .order(files::id.desc())
         .select((
             files::id,

@@ -2,7 +2,9 @@
 // /sitemap.xml and the back-office pages a clerk reaches. For each page:
 //   - axe-core with the WCAG 2.1 A and AA rules (desktop width),
 //   - the Nu HTML Checker (vnu-jar) on the HTML as served,
-//   - at 360 px: no horizontal scrolling, controls at least 24 px high.
+//   - at 360 px: no horizontal scrolling, controls at least 24 px high,
+//     every table readable (narrow_tables.js: no cell outside the screen or
+//     cut off, every data cell of a stacked table with its column header).
 // Prints one table row per page and exits 1 on any finding.
 //
 //   node a11y_check.js BASE_URL STAFF_EMAIL PASSWORD   (an administrator reaches every page)
@@ -17,6 +19,7 @@ const tools = path.join(__dirname, "..", "..", ".tools", "node_modules");
 const { chromium } = require(path.join(tools, "playwright-core"));
 const axePath = path.join(tools, "axe-core", "axe.min.js");
 const vnuJar = path.join(tools, "vnu-jar", "build", "dist", "vnu.jar");
+const { tableFindings } = require("./narrow_tables.js");
 
 const [base, email, password] = process.argv.slice(2);
 const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"];
@@ -139,7 +142,7 @@ async function main() {
       }
       return out;
     });
-    row.narrow = narrow;
+    row.narrow = narrow.concat(await page.evaluate(tableFindings));
     await page.close();
     rows.push(row);
   }
