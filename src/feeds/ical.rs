@@ -63,12 +63,56 @@ fn all_day(e: &AllDay) -> IcalEvent {
     ev
 }
 
-/// `METHOD:PUBLISH` for subscribed feeds; REQUEST/CANCEL for mailed invitations.
+/// Subscribed feeds and downloads carry no METHOD (they are no iTIP
+/// messages; `METHOD:PUBLISH` would require an ORGANIZER per RFC 5546);
+/// mailed invitations are REQUEST or CANCEL, with ORGANIZER and ATTENDEE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    Publish,
+    Feed,
     Request,
     Cancel,
+}
+
+/// A calendar user of an iTIP message: the sender (ORGANIZER) or the
+/// recipient (ATTENDEE).
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub name: Option<String>,
+    pub email: String,
+}
+
+/// Who sends a mailed invitation and to whom; `member`: the recipient
+/// belongs to a committee of the meeting (a required participant), not a
+/// subscriber who only follows its dates.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub organizer: Party,
+    pub attendee: Party,
+    pub member: bool,
+}
+
+/// A parameter value: quoted, without the characters a quoted value
+/// cannot hold (RFC 5545 §3.1: no DQUOTE, no control characters).
+fn param_value(s: &str) -> String {
+    let clean: String = s.chars().filter(|c| *c != '"' && !c.is_control()).collect();
+    format!("\"{clean}\"")
+}
+
+fn party(name: &str, p: &Party, extra: &[(&str, &str)]) -> Property {
+    let mut params: Vec<(String, Vec<String>)> = Vec::new();
+    if let Some(cn) = p.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        params.push(("CN".into(), vec![param_value(cn)]));
+    }
+    params.extend(
+        extra
+            .iter()
+            .map(|(k, v)| (k.to_string(), vec![v.to_string()])),
+    );
+    Property {
+        name: name.to_string(),
+        params: (!params.is_empty()).then_some(params),
+        value: Some(format!("mailto:{}", p.email)),
+    }
 }
 
 /// TEXT escaping (RFC 5545 §3.3.11): backslash, semicolon, comma,
@@ -193,10 +237,28 @@ fn berlin() -> IcalTimeZone {
     tz
 }
 
-fn event(e: &Event, method: Method) -> IcalEvent {
+fn event(e: &Event, method: Method, invitation: Option<&Invitation>) -> IcalEvent {
     let mut ev = IcalEvent::new();
     let p = &mut ev.properties;
     p.push(prop("UID", e.uid.clone()));
+    if let Some(inv) = invitation {
+        p.push(party("ORGANIZER", &inv.organizer, &[]));
+        let role = if inv.member {
+            "REQ-PARTICIPANT"
+        } else {
+            "NON-PARTICIPANT"
+        };
+        p.push(party(
+            "ATTENDEE",
+            &inv.attendee,
+            &[
+                ("CUTYPE", "INDIVIDUAL"),
+                ("ROLE", role),
+                ("PARTSTAT", "NEEDS-ACTION"),
+                ("RSVP", "FALSE"),
+            ],
+        ));
+    }
     p.push(prop("DTSTAMP", utc_stamp(e.stamp)));
     p.push(prop("LAST-MODIFIED", utc_stamp(e.stamp)));
     p.push(prop("SEQUENCE", e.sequence.max(0).to_string()));
@@ -226,26 +288,41 @@ fn event(e: &Event, method: Method) -> IcalEvent {
     ev
 }
 
-/// A whole calendar as folded text.
-pub fn calendar(name: &str, events: &[Event], method: Method) -> String {
-    calendar_with(name, events, &[], method)
+/// A whole feed (no METHOD) as folded text.
+pub fn calendar(name: &str, events: &[Event]) -> String {
+    calendar_with(name, events, &[])
 }
 
-/// A calendar with meetings and all-day entries (deadlines).
-pub fn calendar_with(name: &str, events: &[Event], days: &[AllDay], method: Method) -> String {
+/// A feed with meetings and all-day entries (deadlines).
+pub fn calendar_with(name: &str, events: &[Event], days: &[AllDay]) -> String {
+    build(name, events, days, Method::Feed, None)
+}
+
+/// A mailed invitation (REQUEST) or cancellation (CANCEL) for one
+/// recipient, with ORGANIZER and ATTENDEE as RFC 5546 requires.
+pub fn invitation(name: &str, events: &[Event], method: Method, inv: &Invitation) -> String {
+    build(name, events, &[], method, Some(inv))
+}
+
+fn build(
+    name: &str,
+    events: &[Event],
+    days: &[AllDay],
+    method: Method,
+    invitation: Option<&Invitation>,
+) -> String {
     let mut cal = IcalCalendar::new();
     cal.properties.extend([
         prop("VERSION", "2.0"),
         prop("PRODID", PRODID),
         prop("CALSCALE", "GREGORIAN"),
-        prop(
-            "METHOD",
-            match method {
-                Method::Publish => "PUBLISH",
-                Method::Request => "REQUEST",
-                Method::Cancel => "CANCEL",
-            },
-        ),
+    ]);
+    match method {
+        Method::Feed => {}
+        Method::Request => cal.properties.push(prop("METHOD", "REQUEST")),
+        Method::Cancel => cal.properties.push(prop("METHOD", "CANCEL")),
+    }
+    cal.properties.extend([
         text("NAME", name),
         text("X-WR-CALNAME", name),
         prop("X-WR-TIMEZONE", TZID),
@@ -253,7 +330,8 @@ pub fn calendar_with(name: &str, events: &[Event], days: &[AllDay], method: Meth
         prop("X-PUBLISHED-TTL", "PT1H"),
     ]);
     cal.timezones.push(berlin());
-    cal.events.extend(events.iter().map(|e| event(e, method)));
+    cal.events
+        .extend(events.iter().map(|e| event(e, method, invitation)));
     cal.events.extend(days.iter().map(all_day));
     fold(&cal.generate())
 }
