@@ -131,17 +131,29 @@ pub fn agendas(
     audience: Audience,
 ) -> QueryResult<HashMap<i64, Vec<(String, String)>>> {
     let ids: Vec<i64> = list.iter().map(|m| m.id).collect();
-    let items = outlines(conn, &ids)?;
-    let (numbers, visible) = views::agenda::number_and_filter(&items, audience);
-    let order = views::agenda::tree_order(&items);
-    let mut shown: Vec<&AgendaItem> = items.iter().filter(|a| visible.contains(&a.id)).collect();
-    shown.sort_by_key(|a| order.get(&a.id).copied().unwrap_or(usize::MAX));
-    let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    for a in shown {
-        let n = numbers.get(&a.id).cloned().unwrap_or_default();
-        out.entry(a.meeting_id)
-            .or_default()
-            .push((n, a.title.clone()));
+    let mut items = outlines(conn, &ids)?;
+    // numbering, visibility and order per meeting: small maps, no copies
+    items.sort_unstable_by_key(|a| a.meeting_id);
+    let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::with_capacity(list.len());
+    for meeting in items.chunk_by_mut(|a, b| a.meeting_id == b.meeting_id) {
+        let mut numbers = views::agenda::numbers(meeting);
+        let visible = views::agenda::visible_ids(meeting, audience);
+        let order = views::agenda::tree_order(meeting);
+        let mut shown: Vec<&mut AgendaItem> = meeting
+            .iter_mut()
+            .filter(|a| visible.contains(&a.id))
+            .collect();
+        shown.sort_by_key(|a| order.get(&a.id).copied().unwrap_or(usize::MAX));
+        let lines = shown
+            .into_iter()
+            .map(|a| {
+                let n = numbers.remove(&a.id).unwrap_or_default();
+                (n, std::mem::take(&mut a.title))
+            })
+            .collect();
+        if let Some(first) = meeting.first() {
+            out.insert(first.meeting_id, lines);
+        }
     }
     Ok(out)
 }
