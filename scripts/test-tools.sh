@@ -2,7 +2,8 @@
 # Tools the tests use besides Rust, installed only when missing:
 # ical.js (Thunderbird's iCalendar parser), playwright-core, axe-core and
 # vnu-jar (browser journeys and accessibility checks) from npm into .tools/, and
-# python icalendar (second independent parser) and aiosmtpd (a real SMTP
+# libical (through Debian's python3-gi, checks iTIP rules), python
+# icalendar (second independent parser) and aiosmtpd (a real SMTP
 # server for the mail tests) and jsonschema (validates the OParl API
 # against ../shared/oparl/schema-draft7) from PyPI.
 set -euo pipefail
@@ -25,6 +26,12 @@ if ! command -v java >/dev/null 2>&1; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
   java -version >/dev/null 2>&1 || { echo "test-tools: no Java runtime" >&2; exit 1; }
+fi
+if ! /usr/bin/python3 -c "import gi; gi.require_version('ICalGLib', '3.0')" >/dev/null 2>&1; then
+  echo "test-tools: installing libical's Python binding (python3-gi, gir1.2-ical-3.0)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-gi gir1.2-ical-3.0 >/dev/null
 fi
 if ! python3 -c "import icalendar, aiosmtpd, jsonschema, referencing" >/dev/null 2>&1; then
   echo "test-tools: installing python icalendar, aiosmtpd and jsonschema"

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
@@ -30,19 +30,27 @@ const MAX_BODY: u64 = 8 * 1024 * 1024;
 struct Entry {
     version: i64,
     stored: Instant,
-    content_type: HeaderValue,
-    /// validators of feeds (ETag, Last-Modified), kept so that cached
-    /// answers still support conditional requests
-    etag: Option<HeaderValue>,
-    last_modified: Option<HeaderValue>,
+    /// the handler's headers (content type, Cache-Control, validators,
+    /// Content-Disposition, Vary …), so a hit answers exactly like a miss
+    headers: Vec<(HeaderName, HeaderValue)>,
     body: web::Bytes,
+}
+
+impl Entry {
+    fn size(&self, key: &str) -> usize {
+        key.len()
+            + self.body.len()
+            + self
+                .headers
+                .iter()
+                .map(|(n, v)| n.as_str().len() + v.len())
+                .sum::<usize>()
+    }
 }
 
 /// What a cache hit serves.
 struct Hit {
-    content_type: HeaderValue,
-    etag: Option<HeaderValue>,
-    last_modified: Option<HeaderValue>,
+    headers: Vec<(HeaderName, HeaderValue)>,
     body: web::Bytes,
 }
 
@@ -62,16 +70,14 @@ impl PageCache {
         let entries = self.entries.lock().ok()?;
         let e = entries.map.get(key)?;
         (e.version == version && e.stored.elapsed() < MAX_AGE).then(|| Hit {
-            content_type: e.content_type.clone(),
-            etag: e.etag.clone(),
-            last_modified: e.last_modified.clone(),
+            headers: e.headers.clone(),
             body: e.body.clone(),
         })
     }
 
     fn put(&self, key: String, entry: Entry) {
         if let Ok(mut entries) = self.entries.lock() {
-            let size = entry.body.len() + key.len();
+            let size = entry.size(&key);
             if entries.map.len() >= MAX_ENTRIES || entries.bytes + size > MAX_TOTAL_BYTES {
                 let version = entry.version;
                 entries
@@ -82,14 +88,10 @@ impl PageCache {
                 {
                     entries.map.clear();
                 }
-                entries.bytes = entries
-                    .map
-                    .iter()
-                    .map(|(k, e)| k.len() + e.body.len())
-                    .sum();
+                entries.bytes = entries.map.iter().map(|(k, e)| e.size(k)).sum();
             }
             if let Some(old) = entries.map.insert(key.clone(), entry) {
-                entries.bytes = entries.bytes.saturating_sub(old.body.len() + key.len());
+                entries.bytes = entries.bytes.saturating_sub(old.size(&key));
             }
             entries.bytes += size;
         }
@@ -104,19 +106,71 @@ fn cacheable(req: &ServiceRequest) -> bool {
         && req.path() != "/health"
 }
 
-/// Only plain pages are stored: the cache keeps the body and content type,
-/// so anything whose other headers matter (cookies, downloads) or that is
-/// marked private passes through.
+/// Public text answers are stored (pages, feeds, the single-meeting
+/// `.ics` with its Content-Disposition, CSV); anything marked private, that
+/// sets a cookie or carries CORS headers (OParl, with its own ETags) passes
+/// through, and so do binary downloads (files are streamed from disk).
 fn storable(headers: &header::HeaderMap) -> bool {
     let private = headers
         .get(header::CACHE_CONTROL)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("no-store") || v.contains("private"));
-    !private
+    let textual = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/") || t.contains("xml") || t.contains("json"));
+    textual
+        && !private
         && !headers.contains_key(header::SET_COOKIE)
-        && !headers.contains_key(header::CONTENT_DISPOSITION)
-        // API answers (OParl) carry CORS headers and their own ETags
         && !headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+}
+
+/// A weak ETag of a body (`W/"…"`): answers may be compressed, so they
+/// are equivalent rather than byte-identical (RFC 9110 §8.8.1).
+pub fn weak_etag(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("W/\"{}\"", &hex::encode(Sha256::digest(body))[..32])
+}
+
+/// The ETag without its weakness mark (`W/"x"` → `"x"`).
+fn opaque(tag: &str) -> &str {
+    let t = tag.trim();
+    t.strip_prefix("W/").unwrap_or(t)
+}
+
+/// `If-None-Match` matches this ETag by the weak comparison (RFC 9110
+/// §13.1.2): a compressed answer's ETag still validates the plain one.
+pub fn etag_matches(request: &header::HeaderMap, etag: &str) -> bool {
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|l| l.split(','))
+        .any(|t| t.trim() == "*" || opaque(t) == opaque(etag))
+}
+
+/// Whether a conditional GET can be answered with 304: `If-None-Match`
+/// decides when present, otherwise `If-Modified-Since` against
+/// Last-Modified (HTTP dates, compared to the second).
+pub fn not_modified(
+    request: &header::HeaderMap,
+    etag: Option<&str>,
+    last_modified: Option<std::time::SystemTime>,
+) -> bool {
+    if request.contains_key(header::IF_NONE_MATCH) {
+        return etag.is_some_and(|e| etag_matches(request, e));
+    }
+    let since = request
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<header::HttpDate>().ok());
+    match (since, last_modified) {
+        (Some(since), Some(lm)) => {
+            // HTTP dates have whole seconds
+            let lm = header::HttpDate::from(lm);
+            std::time::SystemTime::from(lm) <= std::time::SystemTime::from(since)
+        }
+        _ => false,
+    }
 }
 
 pub async fn middleware(
@@ -136,25 +190,25 @@ pub async fn middleware(
         Err(_) => return next.call(req).await.map(|r| r.map_into_boxed_body()),
     };
     if let Some(hit) = cache.get(&key, version) {
-        let header_is = |name: header::HeaderName, value: &Option<HeaderValue>| {
-            value.is_some() && req.headers().get(name) == value.as_ref()
+        let stored = |name: header::HeaderName| {
+            hit.headers
+                .iter()
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, v)| v.to_str().ok())
         };
-        let not_modified = header_is(header::IF_NONE_MATCH, &hit.etag)
-            || (!req.headers().contains_key(header::IF_NONE_MATCH)
-                && header_is(header::IF_MODIFIED_SINCE, &hit.last_modified));
-        let mut res = if not_modified {
+        let last_modified = stored(header::LAST_MODIFIED)
+            .and_then(|v| v.parse::<header::HttpDate>().ok())
+            .map(std::time::SystemTime::from);
+        let fresh = not_modified(req.headers(), stored(header::ETAG), last_modified);
+        let mut res = if fresh {
             HttpResponse::NotModified()
         } else {
             HttpResponse::Ok()
         };
-        res.insert_header((header::CONTENT_TYPE, hit.content_type));
-        if let Some(v) = hit.etag {
-            res.insert_header((header::ETAG, v));
+        for (name, value) in hit.headers {
+            res.append_header((name, value));
         }
-        if let Some(v) = hit.last_modified {
-            res.insert_header((header::LAST_MODIFIED, v));
-        }
-        let res = if not_modified {
+        let res = if fresh {
             res.finish()
         } else {
             res.body(hit.body)
@@ -165,11 +219,19 @@ pub async fn middleware(
     if res.status() != StatusCode::OK || !storable(res.headers()) {
         return Ok(res.map_into_boxed_body());
     }
-    let Some(content_type) = res.headers().get(header::CONTENT_TYPE).cloned() else {
-        return Ok(res.map_into_boxed_body());
-    };
-    let etag = res.headers().get(header::ETAG).cloned();
-    let last_modified = res.headers().get(header::LAST_MODIFIED).cloned();
+    let headers: Vec<(HeaderName, HeaderValue)> = res
+        .headers()
+        .iter()
+        .filter(|(n, _)| {
+            ![
+                header::CONTENT_LENGTH,
+                header::DATE,
+                header::TRANSFER_ENCODING,
+            ]
+            .contains(n)
+        })
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect();
     // only bodies of known, moderate size are cached; others pass through
     match res.response().body().size() {
         body::BodySize::Sized(n) if n <= MAX_BODY => {}
@@ -188,12 +250,36 @@ pub async fn middleware(
         Entry {
             version,
             stored: Instant::now(),
-            content_type,
-            etag,
-            last_modified,
+            headers,
             body: bytes.clone(),
         },
     );
     let res = res.set_body(bytes).map_into_boxed_body();
     Ok(ServiceResponse::new(req, res))
+}
+
+/// Around `middleware::Compress` (gzip, brotli): file downloads (PDFs and
+/// images are compressed already, and are streamed with their length) are
+/// sent as they are, and every other answer says `Vary: Accept-Encoding`,
+/// whether this client got it compressed or not, so shared caches keep
+/// the variants apart.
+pub async fn compression_policy(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let download = req.path().starts_with("/dateien/");
+    if download {
+        req.headers_mut().remove(header::ACCEPT_ENCODING);
+    }
+    let mut res = next.call(req).await?;
+    let varies = res
+        .headers()
+        .get_all(header::VARY)
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("accept-encoding"));
+    if !download && !varies {
+        res.headers_mut()
+            .append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    Ok(res)
 }

@@ -173,6 +173,10 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             ))
             .wrap(actix_web::middleware::NormalizePath::trim())
             .wrap(security_headers(https))
+            .wrap(actix_web::middleware::Compress::default())
+            .wrap(actix_web::middleware::from_fn(
+                crate::page_cache::compression_policy,
+            ))
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
             .configure(crate::routes::configure)

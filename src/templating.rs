@@ -26,6 +26,19 @@ fn load() -> Result<Tera, String> {
     }
     tera.add_raw_templates(files)
         .map_err(|e| format!("templates: {e:?}"))?;
+    // `{{ static_url(name='gremium.css') }}`: the versioned asset URL
+    tera.register_function(
+        "static_url",
+        |args: &std::collections::HashMap<String, tera::Value>| {
+            let name = args
+                .get("name")
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| tera::Error::msg("static_url: name fehlt"))?;
+            Ok(tera::Value::String(
+                crate::routes::static_files::versioned_url(name),
+            ))
+        },
+    );
     Ok(tera)
 }
 

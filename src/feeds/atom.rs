@@ -36,6 +36,14 @@ pub struct Feed {
     pub entries: Vec<Entry>,
 }
 
+impl Feed {
+    /// The newest change among the entries (HTTP Last-Modified); `None`
+    /// for an empty feed.
+    pub fn last_modified(&self) -> Option<NaiveDateTime> {
+        self.entries.iter().map(|e| e.sort).max()
+    }
+}
+
 pub fn rfc3339(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

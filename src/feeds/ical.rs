@@ -1,11 +1,11 @@
-//! iCalendar (RFC 5545) output through the `ical` crate, wrapped for its
-//! known defects: TEXT values are escaped here (the crate does not), and
-//! the whole output is re-folded at 75 octets on UTF-8 boundaries (the
+//! iCalendar (RFC 5545) output with the `ical` crate's types, written
+//! here: TEXT values are escaped here (the crate does not), and lines are
+//! folded at 75 octets on UTF-8 boundaries as they are written (the
 //! crate counts characters). Times carry TZID=Europe/Berlin with a static
 //! VTIMEZONE; DTSTAMP and LAST-MODIFIED are UTC.
 
 use chrono::NaiveDateTime;
-use ical::generator::{Emitter, IcalCalendar, IcalEvent, Property};
+use ical::generator::{Emitter, IcalEvent, Property};
 use ical::parser::ical::component::{
     IcalTimeZone, IcalTimeZoneTransition, IcalTimeZoneTransitionType,
 };
@@ -63,12 +63,56 @@ fn all_day(e: &AllDay) -> IcalEvent {
     ev
 }
 
-/// `METHOD:PUBLISH` for subscribed feeds; REQUEST/CANCEL for mailed invitations.
+/// Subscribed feeds and downloads carry no METHOD (they are no iTIP
+/// messages; `METHOD:PUBLISH` would require an ORGANIZER per RFC 5546);
+/// mailed invitations are REQUEST or CANCEL, with ORGANIZER and ATTENDEE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    Publish,
+    Feed,
     Request,
     Cancel,
+}
+
+/// A calendar user of an iTIP message: the sender (ORGANIZER) or the
+/// recipient (ATTENDEE).
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub name: Option<String>,
+    pub email: String,
+}
+
+/// Who sends a mailed invitation and to whom; `member`: the recipient
+/// belongs to a committee of the meeting (a required participant), not a
+/// subscriber who only follows its dates.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub organizer: Party,
+    pub attendee: Party,
+    pub member: bool,
+}
+
+/// A parameter value: quoted, without the characters a quoted value
+/// cannot hold (RFC 5545 §3.1: no DQUOTE, no control characters).
+fn param_value(s: &str) -> String {
+    let clean: String = s.chars().filter(|c| *c != '"' && !c.is_control()).collect();
+    format!("\"{clean}\"")
+}
+
+fn party(name: &str, p: &Party, extra: &[(&str, &str)]) -> Property {
+    let mut params: Vec<(String, Vec<String>)> = Vec::new();
+    if let Some(cn) = p.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        params.push(("CN".into(), vec![param_value(cn)]));
+    }
+    params.extend(
+        extra
+            .iter()
+            .map(|(k, v)| (k.to_string(), vec![v.to_string()])),
+    );
+    Property {
+        name: name.to_string(),
+        params: (!params.is_empty()).then_some(params),
+        value: Some(format!("mailto:{}", p.email)),
+    }
 }
 
 /// TEXT escaping (RFC 5545 §3.3.11): backslash, semicolon, comma,
@@ -95,42 +139,78 @@ pub fn fold(generated: &str) -> String {
     let unfolded = generated.replace("\r\n ", "").replace("\r\n\t", "");
     let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 60 * 3);
     for line in unfolded.split("\r\n").filter(|l| !l.is_empty()) {
-        let mut budget = 75;
-        let mut current = String::new();
-        let mut first = true;
-        let chars: Vec<char> = line.chars().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let len = c.len_utf8();
-            if current.len() + len > budget {
-                // move trailing whitespace to the next physical line
-                let mut carry = String::new();
-                while current.ends_with([' ', '\t']) && current.len() > 1 {
-                    if let Some(ws) = current.pop() {
-                        carry.insert(0, ws);
-                    }
-                }
-                if !first {
-                    out.push(' ');
-                }
-                out.push_str(&current);
-                out.push_str("\r\n");
-                first = false;
-                budget = 74;
-                current = carry;
-                continue;
-            }
-            current.push(c);
-            i += 1;
+        fold_line(&mut out, line);
+    }
+    out
+}
+
+/// Append one content line, folded: at most 75 octets per physical line
+/// (74 after the leading blank of a continuation), never inside a UTF-8
+/// character, trailing blanks moved to the next physical line.
+fn fold_line(out: &mut String, line: &str) {
+    let mut budget = 75;
+    let mut start = 0;
+    let mut first = true;
+    while line.len() - start > budget {
+        let mut end = start + budget;
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        while end > start + 1 && matches!(line.as_bytes()[end - 1], b' ' | b'\t') {
+            end -= 1;
         }
         if !first {
             out.push(' ');
         }
-        out.push_str(&current);
+        out.push_str(&line[start..end]);
         out.push_str("\r\n");
+        first = false;
+        budget = 74;
+        start = end;
     }
-    out
+    if !first {
+        out.push(' ');
+    }
+    out.push_str(&line[start..]);
+    out.push_str("\r\n");
+}
+
+/// Write a property (`NAME;KEY=v1,v2:value`) as folded content lines.
+fn emit(out: &mut String, line: &mut String, p: &Property) {
+    line.clear();
+    line.push_str(&p.name);
+    for (k, values) in p.params.iter().flatten() {
+        line.push(';');
+        line.push_str(k);
+        line.push('=');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                line.push(',');
+            }
+            line.push_str(v);
+        }
+    }
+    line.push(':');
+    line.push_str(p.value.as_deref().unwrap_or(""));
+    fold_line(out, line);
+}
+
+fn emit_component(out: &mut String, line: &mut String, kind: &str, props: &[Property]) {
+    out.push_str("BEGIN:");
+    out.push_str(kind);
+    out.push_str("\r\n");
+    for p in props {
+        emit(out, line, p);
+    }
+    out.push_str("END:");
+    out.push_str(kind);
+    out.push_str("\r\n");
+}
+
+/// The VTIMEZONE block, generated once.
+fn berlin_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| fold(&berlin().generate()))
 }
 
 fn prop(name: &str, value: impl Into<String>) -> Property {
@@ -193,10 +273,28 @@ fn berlin() -> IcalTimeZone {
     tz
 }
 
-fn event(e: &Event, method: Method) -> IcalEvent {
+fn event(e: &Event, method: Method, invitation: Option<&Invitation>) -> IcalEvent {
     let mut ev = IcalEvent::new();
     let p = &mut ev.properties;
     p.push(prop("UID", e.uid.clone()));
+    if let Some(inv) = invitation {
+        p.push(party("ORGANIZER", &inv.organizer, &[]));
+        let role = if inv.member {
+            "REQ-PARTICIPANT"
+        } else {
+            "NON-PARTICIPANT"
+        };
+        p.push(party(
+            "ATTENDEE",
+            &inv.attendee,
+            &[
+                ("CUTYPE", "INDIVIDUAL"),
+                ("ROLE", role),
+                ("PARTSTAT", "NEEDS-ACTION"),
+                ("RSVP", "FALSE"),
+            ],
+        ));
+    }
     p.push(prop("DTSTAMP", utc_stamp(e.stamp)));
     p.push(prop("LAST-MODIFIED", utc_stamp(e.stamp)));
     p.push(prop("SEQUENCE", e.sequence.max(0).to_string()));
@@ -226,36 +324,68 @@ fn event(e: &Event, method: Method) -> IcalEvent {
     ev
 }
 
-/// A whole calendar as folded text.
-pub fn calendar(name: &str, events: &[Event], method: Method) -> String {
-    calendar_with(name, events, &[], method)
+/// A whole feed (no METHOD) as folded text.
+pub fn calendar(name: &str, events: &[Event]) -> String {
+    calendar_with(name, events, &[])
 }
 
-/// A calendar with meetings and all-day entries (deadlines).
-pub fn calendar_with(name: &str, events: &[Event], days: &[AllDay], method: Method) -> String {
-    let mut cal = IcalCalendar::new();
-    cal.properties.extend([
+/// A feed with meetings and all-day entries (deadlines).
+pub fn calendar_with(name: &str, events: &[Event], days: &[AllDay]) -> String {
+    build(name, events, days, Method::Feed, None)
+}
+
+/// A mailed invitation (REQUEST) or cancellation (CANCEL) for one
+/// recipient, with ORGANIZER and ATTENDEE as RFC 5546 requires.
+pub fn invitation(name: &str, events: &[Event], method: Method, inv: &Invitation) -> String {
+    build(name, events, &[], method, Some(inv))
+}
+
+fn build(
+    name: &str,
+    events: &[Event],
+    days: &[AllDay],
+    method: Method,
+    invitation: Option<&Invitation>,
+) -> String {
+    let mut head = vec![
         prop("VERSION", "2.0"),
         prop("PRODID", PRODID),
         prop("CALSCALE", "GREGORIAN"),
-        prop(
-            "METHOD",
-            match method {
-                Method::Publish => "PUBLISH",
-                Method::Request => "REQUEST",
-                Method::Cancel => "CANCEL",
-            },
-        ),
+    ];
+    match method {
+        Method::Feed => {}
+        Method::Request => head.push(prop("METHOD", "REQUEST")),
+        Method::Cancel => head.push(prop("METHOD", "CANCEL")),
+    }
+    head.extend([
         text("NAME", name),
         text("X-WR-CALNAME", name),
         prop("X-WR-TIMEZONE", TZID),
         prop_with("REFRESH-INTERVAL", &[("VALUE", "DURATION")], "PT1H"),
         prop("X-PUBLISHED-TTL", "PT1H"),
     ]);
-    cal.timezones.push(berlin());
-    cal.events.extend(events.iter().map(|e| event(e, method)));
-    cal.events.extend(days.iter().map(all_day));
-    fold(&cal.generate())
+    // written directly (folded as it goes): a feed of 100+ events is
+    // built per request when the page cache is off or stale
+    let mut out = String::with_capacity(2_048 + 1_400 * (events.len() + days.len()));
+    let mut line = String::with_capacity(256);
+    out.push_str("BEGIN:VCALENDAR\r\n");
+    for p in &head {
+        emit(&mut out, &mut line, p);
+    }
+    out.push_str(berlin_text());
+    for e in events {
+        emit_component(
+            &mut out,
+            &mut line,
+            "VEVENT",
+            &event(e, method, invitation).properties,
+        );
+    }
+    for d in days {
+        emit_component(&mut out, &mut line, "VEVENT", &all_day(d).properties);
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out
 }
 
 #[cfg(test)]

@@ -69,6 +69,60 @@ pub fn uid(meeting_id: i64, base_url: &str) -> String {
     format!("sitzung-{meeting_id}@{}", uid_host(base_url))
 }
 
+/// The live agenda items of meetings with only what numbering, visibility
+/// and a feed's agenda lines need (id, meeting, parent, part, position,
+/// title); texts such as resolutions and minutes are not loaded and stay
+/// empty, so these rows are for `number_and_filter`/`tree_order` only.
+fn outlines(conn: &mut DbConnection, meeting_ids: &[i64]) -> QueryResult<Vec<AgendaItem>> {
+    use crate::db::schema::agenda_items as a;
+    if meeting_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, i64, Option<i64>, bool, i32, String)> = a::table
+        .filter(a::meeting_id.eq_any(meeting_ids))
+        .filter(a::deleted_at.is_null())
+        .select((
+            a::id,
+            a::meeting_id,
+            a::parent_id,
+            a::public,
+            a::position,
+            a::title,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, meeting_id, parent_id, public, position, title)| AgendaItem {
+                id,
+                meeting_id,
+                parent_id,
+                public,
+                position,
+                title,
+                paper_id: None,
+                outcome: None,
+                votes_yes: None,
+                votes_no: None,
+                votes_abstain: None,
+                votes_absent: None,
+                resolution_text: None,
+                minutes_text: None,
+                deferred_to_meeting_id: None,
+                deferred_to_next: false,
+                continues_agenda_item_id: None,
+                referred_to_organization_id: None,
+                supplement: false,
+                created_at: chrono::NaiveDateTime::default(),
+                updated_at: chrono::NaiveDateTime::default(),
+                deleted_at: None,
+                version: 0,
+                result_text: None,
+            },
+        )
+        .collect())
+}
+
 /// The agenda lines ("Ö 1", title) of each meeting this audience may
 /// see, in agenda order. A fixed number of queries for any number of meetings.
 pub fn agendas(
@@ -77,17 +131,29 @@ pub fn agendas(
     audience: Audience,
 ) -> QueryResult<HashMap<i64, Vec<(String, String)>>> {
     let ids: Vec<i64> = list.iter().map(|m| m.id).collect();
-    let items = crate::db::agenda_items::for_meetings(conn, &ids)?;
-    let (numbers, visible) = views::agenda::number_and_filter(&items, audience);
-    let order = views::agenda::tree_order(&items);
-    let mut shown: Vec<&AgendaItem> = items.iter().filter(|a| visible.contains(&a.id)).collect();
-    shown.sort_by_key(|a| order.get(&a.id).copied().unwrap_or(usize::MAX));
-    let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    for a in shown {
-        let n = numbers.get(&a.id).cloned().unwrap_or_default();
-        out.entry(a.meeting_id)
-            .or_default()
-            .push((n, a.title.clone()));
+    let mut items = outlines(conn, &ids)?;
+    // numbering, visibility and order per meeting: small maps, no copies
+    items.sort_unstable_by_key(|a| a.meeting_id);
+    let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::with_capacity(list.len());
+    for meeting in items.chunk_by_mut(|a, b| a.meeting_id == b.meeting_id) {
+        let mut numbers = views::agenda::numbers(meeting);
+        let visible = views::agenda::visible_ids(meeting, audience);
+        let order = views::agenda::tree_order(meeting);
+        let mut shown: Vec<&mut AgendaItem> = meeting
+            .iter_mut()
+            .filter(|a| visible.contains(&a.id))
+            .collect();
+        shown.sort_by_key(|a| order.get(&a.id).copied().unwrap_or(usize::MAX));
+        let lines = shown
+            .into_iter()
+            .map(|a| {
+                let n = numbers.remove(&a.id).unwrap_or_default();
+                (n, std::mem::take(&mut a.title))
+            })
+            .collect();
+        if let Some(first) = meeting.first() {
+            out.insert(first.meeting_id, lines);
+        }
     }
     Ok(out)
 }

@@ -38,6 +38,46 @@ struct MeetingMail<'a> {
     agenda: Vec<(String, String)>,
     unsubscribe_url: String,
     site_name: &'a str,
+    /// a committee member (not a subscriber): the footer says why
+    member: bool,
+    committees: &'a str,
+    account_url: String,
+}
+
+/// The ORGANIZER of mailed invitations: the configured sender.
+fn organizer(mail_from: &str) -> ical::Party {
+    match mail_from.parse::<Mailbox>() {
+        Ok(mb) => ical::Party {
+            name: mb.name,
+            email: mb.email.to_string(),
+        },
+        Err(_) => ical::Party {
+            name: None,
+            email: mail_from.trim().to_string(),
+        },
+    }
+}
+
+/// "A", "A oder B": the committees whose members get mails of a meeting
+/// (lead committee first).
+fn committee_names(
+    conn: &mut DbConnection,
+    orgs: &[i64],
+    lead: &str,
+) -> Result<String, anyhow::Error> {
+    let mut names = vec![lead.to_string()];
+    for o in db::organizations::by_ids(conn, orgs)?.into_values() {
+        if !names.contains(&o.name) {
+            names.push(o.name);
+        }
+    }
+    names[1..].sort();
+    Ok(match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => {
+            format!("„{}“ oder „{last}“", rest.join("“, „"))
+        }
+        _ => format!("„{lead}“"),
+    })
 }
 
 fn headline(kind: EventKind) -> &'static str {
@@ -80,17 +120,19 @@ fn expand(
         orgs.push(m.organization_id);
         // confirmed subscribers and the committees' members (unless they
         // opted out), each address once
-        let mut recipients: Vec<(String, store::Unsubscribe)> = store::subscribers_of(conn, &orgs)?
+        // (address, whom its unsubscribe link stops, member: gets the
+        // members' footer and is a required participant in the invitation)
+        let mut recipients: Vec<(String, store::Unsubscribe, bool)> = store::subscribers_of(conn, &orgs)?
             .into_iter()
-            .map(|(e, id)| (e, store::Unsubscribe::Subscriber(id)))
+            .map(|(e, id)| (e, store::Unsubscribe::Subscriber(id), false))
             .collect();
         let day = crate::views::berlin(m.start_at).date_naive();
         for (email, id) in store::members_of(conn, &orgs, day)? {
             if !recipients
                 .iter()
-                .any(|(e, _)| e.eq_ignore_ascii_case(&email))
+                .any(|(e, _, _)| e.eq_ignore_ascii_case(&email))
             {
-                recipients.push((email, store::Unsubscribe::Member(id)));
+                recipients.push((email, store::Unsubscribe::Member(id), true));
             }
         }
         if recipients.is_empty() {
@@ -110,18 +152,32 @@ fn expand(
         } else {
             ical::Method::Request
         };
-        let ics = ical::calendar(&m.name, &events, method);
+        let organizer = organizer(&w.settings.mail_from);
+        let committees = committee_names(conn, &orgs, &card.organization)?;
         let agenda = feeds::agendas(conn, std::slice::from_ref(&m), Audience::Public)?
             .remove(&m.id)
             .unwrap_or_default();
         let url = format!("{}/sitzungen/{}", w.base_url, m.id);
         let subject = format!("{}: {} am {}", headline(kind), m.name, card.date_short);
         let mut n = 0;
-        for (email, target) in recipients {
+        for (email, target, member) in recipients {
             // one token per mail; the database keeps only its hash
             let token = crate::auth::random_token();
             store::mint_unsubscribe(conn, target, &token)?;
             let unsubscribe_url = format!("{}/abbestellen/{token}", w.base_url);
+            let ics = ical::invitation(
+                &m.name,
+                &events,
+                method,
+                &ical::Invitation {
+                    organizer: organizer.clone(),
+                    attendee: ical::Party {
+                        name: None,
+                        email: email.clone(),
+                    },
+                    member,
+                },
+            );
             let ctx = MeetingMail {
                 kind: kind.key(),
                 headline: headline(kind).to_string(),
@@ -131,6 +187,9 @@ fn expand(
                 agenda: agenda.clone(),
                 unsubscribe_url: unsubscribe_url.clone(),
                 site_name: &w.settings.site_name,
+                member,
+                committees: &committees,
+                account_url: format!("{}/konto", w.base_url),
             };
             let text =
                 crate::templating::render("mail/meeting.txt", &ctx, &w.settings.site_name, None)?;
@@ -237,13 +296,33 @@ pub fn build_message(m: &OutboxMail, from: &str) -> Result<Message, String> {
         .recipient
         .parse()
         .map_err(|e| format!("Empfänger ungültig: {e}"))?;
+    let domain = from.email.domain().to_string();
     let mut b = Message::builder()
         .from(from)
         .to(to)
         .subject(m.subject.clone())
-        .message_id(Some(m.message_id.clone()));
+        .message_id(Some(m.message_id.clone()))
+        // sent by a program: no out-of-office replies (RFC 3834)
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("Auto-Submitted"),
+            "auto-generated".to_string(),
+        ))
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("X-Auto-Response-Suppress"),
+            "All".to_string(),
+        ));
     if let Some(u) = &m.unsubscribe_url {
+        // list mail (RFC 2919): meeting dates or a saved search's digest
+        let (label, phrase) = if m.meeting_id.is_some() {
+            ("sitzungstermine", "Sitzungstermine")
+        } else {
+            ("suchabos", "Gespeicherte Suchen")
+        };
         b = b
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Id"),
+                format!("{phrase} <{label}.{domain}>"),
+            ))
             .raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("List-Unsubscribe"),
                 format!("<{u}>"),

@@ -6,7 +6,6 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use actix_web::http::header::{self, HttpDate};
 use actix_web::{web, HttpRequest, HttpResponse};
-use sha2::{Digest, Sha256};
 
 use crate::access::Audience;
 use crate::auth::{Form, SignedIn};
@@ -31,52 +30,55 @@ fn build(
 ) -> Result<Built, AppError> {
     let events = feeds::events(c, list, audience, base)?;
     Ok(Built {
-        body: ical::calendar(name, &events, ical::Method::Publish),
+        body: ical::calendar(name, &events),
         last_modified: list.iter().map(|m| m.updated_at).max(),
     })
 }
 
 /// The answer with validators, or 304 when the client has this version.
 fn respond(req: &HttpRequest, built: Built, private: bool) -> HttpResponse {
-    let etag = format!(
-        "\"{}\"",
-        &hex::encode(Sha256::digest(built.body.as_bytes()))[..32]
-    );
-    let last_modified = built.last_modified.map(|t| {
-        HttpDate::from(UNIX_EPOCH + Duration::from_secs(t.and_utc().timestamp().max(0) as u64))
-    });
-    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let not_modified = match header(header::IF_NONE_MATCH) {
-        Some(list) => list.split(',').any(|t| t.trim() == etag || t.trim() == "*"),
-        None => match (
-            header(header::IF_MODIFIED_SINCE).and_then(|v| v.parse::<HttpDate>().ok()),
-            last_modified,
-        ) {
-            (Some(since), Some(lm)) => {
-                std::time::SystemTime::from(lm) <= std::time::SystemTime::from(since)
-            }
-            _ => false,
+    validated(
+        req,
+        built.body,
+        "text/calendar; charset=utf-8",
+        built.last_modified,
+        if private {
+            "private, no-store"
+        } else {
+            "public, max-age=300"
         },
-    };
-    let mut resp = if not_modified {
+    )
+}
+
+/// A feed body with a (weak) ETag and Last-Modified; 304 on a matching
+/// `If-None-Match` or, without one, an `If-Modified-Since` not older than
+/// the feed's newest change.
+pub(crate) fn validated(
+    req: &HttpRequest,
+    body: String,
+    content_type: &str,
+    last_modified: Option<chrono::NaiveDateTime>,
+    cache_control: &str,
+) -> HttpResponse {
+    let etag = crate::page_cache::weak_etag(body.as_bytes());
+    let last_modified = last_modified
+        .map(|t| UNIX_EPOCH + Duration::from_secs(t.and_utc().timestamp().max(0) as u64));
+    let fresh = crate::page_cache::not_modified(req.headers(), Some(&etag), last_modified);
+    let mut resp = if fresh {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
-    resp.insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
-        .insert_header((header::ETAG, etag));
+    resp.insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, cache_control));
     if let Some(lm) = last_modified {
-        resp.insert_header((header::LAST_MODIFIED, lm));
+        resp.insert_header((header::LAST_MODIFIED, HttpDate::from(lm)));
     }
-    if private {
-        resp.insert_header((header::CACHE_CONTROL, "private, no-store"));
-    } else {
-        resp.insert_header((header::CACHE_CONTROL, "public, max-age=300"));
-    }
-    if not_modified {
+    if fresh {
         resp.finish()
     } else {
-        resp.body(built.body)
+        resp.body(body)
     }
 }
 
@@ -127,12 +129,7 @@ pub async fn body_feed(
                 .chain(deadlines.iter().map(|(_, p)| p.updated_at))
                 .max();
             Ok(Built {
-                body: ical::calendar_with(
-                    &format!("Sitzungen – {}", b.name),
-                    &events,
-                    &days,
-                    ical::Method::Publish,
-                ),
+                body: ical::calendar_with(&format!("Sitzungen – {}", b.name), &events, &days),
                 last_modified: last,
             })
         })
@@ -273,21 +270,31 @@ pub async fn revoke_private(
     Ok(redirect("/konto#kalender"))
 }
 
-fn atom_response(state: &AppState, feed: &feeds::atom::Feed) -> Result<HttpResponse, AppError> {
+/// An Atom feed with ETag and Last-Modified (its newest entry); 304 for
+/// a client that has this version.
+fn atom_response(
+    state: &AppState,
+    req: &HttpRequest,
+    feed: &feeds::atom::Feed,
+) -> Result<HttpResponse, AppError> {
     let xml = crate::templating::render(
         "feeds/atom.xml",
         &serde_json::json!({ "feed": feed }),
         &state.settings.site_name,
         None,
     )?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .body(xml))
+    Ok(validated(
+        req,
+        xml,
+        "application/atom+xml; charset=utf-8",
+        feed.last_modified(),
+        "public, max-age=300",
+    ))
 }
 
 pub async fn body_atom(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let key = path.into_inner();
@@ -306,11 +313,12 @@ pub async fn body_atom(
             )?)
         })
         .await?;
-    atom_response(&state, &feed)
+    atom_response(&state, &req, &feed)
 }
 
 pub async fn organization_atom(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(path.trim_end_matches(".atom"))?;
@@ -329,5 +337,5 @@ pub async fn organization_atom(
             )?)
         })
         .await?;
-    atom_response(&state, &feed)
+    atom_response(&state, &req, &feed)
 }

@@ -19,7 +19,7 @@ mod papers;
 mod persons;
 mod search;
 mod sitemap;
-mod static_files;
+pub mod static_files;
 mod subscriptions;
 
 use actix_web::{guard, web, HttpRequest, HttpResponse, Route};
@@ -47,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/sitemap.xml", get().to(sitemap::sitemap))
     .route("/robots.txt", get().to(sitemap::robots))
     .route("/static/{path:.*}", get().to(static_files::serve))
+    .route("/favicon.ico", get().to(static_files::favicon))
     .route("/koerperschaften", get().to(bodies::list))
     .route("/koerperschaften/{key}", get().to(bodies::show))
     .route("/sitzungen", get().to(meetings::list))

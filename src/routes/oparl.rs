@@ -6,7 +6,6 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::db::models::*;
 use crate::db::schema::*;
@@ -47,15 +46,9 @@ fn error(status: StatusCode, message: &str) -> HttpResponse {
 /// 200 with ETag, or 304 when the client has this version.
 fn respond(req: &HttpRequest, v: &Value) -> HttpResponse {
     let body = v.to_string();
-    let etag = format!(
-        "\"{}\"",
-        &hex::encode(Sha256::digest(body.as_bytes()))[..32]
-    );
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|h| h.to_str().ok())
-        .is_some_and(|l| l.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    // weak: the answer may be compressed
+    let etag = crate::page_cache::weak_etag(body.as_bytes());
+    let fresh = crate::page_cache::etag_matches(req.headers(), &etag);
     let mut r = if fresh {
         HttpResponse::NotModified()
     } else {

@@ -410,9 +410,14 @@ pub async fn atom(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
             )?)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/atom+xml; charset=utf-8")
-        .body(xml))
+    // entries carry no change time of their own: ETag only
+    Ok(super::feeds::validated(
+        &req,
+        xml,
+        "application/atom+xml; charset=utf-8",
+        None,
+        "public, max-age=300",
+    ))
 }
 
 fn plain(segments: &[search::snippet::Segment]) -> String {

@@ -332,6 +332,31 @@ async fn double_opt_in_notifications_with_ics_and_one_click_unsubscribe() {
     let ics = invitation["ics"].as_str().unwrap_or("");
     assert!(ics.contains(&format!("UID:sitzung-{m}@127.0.0.1")));
     assert!(ics.contains("METHOD:REQUEST"));
+    // RFC 5546: the sender as ORGANIZER, the recipient as ATTENDEE;
+    // libical accepts the REQUEST
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(
+        unfolded.contains("ORGANIZER;CN=\"Gremium Test\":mailto:ratsinfo@gremium.test"),
+        "{unfolded}"
+    );
+    assert!(
+        unfolded
+            .lines()
+            .any(|l| l.starts_with("ATTENDEE;") && l.ends_with(":mailto:buerger@example.org")),
+        "{unfolded}"
+    );
+    crate::calendar_feeds::libical_accepts(ics, Some("REQUEST"), 1);
+    // a list mail sent by a program
+    assert_eq!(
+        invitation["list_id"],
+        "Sitzungstermine <sitzungstermine.gremium.test>"
+    );
+    assert_eq!(invitation["auto_submitted"], "auto-generated");
+    assert_eq!(confirm["auto_submitted"], "auto-generated");
+    assert!(invitation["text"]
+        .as_str()
+        .unwrap_or("")
+        .contains("weil Sie die Termine dieses Gremiums abonniert haben"));
     let unsubscribe = invitation["list_unsubscribe"]
         .as_str()
         .expect("List-Unsubscribe")
@@ -375,6 +400,7 @@ async fn double_opt_in_notifications_with_ics_and_one_click_unsubscribe() {
         .as_str()
         .unwrap_or("")
         .contains("STATUS:CANCELLED"));
+    crate::calendar_feeds::libical_accepts(cancel["ics"].as_str().unwrap_or(""), Some("CANCEL"), 1);
 
     // one-click unsubscribe as a mail provider does it: POST without Origin
     let r = reqwest::Client::new()
@@ -688,6 +714,33 @@ async fn members_get_their_committees_dates_unless_they_opt_out() {
     let mails = wait_for(&smtp, 1).await;
     let to: Vec<&str> = mails.iter().filter_map(|m| m["to"].as_str()).collect();
     assert!(to.contains(&"ratsfrau@kamen.example"), "{to:?}");
+    // she never subscribed: the footer says why she gets it and where to
+    // change it, and the invitation names her as a required participant
+    let hers = mails
+        .iter()
+        .find(|m| m["to"] == "ratsfrau@kamen.example")
+        .expect("her mail");
+    for part in ["text", "html"] {
+        let body = hers[part].as_str().unwrap_or("");
+        assert!(
+            body.contains(&format!("weil Sie Mitglied im Gremium „{SOZ}“ sind")),
+            "{body}"
+        );
+        assert!(body.contains(&format!("{}/konto", app.address)), "{body}");
+        assert!(!body.contains("abonniert"), "{body}");
+    }
+    let ics = hers["ics"].as_str().unwrap_or("").replace("\r\n ", "");
+    assert!(
+        ics.lines().any(|l| l.starts_with("ATTENDEE;")
+            && l.contains("ROLE=REQ-PARTICIPANT")
+            && l.ends_with(":mailto:ratsfrau@kamen.example")),
+        "{ics}"
+    );
+    assert_eq!(hers["auto_submitted"], "auto-generated");
+    assert_eq!(
+        hers["list_id"],
+        "Sitzungstermine <sitzungstermine.gremium.test>"
+    );
     // one click in the mail switches it off; the account page switches it on again
     let unsubscribe = mails[0]["list_unsubscribe"]
         .as_str()

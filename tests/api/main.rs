@@ -15,6 +15,7 @@ mod browser;
 mod cli;
 mod deferral;
 mod demo_data;
+mod http_cache;
 mod import_limits;
 mod integration;
 mod mail;

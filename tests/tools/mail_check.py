@@ -28,6 +28,8 @@ for name in sorted(os.listdir(folder)):
         "message_id": str(msg["Message-ID"]),
         "list_unsubscribe": msg["List-Unsubscribe"] and str(msg["List-Unsubscribe"]),
         "list_unsubscribe_post": msg["List-Unsubscribe-Post"] and str(msg["List-Unsubscribe-Post"]),
+        "list_id": msg["List-Id"] and str(msg["List-Id"]),
+        "auto_submitted": msg["Auto-Submitted"] and str(msg["Auto-Submitted"]),
         "types": [p.get_content_type() for p in msg.walk()],
         "text": text.get_content() if text else None,
         "html": html.get_content() if html else None,
