@@ -140,12 +140,12 @@ pub fn enqueue_text(conn: &mut DbConnection, file_id: i64) -> QueryResult<()> {
     Ok(())
 }
 
+/// Status, text and reason of an extracted file.
+pub type KnownText = (String, Option<String>, Option<String>);
+
 /// Text already extracted from an identical file (same SHA-256): status,
 /// text and reason, so an upload of the same PDF needs no new job.
-pub fn known_text(
-    conn: &mut DbConnection,
-    sha256: &str,
-) -> QueryResult<Option<(String, Option<String>, Option<String>)>> {
+pub fn known_text(conn: &mut DbConnection, sha256: &str) -> QueryResult<Option<KnownText>> {
     files::table
         .filter(files::sha256.eq(sha256))
         .filter(files::text_status.is_not_null())

@@ -478,6 +478,16 @@ fn sha256_hex(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// id, kind, subscriber, user, saved search, used at
+type TokenRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<NaiveDateTime>,
+);
+
 /// Outcome of an unsubscribe link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unsubscribed {
@@ -493,14 +503,7 @@ pub enum Unsubscribed {
 /// deleted, a member opts out. A second use answers `Already`.
 pub fn unsubscribe(conn: &mut DbConnection, token: &str) -> QueryResult<Unsubscribed> {
     use super::schema::{saved_searches, unsubscribe_tokens as ut, users};
-    let row: Option<(
-        i64,
-        String,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<NaiveDateTime>,
-    )> = ut::table
+    let row: Option<TokenRow> = ut::table
         .filter(ut::token_hash.eq(sha256_hex(token)))
         .select((
             ut::id,

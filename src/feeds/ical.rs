@@ -26,6 +26,8 @@ pub struct Event {
     pub url: String,
     pub description: String,
     pub cancelled: bool,
+    /// the event shows the non-public part (private feeds): `CLASS:CONFIDENTIAL`
+    pub confidential: bool,
 }
 
 /// An all-day entry (a funding programme's deadline).
@@ -321,6 +323,9 @@ fn event(e: &Event, method: Method, invitation: Option<&Invitation>) -> IcalEven
         if cancelled { "CANCELLED" } else { "CONFIRMED" },
     ));
     p.push(prop("TRANSP", "OPAQUE"));
+    if e.confidential {
+        p.push(prop("CLASS", "CONFIDENTIAL"));
+    }
     ev
 }
 

@@ -211,6 +211,7 @@ pub fn events(
                 url,
                 description: d,
                 cancelled: card.cancelled,
+                confidential: audience == Audience::Full,
             }
         })
         .collect())

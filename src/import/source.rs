@@ -840,10 +840,18 @@ async fn fetch(
     Fetched::Failed
 }
 
-/// String field, trimmed; empty strings count as missing.
+/// Fields whose text may span lines; every other text field is read as one
+/// line (names end up in mail subjects, calendar SUMMARYs, feed titles).
+const MULTI_LINE: &[&str] = &["description", "resolutionText", "text", "result"];
+
+/// String field, trimmed; empty strings count as missing. Line breaks and
+/// control characters of single-line fields become spaces.
 pub fn text(v: &Value, field: &str) -> Option<String> {
     match v.get(field)? {
-        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::String(s) if MULTI_LINE.contains(&field) => {
+            Some(s.trim().to_string()).filter(|s| !s.is_empty())
+        }
+        Value::String(s) => Some(crate::auth::form::one_line(s)).filter(|s| !s.is_empty()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
@@ -869,4 +877,17 @@ pub fn references(v: &Value, field: &str) -> Vec<String> {
 
 pub fn map_of(v: &Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod one_line_tests {
+    #[test]
+    fn imported_names_are_one_line_and_long_texts_keep_their_lines() {
+        let v = serde_json::json!({"name": "Rat\r\nBcc: x@y", "description": "Zeile 1\nZeile 2"});
+        assert_eq!(super::text(&v, "name").as_deref(), Some("Rat Bcc: x@y"));
+        assert_eq!(
+            super::text(&v, "description").as_deref(),
+            Some("Zeile 1\nZeile 2")
+        );
+    }
 }

@@ -122,10 +122,11 @@ fn expand(
         // opted out), each address once
         // (address, whom its unsubscribe link stops, member: gets the
         // members' footer and is a required participant in the invitation)
-        let mut recipients: Vec<(String, store::Unsubscribe, bool)> = store::subscribers_of(conn, &orgs)?
-            .into_iter()
-            .map(|(e, id)| (e, store::Unsubscribe::Subscriber(id), false))
-            .collect();
+        let mut recipients: Vec<(String, store::Unsubscribe, bool)> =
+            store::subscribers_of(conn, &orgs)?
+                .into_iter()
+                .map(|(e, id)| (e, store::Unsubscribe::Subscriber(id), false))
+                .collect();
         let day = crate::views::berlin(m.start_at).date_naive();
         for (email, id) in store::members_of(conn, &orgs, day)? {
             if !recipients

@@ -478,13 +478,20 @@ async fn a_members_private_feed_carries_non_public_titles_until_revoked() {
     );
     lines_ok(&text);
     parse_ical_crate(&text);
+    // calendar programs keep confidential events out of shared views
+    let events = text.matches("BEGIN:VEVENT").count();
+    assert!(events > 0);
+    assert_eq!(
+        text.matches("CLASS:CONFIDENTIAL").count(),
+        events,
+        "every private event is confidential"
+    );
     // the address is not shown again
     assert!(!member.page("/konto").await.contains(&token));
-    // public feeds still hide it
-    assert!(!feed(&app, &format!("/gremien/{soz}/kalender.ics"))
-        .await
-        .1
-        .contains("GEHEIMMARKER"));
+    // public feeds still hide it, and are not confidential
+    let public = feed(&app, &format!("/gremien/{soz}/kalender.ics")).await.1;
+    assert!(!public.contains("GEHEIMMARKER"));
+    assert!(!public.contains("CLASS:CONFIDENTIAL"));
     // revoked: gone; forged tokens: 404 as well
     member.post_ok("/konto/kalender/widerrufen", &[]).await;
     assert_eq!(app.get(&private).await.status, 404);

@@ -489,7 +489,8 @@ async fn hostile_pdfs_never_endanger_the_server() {
     assert_eq!(health(client.clone(), address.clone()).await, 200);
     let peak = peak_mib(pid);
     assert!(peak < 400, "server peak memory {peak} MiB");
-    let rows: Vec<(i64, String, Option<String>, Option<String>, Option<String>)> = files::table
+    type Row = (i64, String, Option<String>, Option<String>, Option<String>);
+    let rows: Vec<Row> = files::table
         .filter(files::paper_id.eq(paper))
         .filter(files::deleted_at.is_null())
         .select((
