@@ -368,7 +368,10 @@ async fn vendor_quirks_are_tolerated_and_broken_objects_reported() {
         .select((papers::title, papers::paper_type, papers::date))
         .first(c)
         .expect("paper");
-    assert_eq!(p.0, "Haushaltssatzung\tEntwurf");
+    assert_eq!(
+        p.0, "Haushaltssatzung Entwurf",
+        "a tab in a name becomes a space"
+    );
     assert_eq!(p.1, "beschlussvorlage");
     assert_eq!(p.2, chrono::NaiveDate::from_ymd_opt(2020, 2, 1).expect("d"));
     let role: (String, bool) = consultations::table
@@ -695,7 +698,7 @@ async fn tallies_of_real_texts_are_read_and_old_wrong_ones_corrected_on_pages_an
     // the TOP page: unknown counts empty, not 0
     let page = get(format!("/tagesordnungspunkte/{second}")).await;
     assert!(
-        page.contains("<td>–</td><td>–</td><td>1</td><td>–</td>"),
+        page.contains(r#"<td data-label="Ja">–</td><td data-label="Nein">–</td><td data-label="Enthaltung">1</td><td data-label="abwesend">–</td>"#),
         "{page}"
     );
     // OParl: the corrected tally, the original text
