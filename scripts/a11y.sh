@@ -25,7 +25,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 export DATABASE_URL="sqlite://$tmp/a11y.sqlite" GREMIUM_DATA_DIR="$tmp" RUST_LOG=warn GREMIUM_MAIL_POLL_MS=300
 "$BIN" serve --demo --bind "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 100); do
   python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
     "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break

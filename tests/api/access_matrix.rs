@@ -492,7 +492,7 @@ async fn pages_with_forms_keep_the_referrer_on_this_site() {
     let token = "e".repeat(64);
     for path in [
         format!("/abonnieren/bestaetigen/{token}"),
-        format!("/suche/bestaetigen/{token}"),
+        format!("/suche/abonnieren/bestaetigen/{token}"),
         format!("/abbestellen/{token}"),
     ] {
         let r = app

@@ -198,7 +198,7 @@ async function savedSearch(browser) {
   await page.fill("#abo-email", who);
   await submit(page, page.locator("form", { has: page.locator("#abo-email") }));
   check((await page.locator("h1").innerText()).includes("Fast geschafft"), "Bestätigung der Suche angekündigt");
-  const confirm = await linkInMail(who, /https?:\/\/[^\s"<>]+\/suche\/bestaetigen\/[0-9a-f]{64}/);
+  const confirm = await linkInMail(who, /https?:\/\/[^\s"<>]+\/suche\/abonnieren\/bestaetigen\/[0-9a-f]{64}/);
   await page.goto(confirm);
   const resp = await submit(page, page.locator("main form"));
   check(resp.status() === 200, "Bestätigung angenommen (HTTP " + resp.status() + ")");
@@ -245,7 +245,7 @@ async function member(browser) {
   await page.goto(base + "/anmelden");
   check(new URL(page.url()).pathname === "/konto", "Anmeldeseite führt Angemeldete zur eigenen Seite");
 
-  await Promise.all([page.waitForNavigation(), page.locator("header form button[type=submit]").click()]);
+  await Promise.all([page.waitForNavigation(), page.locator("header button", { hasText: "Abmelden" }).click()]);
   check((await page.locator("header").innerText()).includes("Anmelden"), "abgemeldet");
   await ctx.close();
 }
