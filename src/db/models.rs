@@ -197,6 +197,47 @@ pub struct AgendaItem {
     pub result_text: Option<String>,
 }
 
+impl AgendaItem {
+    /// An item with only what numbering, visibility and order need (and its
+    /// title); texts, results and times stay empty. For feeds that load
+    /// just these columns, and for tests of the numbering.
+    pub fn outline(
+        id: i64,
+        meeting_id: i64,
+        parent_id: Option<i64>,
+        public: bool,
+        position: i32,
+        title: String,
+    ) -> AgendaItem {
+        AgendaItem {
+            id,
+            meeting_id,
+            parent_id,
+            public,
+            position,
+            title,
+            paper_id: None,
+            outcome: None,
+            votes_yes: None,
+            votes_no: None,
+            votes_abstain: None,
+            votes_absent: None,
+            resolution_text: None,
+            minutes_text: None,
+            deferred_to_meeting_id: None,
+            deferred_to_next: false,
+            continues_agenda_item_id: None,
+            referred_to_organization_id: None,
+            supplement: false,
+            created_at: NaiveDateTime::default(),
+            updated_at: NaiveDateTime::default(),
+            deleted_at: None,
+            version: 0,
+            result_text: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = consultations)]
 pub struct Consultation {

@@ -92,34 +92,9 @@ fn outlines(conn: &mut DbConnection, meeting_ids: &[i64]) -> QueryResult<Vec<Age
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id, meeting_id, parent_id, public, position, title)| AgendaItem {
-                id,
-                meeting_id,
-                parent_id,
-                public,
-                position,
-                title,
-                paper_id: None,
-                outcome: None,
-                votes_yes: None,
-                votes_no: None,
-                votes_abstain: None,
-                votes_absent: None,
-                resolution_text: None,
-                minutes_text: None,
-                deferred_to_meeting_id: None,
-                deferred_to_next: false,
-                continues_agenda_item_id: None,
-                referred_to_organization_id: None,
-                supplement: false,
-                created_at: chrono::NaiveDateTime::default(),
-                updated_at: chrono::NaiveDateTime::default(),
-                deleted_at: None,
-                version: 0,
-                result_text: None,
-            },
-        )
+        .map(|(id, meeting_id, parent_id, public, position, title)| {
+            AgendaItem::outline(id, meeting_id, parent_id, public, position, title)
+        })
         .collect())
 }
 

@@ -398,35 +398,7 @@ mod tests {
     use super::*;
 
     fn item(id: i64, public: bool, position: i32, parent: Option<i64>) -> AgendaItem {
-        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .expect("date");
-        AgendaItem {
-            id,
-            meeting_id: 1,
-            parent_id: parent,
-            public,
-            position,
-            title: format!("TOP {id}"),
-            paper_id: None,
-            outcome: None,
-            votes_yes: None,
-            votes_no: None,
-            votes_abstain: None,
-            votes_absent: None,
-            resolution_text: None,
-            minutes_text: None,
-            deferred_to_meeting_id: None,
-            deferred_to_next: false,
-            continues_agenda_item_id: None,
-            referred_to_organization_id: None,
-            supplement: false,
-            created_at: t,
-            updated_at: t,
-            deleted_at: None,
-            version: 1,
-            result_text: None,
-        }
+        AgendaItem::outline(id, 1, parent, public, position, format!("TOP {id}"))
     }
 
     #[test]
