@@ -40,26 +40,37 @@ n = c.execute(f"select count(*) from meetings m where m.organization_id=? and {w
 print(o, n)
 PY
 )
-GREMIUM_PAGE_CACHE=false DATABASE_URL="sqlite://$DB" "$BIN" serve --bind 127.0.0.1:$PORT >"$OUT/feeds-server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
+PID=""
+trap '[ -n "$PID" ] && kill $PID 2>/dev/null || true' EXIT
 FEED="/gremien/$COMMITTEE/kalender.ics"
-curl -fs "http://127.0.0.1:$PORT$FEED" -o "$OUT/feed.ics"
-echo "committee $COMMITTEE: $(grep -c '^BEGIN:VEVENT' "$OUT/feed.ics") events, $(wc -c <"$OUT/feed.ics") bytes"
-ETAG=$(curl -fsI "http://127.0.0.1:$PORT$FEED" | awk 'tolower($1)=="etag:" {print $2}' | tr -d '\r')
+start() { # $1: feed memo on (true) or off (false)
+  GREMIUM_FEED_MEMO=$1 GREMIUM_PAGE_CACHE=false DATABASE_URL="sqlite://$DB" "$BIN" serve --bind 127.0.0.1:$PORT >"$OUT/feeds-server.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
+}
+stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=""; }
 run() {
   local name=$1; shift
   local r
   r=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" "http://127.0.0.1:$PORT$FEED")
   echo "| $name | $(echo "$r" | awk '/Requests\/sec/ {print $2}') | $(echo "$r" | awk '$1=="50%" {print $2}') | $(echo "$r" | awk '$1=="99%" {print $2}') |"
 }
+start true
+curl -fs "http://127.0.0.1:$PORT$FEED" -o "$OUT/feed.ics"
+echo "committee $COMMITTEE: $(grep -c '^BEGIN:VEVENT' "$OUT/feed.ics") events, $(wc -c <"$OUT/feed.ics") bytes"
+ETAG=$(curl -fsI "http://127.0.0.1:$PORT$FEED" | awk 'tolower($1)=="etag:" {print $2}' | tr -d '\r')
 {
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ), wrk -t2 -c$CONNS -d${DURATION}s, SQLite, page cache off, release build, $(nproc) cores"
   echo
-  echo "| Committee feed, $EVENTS events | Requests/s | p50 | p99 |"
+  echo "| Committee feed, $EVENTS events, page cache off | Requests/s | p50 | p99 |"
   echo "|---|---|---|---|"
   run "200"
   run "304 (If-None-Match)" -H "If-None-Match: $ETAG"
   run "200, gzip" -H "Accept-Encoding: gzip"
+  stop
+  start false
+  curl -fs "http://127.0.0.1:$PORT$FEED" -o "$OUT/feed-built.ics"
+  cmp -s "$OUT/feed.ics" "$OUT/feed-built.ics" || echo "WARNING: feed with and without memo differ"
+  run "200, feed memo off (every event built)"
+  stop
 } | tee "$OUT/feeds-latest.md"

@@ -21,6 +21,10 @@ pub struct Settings {
     pub site_name: String,
     /// Cache rendered public pages (validated against the data version).
     pub page_cache: bool,
+    /// Keep each meeting's rendered calendar event between requests,
+    /// validated per meeting against its row, names and agenda version
+    /// (`feeds::memo`). Off only to measure feeds without it.
+    pub feed_memo: bool,
     /// Largest accepted upload in megabytes.
     pub upload_limit_mb: u64,
     /// Default pattern for new paper references, e.g. `{jahr}/{nr:4}`
@@ -76,6 +80,7 @@ impl Settings {
             .set_default("pool_size", 8)?
             .set_default("site_name", "Gremium – Ratsinformationssystem")?
             .set_default("page_cache", true)?
+            .set_default("feed_memo", true)?
             .set_default("upload_limit_mb", 50)?
             .set_default("paper_reference_pattern", "{jahr}/{nr:4}")?
             .set_default("behind_proxy", false)?

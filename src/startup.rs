@@ -90,11 +90,13 @@ impl Application {
         let page_cache = settings
             .page_cache
             .then(|| Arc::new(crate::page_cache::PageCache::default()));
+        let feed_memo = settings.feed_memo;
         let state = AppState {
             pool,
             settings: Arc::new(settings),
             base_url,
             page_cache,
+            feed_memo: feed_memo.then(|| Arc::new(crate::feeds::memo::EventMemo::default())),
             text_wake: Arc::new(tokio::sync::Notify::new()),
         };
         if state.settings.text_worker {

@@ -19,6 +19,9 @@ pub struct AppState {
     pub base_url: Arc<str>,
     /// Rendered public pages; `None` when disabled by configuration.
     pub page_cache: Option<Arc<crate::page_cache::PageCache>>,
+    /// Rendered feed events per meeting (see `feeds::memo`); `None` when
+    /// disabled by configuration.
+    pub feed_memo: Option<Arc<crate::feeds::memo::EventMemo>>,
     /// Wakes the PDF text worker after an upload.
     pub text_wake: Arc<tokio::sync::Notify>,
 }

@@ -214,3 +214,19 @@ pub fn joint_organizations_of(
     }
     Ok(out)
 }
+
+/// Each meeting's agenda version: a counter raised by a database trigger on
+/// every insert, update or delete of one of its agenda items (migration
+/// `agenda_version`). Meetings whose agenda was never written are missing.
+pub fn agenda_versions(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, i64>> {
+    use super::schema::agenda_versions as v;
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(v::table
+        .filter(v::meeting_id.eq_any(ids))
+        .select((v::meeting_id, v::version))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect())
+}

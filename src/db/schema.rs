@@ -3,6 +3,13 @@
 //! `schema_matches_migrations` test).
 
 diesel::table! {
+    agenda_versions (meeting_id) {
+        meeting_id -> BigInt,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     bodies (id) {
         id -> BigInt,
         key -> Text,
@@ -726,6 +733,7 @@ diesel::joinable!(agenda_items -> meetings (meeting_id));
 diesel::joinable!(memberships -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    agenda_versions,
     subscribers,
     subscriber_organizations,
     text_jobs,

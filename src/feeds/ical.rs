@@ -345,13 +345,38 @@ pub fn invitation(name: &str, events: &[Event], method: Method, inv: &Invitation
     build(name, events, &[], method, Some(inv))
 }
 
-fn build(
-    name: &str,
-    events: &[Event],
-    days: &[AllDay],
-    method: Method,
-    invitation: Option<&Invitation>,
-) -> String {
+/// A feed from VEVENT blocks written by `feed_event_text` (the feed memo
+/// keeps them per meeting), followed by all-day entries.
+pub fn calendar_of_blocks<B: AsRef<str>>(name: &str, blocks: &[B], days: &[AllDay]) -> String {
+    let size: usize = blocks.iter().map(|b| b.as_ref().len()).sum();
+    let mut out = String::with_capacity(2_048 + size + 600 * days.len());
+    let mut line = String::with_capacity(256);
+    begin(&mut out, &mut line, name, Method::Feed);
+    for b in blocks {
+        out.push_str(b.as_ref());
+    }
+    for d in days {
+        emit_component(&mut out, &mut line, "VEVENT", &all_day(d).properties);
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out
+}
+
+/// One meeting's VEVENT of a feed (no METHOD, no attendee) as folded text.
+pub fn feed_event_text(e: &Event) -> String {
+    let mut out = String::with_capacity(1_400);
+    let mut line = String::with_capacity(256);
+    emit_component(
+        &mut out,
+        &mut line,
+        "VEVENT",
+        &event(e, Method::Feed, None).properties,
+    );
+    out
+}
+
+/// BEGIN:VCALENDAR, the calendar's properties and the VTIMEZONE.
+fn begin(out: &mut String, line: &mut String, name: &str, method: Method) {
     let mut head = vec![
         prop("VERSION", "2.0"),
         prop("PRODID", PRODID),
@@ -369,15 +394,24 @@ fn build(
         prop_with("REFRESH-INTERVAL", &[("VALUE", "DURATION")], "PT1H"),
         prop("X-PUBLISHED-TTL", "PT1H"),
     ]);
-    // written directly (folded as it goes): a feed of 100+ events is
-    // built per request when the page cache is off or stale
-    let mut out = String::with_capacity(2_048 + 1_400 * (events.len() + days.len()));
-    let mut line = String::with_capacity(256);
     out.push_str("BEGIN:VCALENDAR\r\n");
     for p in &head {
-        emit(&mut out, &mut line, p);
+        emit(out, line, p);
     }
     out.push_str(berlin_text());
+}
+
+fn build(
+    name: &str,
+    events: &[Event],
+    days: &[AllDay],
+    method: Method,
+    invitation: Option<&Invitation>,
+) -> String {
+    // written directly (folded as it goes)
+    let mut out = String::with_capacity(2_048 + 1_400 * (events.len() + days.len()));
+    let mut line = String::with_capacity(256);
+    begin(&mut out, &mut line, name, method);
     for e in events {
         emit_component(
             &mut out,

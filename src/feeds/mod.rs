@@ -4,6 +4,7 @@
 
 pub mod atom;
 pub mod ical;
+pub mod memo;
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ use crate::access::Audience;
 use crate::db::models::{AgendaItem, Meeting};
 use crate::db::schema::{meeting_organizations, meetings};
 use crate::db::DbConnection;
+use crate::domain::MeetingState;
 use crate::views;
 
 /// Meetings older than this do not appear in feeds (kept small for clients).
@@ -133,6 +135,98 @@ pub fn agendas(
     Ok(out)
 }
 
+/// What an event shows besides its meeting row and agenda: the names of
+/// its organization, body and place. Compared with the memo's copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Names {
+    pub organization: String,
+    pub body: String,
+    pub location: Option<String>,
+}
+
+/// The names of each meeting's organization, body and place (three
+/// queries for any number of meetings), in the order of `list`.
+fn names(conn: &mut DbConnection, list: &[Meeting]) -> QueryResult<Vec<Names>> {
+    let org_ids: Vec<i64> = list.iter().map(|m| m.organization_id).collect();
+    let loc_ids: Vec<i64> = list.iter().filter_map(|m| m.location_id).collect();
+    let orgs = crate::db::organizations::by_ids(conn, &org_ids)?;
+    let bodies = crate::db::bodies::map_all(conn)?;
+    let locs = crate::db::bodies::locations_by_ids(conn, &loc_ids)?;
+    Ok(list
+        .iter()
+        .map(|m| Names {
+            organization: orgs
+                .get(&m.organization_id)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            body: bodies
+                .get(&m.body_id)
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+            location: m
+                .location_id
+                .and_then(|l| locs.get(&l))
+                .map(views::meetings::location_label),
+        })
+        .collect())
+}
+
+/// One meeting as an event, with the agenda lines this audience may see in
+/// the description.
+fn event_of(
+    m: &Meeting,
+    names: &Names,
+    agenda: Vec<(String, String)>,
+    audience: Audience,
+    base_url: &str,
+) -> ical::Event {
+    let cancelled = MeetingState::from_key(&m.state) == Some(MeetingState::Cancelled);
+    let url = format!("{base_url}/sitzungen/{}", m.id);
+    let mut d = String::with_capacity(256 + 80 * agenda.len());
+    if cancelled {
+        d.push_str("Die Sitzung wurde abgesagt.\n\n");
+    }
+    d.push_str(&format!("{} – {}\n", names.organization, names.body));
+    if agenda.is_empty() {
+        d.push_str("\nDie Tagesordnung liegt noch nicht vor.\n");
+    } else {
+        d.push_str(if audience == Audience::Full {
+            "\nTagesordnung (mit nichtöffentlichem Teil – vertraulich):\n"
+        } else {
+            "\nTagesordnung (öffentlicher Teil):\n"
+        });
+        for (n, title) in agenda {
+            d.push_str(&n);
+            d.push(' ');
+            d.push_str(&title);
+            d.push('\n');
+        }
+    }
+    d.push('\n');
+    d.push_str(&url);
+    ical::Event {
+        uid: uid(m.id, base_url),
+        sequence: m.sequence,
+        start: m.start_at,
+        end: m
+            .end_at
+            .filter(|e| *e > m.start_at)
+            .unwrap_or(m.start_at + Duration::hours(DEFAULT_HOURS)),
+        stamp: m.updated_at,
+        // "Sitzung des Rates …" already names the committee
+        summary: if m.name.contains(&names.organization) {
+            m.name.clone()
+        } else {
+            format!("{}: {}", names.organization, m.name)
+        },
+        location: names.location.clone(),
+        url,
+        description: d,
+        cancelled,
+        confidential: audience == Audience::Full,
+    }
+}
+
 /// Events for meetings, with the agenda this audience may see in the
 /// description. A fixed number of queries for any number of meetings.
 pub fn events(
@@ -141,53 +235,76 @@ pub fn events(
     audience: Audience,
     base_url: &str,
 ) -> QueryResult<Vec<ical::Event>> {
-    let cards = views::meetings::cards(conn, list)?;
+    let names = names(conn, list)?;
     let mut agendas = agendas(conn, list, audience)?;
     Ok(list
         .iter()
-        .zip(cards)
-        .map(|(m, card)| {
-            let url = format!("{base_url}/sitzungen/{}", m.id);
+        .zip(&names)
+        .map(|(m, n)| {
             let agenda = agendas.remove(&m.id).unwrap_or_default();
-            let mut d = String::new();
-            if card.cancelled {
-                d.push_str("Die Sitzung wurde abgesagt.\n\n");
-            }
-            d.push_str(&format!("{} – {}\n", card.organization, card.body));
-            if agenda.is_empty() {
-                d.push_str("\nDie Tagesordnung liegt noch nicht vor.\n");
-            } else {
-                d.push_str(if audience == Audience::Full {
-                    "\nTagesordnung (mit nichtöffentlichem Teil – vertraulich):\n"
-                } else {
-                    "\nTagesordnung (öffentlicher Teil):\n"
-                });
-                for (n, title) in agenda {
-                    d.push_str(&format!("{n} {title}\n"));
-                }
-            }
-            d.push_str(&format!("\n{url}"));
-            ical::Event {
-                uid: uid(m.id, base_url),
-                sequence: m.sequence,
-                start: m.start_at,
-                end: m
-                    .end_at
-                    .filter(|e| *e > m.start_at)
-                    .unwrap_or(m.start_at + Duration::hours(DEFAULT_HOURS)),
-                stamp: m.updated_at,
-                // "Sitzung des Rates …" already names the committee
-                summary: if m.name.contains(&card.organization) {
-                    m.name.clone()
-                } else {
-                    format!("{}: {}", card.organization, m.name)
-                },
-                location: card.location.clone(),
-                url,
-                description: d,
-                cancelled: card.cancelled,
-                confidential: audience == Audience::Full,
-            }
+            event_of(m, n, agenda, audience, base_url)
         })
         .collect())
+}
+
+/// The feed's VEVENT blocks for meetings, in the order of `list`. Blocks
+/// the memo holds for the same meeting row, names and agenda version are
+/// reused; the others are built (one agenda query for all of them) and
+/// kept. Every call reads the meetings' current rows, names and agenda
+/// versions, so a change by any writer shows in the next request.
+pub fn event_blocks(
+    conn: &mut DbConnection,
+    memo: Option<&memo::EventMemo>,
+    list: &[Meeting],
+    audience: Audience,
+    base_url: &str,
+) -> QueryResult<Vec<std::sync::Arc<str>>> {
+    let Some(memo) = memo else {
+        return Ok(events(conn, list, audience, base_url)?
+            .iter()
+            .map(|e| std::sync::Arc::from(ical::feed_event_text(e)))
+            .collect());
+    };
+    let names = names(conn, list)?;
+    let ids: Vec<i64> = list.iter().map(|m| m.id).collect();
+    let versions = crate::db::meetings::agenda_versions(conn, &ids)?;
+    let keys: Vec<memo::Key> = list
+        .iter()
+        .zip(names)
+        .map(|(m, n)| memo::Key {
+            meeting: m.clone(),
+            names: n,
+            agenda_version: versions.get(&m.id).copied().unwrap_or(0),
+            audience,
+        })
+        .collect();
+    let mut blocks = memo.lookup(&keys);
+    let missing: Vec<Meeting> = keys
+        .iter()
+        .zip(&blocks)
+        .filter(|(_, b)| b.is_none())
+        .map(|(k, _)| k.meeting.clone())
+        .collect();
+    if !missing.is_empty() {
+        let mut agendas = agendas(conn, &missing, audience)?;
+        let mut built = Vec::with_capacity(missing.len());
+        for (key, block) in keys.iter().zip(blocks.iter_mut()) {
+            if block.is_some() {
+                continue;
+            }
+            let agenda = agendas.remove(&key.meeting.id).unwrap_or_default();
+            let text: std::sync::Arc<str> = ical::feed_event_text(&event_of(
+                &key.meeting,
+                &key.names,
+                agenda,
+                audience,
+                base_url,
+            ))
+            .into();
+            *block = Some(text.clone());
+            built.push((key.clone(), text));
+        }
+        memo.keep(built);
+    }
+    Ok(blocks.into_iter().flatten().collect())
 }

@@ -11,6 +11,7 @@ use crate::access::Audience;
 use crate::auth::{Form, SignedIn};
 use crate::db::{self, models::Meeting};
 use crate::error::AppError;
+use crate::feeds::memo::EventMemo;
 use crate::feeds::{self, ical, Scope};
 use crate::routes::account::redirect;
 use crate::routes::parse_id;
@@ -23,14 +24,15 @@ struct Built {
 
 fn build(
     c: &mut db::DbConnection,
+    memo: Option<&EventMemo>,
     name: &str,
     list: &[Meeting],
     audience: Audience,
     base: &str,
 ) -> Result<Built, AppError> {
-    let events = feeds::events(c, list, audience, base)?;
+    let blocks = feeds::event_blocks(c, memo, list, audience, base)?;
     Ok(Built {
-        body: ical::calendar(name, &events),
+        body: ical::calendar_of_blocks(name, &blocks, &[]),
         last_modified: list.iter().map(|m| m.updated_at).max(),
     })
 }
@@ -77,6 +79,16 @@ pub(crate) fn validated(
     }
     if fresh {
         resp.finish()
+    } else if body.len() > 1_024 && crate::page_cache::accepts_gzip(req.headers()) {
+        // compressed here in one piece: the Compress middleware leaves an
+        // answer with Content-Encoding alone, and would hand a large body
+        // to the blocking pool chunk by chunk (a third of the throughput)
+        match crate::page_cache::gzip(body.as_bytes()) {
+            Ok(zipped) => resp
+                .insert_header((header::CONTENT_ENCODING, "gzip"))
+                .body(zipped),
+            Err(_) => resp.body(body),
+        }
     } else {
         resp.body(body)
     }
@@ -94,12 +106,13 @@ pub async fn body_feed(
 ) -> Result<HttpResponse, AppError> {
     let key = path.into_inner();
     let base = state.base_url.to_string();
+    let memo = state.feed_memo.clone();
     let built = state
         .db(move |c| {
             let b = db::bodies::find_by_key(c, &key)?
                 .ok_or_else(|| AppError::not_found("Die Körperschaft"))?;
             let list = feeds::meetings_of(c, &Scope::Body(b.id))?;
-            let events = feeds::events(c, &list, Audience::Public, &base)?;
+            let blocks = feeds::event_blocks(c, memo.as_deref(), &list, Audience::Public, &base)?;
             // the deadlines of the funding programmes the body takes part in
             let deadlines = db::programmes::deadlines_for(
                 c,
@@ -129,7 +142,7 @@ pub async fn body_feed(
                 .chain(deadlines.iter().map(|(_, p)| p.updated_at))
                 .max();
             Ok(Built {
-                body: ical::calendar_with(&format!("Sitzungen – {}", b.name), &events, &days),
+                body: ical::calendar_of_blocks(&format!("Sitzungen – {}", b.name), &blocks, &days),
                 last_modified: last,
             })
         })
@@ -144,6 +157,7 @@ pub async fn organization_feed(
 ) -> Result<HttpResponse, AppError> {
     let id = id_of(&path)?;
     let base = state.base_url.to_string();
+    let memo = state.feed_memo.clone();
     let built = state
         .db(move |c| {
             let o = db::organizations::find(c, id)?
@@ -151,6 +165,7 @@ pub async fn organization_feed(
             let list = feeds::meetings_of(c, &Scope::Organizations(vec![o.id]))?;
             build(
                 c,
+                memo.as_deref(),
                 &format!("Sitzungen – {}", o.name),
                 &list,
                 Audience::Public,
@@ -168,13 +183,14 @@ pub async fn person_feed(
 ) -> Result<HttpResponse, AppError> {
     let id = id_of(&path)?;
     let base = state.base_url.to_string();
+    let memo = state.feed_memo.clone();
     let built = state
         .db(move |c| {
             let p = db::persons::find(c, id)?.ok_or_else(|| AppError::not_found("Die Person"))?;
             let orgs = db::persons::current_organization_ids(c, p.id, crate::views::today())?;
             let list = feeds::meetings_of(c, &Scope::Organizations(orgs))?;
             let name = format!("Sitzungen – {} {}", p.given_name, p.family_name);
-            build(c, &name, &list, Audience::Public, &base)
+            build(c, memo.as_deref(), &name, &list, Audience::Public, &base)
         })
         .await?;
     Ok(respond(&req, built, false))
@@ -187,6 +203,7 @@ pub async fn meeting_ics(
 ) -> Result<HttpResponse, AppError> {
     let id = id_of(&path)?;
     let base = state.base_url.to_string();
+    let memo = state.feed_memo.clone();
     let built = state
         .db(move |c| {
             let list = feeds::meetings_of(c, &Scope::Meeting(id))?;
@@ -194,7 +211,7 @@ pub async fn meeting_ics(
                 .first()
                 .ok_or_else(|| AppError::not_found("Die Sitzung"))?;
             let name = m.name.clone();
-            build(c, &name, &list, Audience::Public, &base)
+            build(c, memo.as_deref(), &name, &list, Audience::Public, &base)
         })
         .await?;
     let mut resp = respond(&req, built, false);
@@ -215,6 +232,7 @@ pub async fn private_feed(
     let token = path.into_inner();
     let token = token.trim_end_matches(".ics").to_string();
     let base = state.base_url.to_string();
+    let memo = state.feed_memo.clone();
     let built = state
         .db(move |c| {
             let not_found = || AppError::not_found("Dieser Kalender");
@@ -229,7 +247,7 @@ pub async fn private_feed(
             };
             let list = feeds::meetings_of(c, &Scope::Organizations(orgs))?;
             let name = format!("Meine Sitzungen – {}", user.display_name);
-            build(c, &name, &list, Audience::Full, &base)
+            build(c, memo.as_deref(), &name, &list, Audience::Full, &base)
         })
         .await?;
     Ok(respond(&req, built, true))

@@ -604,3 +604,130 @@ async fn atom_feeds_report_new_meetings_cancellations_and_papers() {
     let page = app.page(&format!("/gremien/{soz}")).await;
     assert!(page.contains(&format!("type=\"application/atom+xml\" title=\"Aktuelles: {SOZ}\" href=\"/gremien/{soz}/aktuelles.atom\"")));
 }
+
+/// The text of a feed with folded lines joined again.
+fn unfolded(text: &str) -> String {
+    text.replace("\r\n ", "")
+}
+
+/// Feeds keep each meeting's rendered event between requests (the feed
+/// memo). A change by any writer — here plain SQL past the app, which
+/// neither audits nor bumps the data version — must show in the next
+/// request: agenda titles, a TOP turned non-public or deleted, the
+/// committee's and the place's names.
+#[tokio::test]
+async fn feed_events_follow_every_change_even_from_outside_the_app() {
+    use diesel::prelude::*;
+    use gremium::db::schema::{agenda_items as a, locations, meetings as m, organizations as o};
+    let app = crate::helpers::spawn_with(crate::helpers::TestDb::new(), true, |s| {
+        s.page_cache = false
+    })
+    .await;
+    let soz = org_id(&app, SOZ);
+    let path = format!("/gremien/{soz}/kalender.ics");
+    let first = unfolded(&feed(&app, &path).await.1);
+    let mut c = app.conn();
+    // a meeting of the feed with a place and a public top-level TOP
+    let (meeting, item, loc): (i64, i64, i64) = a::table
+        .inner_join(m::table)
+        .filter(m::organization_id.eq(soz))
+        .filter(m::deleted_at.is_null())
+        .filter(m::location_id.is_not_null())
+        .filter(a::public.eq(true))
+        .filter(a::parent_id.is_null())
+        .filter(a::deleted_at.is_null())
+        .order(m::start_at.desc())
+        .select((m::id, a::id, m::location_id.assume_not_null()))
+        .first(&mut c)
+        .expect("a meeting with a public TOP");
+    assert!(first.contains(&format!("sitzung-{meeting}@")));
+    // the same feed again comes from the memo: byte for byte the same
+    assert_eq!(unfolded(&feed(&app, &path).await.1), first);
+
+    diesel::update(a::table.find(item))
+        .set(a::title.eq("Umbenannt AUSSENMARKER"))
+        .execute(&mut c)
+        .expect("rename TOP");
+    let text = unfolded(&feed(&app, &path).await.1);
+    assert!(text.contains("Umbenannt AUSSENMARKER"), "renamed TOP shown");
+
+    diesel::update(a::table.find(item))
+        .set(a::public.eq(false))
+        .execute(&mut c)
+        .expect("TOP non-public");
+    let text = unfolded(&feed(&app, &path).await.1);
+    assert!(
+        !text.contains("AUSSENMARKER"),
+        "a TOP turned non-public leaves the public feed at once"
+    );
+    diesel::update(a::table.find(item))
+        .set((a::public.eq(true), a::deleted_at.eq(gremium::db::now())))
+        .execute(&mut c)
+        .expect("TOP deleted");
+    assert!(!unfolded(&feed(&app, &path).await.1).contains("AUSSENMARKER"));
+
+    diesel::update(o::table.find(soz))
+        .set(o::name.eq("Ausschuss NAMENSMARKER"))
+        .execute(&mut c)
+        .expect("rename committee");
+    diesel::update(locations::table.find(loc))
+        .set(locations::description.eq("Ratssaal ORTSMARKER"))
+        .execute(&mut c)
+        .expect("rename place");
+    let text = unfolded(&feed(&app, &path).await.1);
+    let event = text
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains(&format!("sitzung-{meeting}@")))
+        .expect("event of the meeting");
+    assert!(event.contains("Ausschuss NAMENSMARKER"), "{event}");
+    assert!(event.contains("LOCATION:Ratssaal ORTSMARKER"), "{event}");
+}
+
+/// The memo's blocks are the blocks built without it, before and after
+/// an agenda change, on the database under test.
+#[tokio::test]
+async fn feed_memo_gives_the_same_events_as_building_them() {
+    use diesel::prelude::*;
+    use gremium::access::Audience;
+    use gremium::feeds::{event_blocks, meetings_of, memo::EventMemo, Scope};
+    let app = spawn_demo_app().await;
+    let mut c = app.conn();
+    let bodies: Vec<i64> = gremium::db::schema::bodies::table
+        .select(gremium::db::schema::bodies::id)
+        .load(&mut c)
+        .expect("bodies");
+    let list = bodies
+        .into_iter()
+        .map(|b| meetings_of(&mut c, &Scope::Body(b)).expect("meetings"))
+        .max_by_key(|l| l.len())
+        .expect("a body");
+    assert!(list.len() >= 2, "{}", list.len());
+    let memo = EventMemo::default();
+    let base = "https://rat.example";
+    for audience in [Audience::Public, Audience::Full] {
+        let plain = event_blocks(&mut c, None, &list, audience, base).expect("plain");
+        let kept = event_blocks(&mut c, Some(&memo), &list, audience, base).expect("first");
+        let again = event_blocks(&mut c, Some(&memo), &list, audience, base).expect("again");
+        assert_eq!(plain, kept);
+        assert_eq!(plain, again);
+        assert!(again
+            .iter()
+            .zip(&kept)
+            .all(|(a, b)| std::sync::Arc::ptr_eq(a, b)));
+    }
+    assert_eq!(memo.len(), 2 * list.len());
+    use gremium::db::schema::agenda_items as a;
+    let (item, meeting): (i64, i64) = a::table
+        .filter(a::meeting_id.eq_any(list.iter().map(|m| m.id)))
+        .filter(a::deleted_at.is_null())
+        .select((a::id, a::meeting_id))
+        .first(&mut c)
+        .expect("an agenda item");
+    diesel::update(a::table.find(item))
+        .set(a::position.eq(999))
+        .execute(&mut c)
+        .expect("move TOP");
+    let plain = event_blocks(&mut c, None, &list, Audience::Full, base).expect("plain");
+    let kept = event_blocks(&mut c, Some(&memo), &list, Audience::Full, base).expect("kept");
+    assert_eq!(plain, kept, "moved TOP of meeting {meeting} renumbered");
+}

@@ -195,6 +195,7 @@ pub fn settings(db: &TestDb) -> Settings {
         pool_size: 4,
         site_name: "Gremium Test".into(),
         page_cache: true,
+        feed_memo: true,
         upload_limit_mb: 50,
         paper_reference_pattern: "{jahr}/{nr:4}".into(),
         behind_proxy: false,

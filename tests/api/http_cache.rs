@@ -312,3 +312,28 @@ async fn favicon_and_versioned_stylesheet() {
     assert_eq!(old, plain);
     assert_eq!(header(&oh, "cache-control"), Some("public, max-age=3600"));
 }
+
+/// The first client of a page may ask for gzip: what the page cache keeps
+/// must still fit the next client, who asks for nothing or refuses gzip.
+#[tokio::test]
+async fn a_compressed_first_answer_is_not_kept_for_plain_clients() {
+    let app = spawn_demo_app().await;
+    let soz = org_id(&app, SOZ);
+    for path in [format!("/gremien/{soz}/kalender.ics"), "/".to_string()] {
+        for round in 0..2 {
+            // round 0 is a miss (the handler answers), round 1 a cache hit
+            let (_, h, zipped) = get(&app, &path, &[("Accept-Encoding", "gzip")]).await;
+            assert_eq!(
+                header(&h, "content-encoding"),
+                Some("gzip"),
+                "{path} {round}"
+            );
+            let (_, plain_h, plain) = get(&app, &path, &[]).await;
+            assert_eq!(header(&plain_h, "content-encoding"), None, "{path} {round}");
+            assert_eq!(decode("gzip", &zipped), plain, "{path} {round}");
+            let (_, h, body) = get(&app, &path, &[("Accept-Encoding", "gzip;q=0, br")]).await;
+            assert_eq!(header(&h, "content-encoding"), Some("br"), "{path} {round}");
+            assert_eq!(decode("br", &body), plain, "{path} {round}");
+        }
+    }
+}
