@@ -108,7 +108,7 @@ pub fn parse_euro(raw: &str, label: &str) -> Result<Option<i64>, String> {
 }
 
 fn short(s: &str) -> String {
-    crate::routes::shorten(s)
+    crate::base::text::shorten(s)
 }
 
 /// 85 → "0,85"; 250 → "2,5"; 100 → "1,0".

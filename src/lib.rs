@@ -2,9 +2,11 @@
 
 pub mod access;
 pub mod auth;
+pub mod base;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod edit;
 pub mod error;
 pub mod feeds;
 pub mod funding;

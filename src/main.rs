@@ -214,7 +214,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     ),
                     None => None,
                 };
-                let input = gremium::auth::accounts::AccountInput {
+                let input = gremium::edit::accounts::AccountInput {
                     email: gremium::db::users::normalize_email(&email),
                     display_name: name.unwrap_or_default(),
                     role,
@@ -222,12 +222,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     person_id: person,
                     password,
                 };
-                let errors = gremium::auth::accounts::check_account(&mut conn, &input)
+                let errors = gremium::edit::accounts::check_account(&mut conn, &input)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 if !errors.is_empty() {
                     anyhow::bail!(errors.into_values().collect::<Vec<_>>().join(" "));
                 }
-                let id = gremium::auth::accounts::insert_account(&mut conn, &input)
+                let id = gremium::edit::accounts::insert_account(&mut conn, &input)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 Ok(format!(
                     "Konto {} ({}) angelegt, Nummer {id}.",
@@ -384,12 +384,15 @@ async fn reindex(settings: &Settings) -> anyhow::Result<()> {
         for (kind, ids) in &lists {
             bar.set_prefix(kind.plural());
             for chunk in ids.chunks(2000) {
-                gremium::db::write_transaction(&mut conn, |c| index::index_batch(c, *kind, chunk))?;
+                gremium::edit::write_transaction(&mut conn, |c| {
+                    index::index_batch(c, *kind, chunk)
+                })?;
                 bar.inc(chunk.len() as u64);
             }
-            stale += gremium::db::write_transaction(&mut conn, |c| index::remove_stale(c, *kind))?;
+            stale +=
+                gremium::edit::write_transaction(&mut conn, |c| index::remove_stale(c, *kind))?;
         }
-        gremium::db::write_transaction(&mut conn, index::remove_orphans)?;
+        gremium::edit::write_transaction(&mut conn, index::remove_orphans)?;
         bar.set_prefix("Wortschatz");
         let words = index::rebuild_vocabulary(&mut conn)?;
         index::optimize(&mut conn)?;

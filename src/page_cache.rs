@@ -1,7 +1,7 @@
 //! Cache of rendered public pages.
 //!
 //! A page is stored with the data version it was rendered at (see
-//! `db::write_transaction`) and served again while the version in the
+//! `crate::edit::write_transaction`) and served again while the version in the
 //! database is unchanged and the entry is younger than `MAX_AGE` (pages such
 //! as "upcoming meetings" depend on the clock). The version lives in the
 //! database, so several app servers on one PostgreSQL stay consistent.

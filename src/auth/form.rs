@@ -16,26 +16,7 @@ const LIMIT: usize = 2 * 1024 * 1024;
 #[derive(Debug, Clone, Default)]
 pub struct Fields(Vec<(String, String, String)>);
 
-/// A value as one line: line breaks, tabs and other control characters
-/// become a single space, the ends are trimmed. Single-line fields (names,
-/// titles, places) go into mail subjects, calendar SUMMARYs and feed
-/// titles, where a line break would forge headers or properties.
-pub fn one_line(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut space = false;
-    for c in raw.chars() {
-        if c.is_control() || c.is_whitespace() || matches!(c, '\u{2028}' | '\u{2029}') {
-            space = true;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
-        }
-    }
-    out
-}
+pub use crate::base::text::one_line;
 
 impl Fields {
     pub fn parse(body: &[u8]) -> Fields {

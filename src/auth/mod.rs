@@ -8,22 +8,19 @@
 //! * Handlers state what they need with an extractor: [`Viewer`] (anyone),
 //!   [`SignedIn`], [`Staff`] (admin or clerk), [`Admin`].
 
-pub mod accounts;
 pub mod form;
-pub mod password;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use argon2::password_hash::rand_core::{OsRng, RngCore};
 use futures_util::future::LocalBoxFuture;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::access::Audience;
 use crate::db::audit::Actor;
 use crate::domain::UserRole;
 use crate::error::AppError;
+use crate::search::engine::Scope;
 use crate::state::AppState;
 
 pub use form::Form;
@@ -32,25 +29,7 @@ pub const SESSION_COOKIE: &str = "gremium_sitzung";
 pub const LOGIN_COOKIE: &str = "gremium_anmeldung";
 pub const SESSION_HOURS: i64 = 12;
 
-/// A random token (256 bit, hex).
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// Constant-time comparison for tokens.
-pub fn tokens_equal(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
+pub use crate::base::tokens::{random_token, token_hash, tokens_equal};
 
 /// The signed-in user of a request.
 #[derive(Debug, Clone, Serialize)]
@@ -150,7 +129,7 @@ async fn load_viewer(req: &HttpRequest) -> Result<Viewer, AppError> {
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?
                 .clone();
             let hash = token_hash(c.value());
-            let today = crate::views::today();
+            let today = crate::base::dates::today();
             let found = state
                 .db(move |conn| {
                     let Some((session, user)) = crate::db::users::session_user(conn, &hash)? else {
@@ -362,4 +341,24 @@ fn same_origin(req: &HttpRequest) -> bool {
     req.app_data::<web::Data<AppState>>()
         .and_then(|s| url::Url::parse(&s.base_url).ok())
         .is_some_and(|base| base.origin() == url.origin())
+}
+
+impl Viewer {
+    /// What this viewer's search covers.
+    pub fn search_scope(&self) -> Scope {
+        match self.user() {
+            None => Scope::Public,
+            Some(u) => match u.role {
+                UserRole::Admin => Scope::All,
+                UserRole::Clerk => match u.body_id {
+                    None => Scope::All,
+                    Some(b) => Scope::Body(b),
+                },
+                UserRole::Member if !u.member_orgs.is_empty() => {
+                    Scope::Member(u.member_orgs.clone())
+                }
+                UserRole::Member => Scope::Public,
+            },
+        }
+    }
 }

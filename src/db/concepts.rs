@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::audit::{self, Actor};
-use super::paper_edit::Saved;
 use super::schema::*;
+use super::Saved;
 use super::{now, DbConnection};
 use crate::domain::{ConceptStatus, MeasureStatus};
 

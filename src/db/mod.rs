@@ -11,14 +11,11 @@ pub mod bodies;
 pub mod concepts;
 pub mod files;
 pub mod insert;
-pub mod item_edit;
 pub mod links;
 pub mod mail;
-pub mod meeting_edit;
 pub mod meetings;
 pub mod models;
 pub mod organizations;
-pub mod paper_edit;
 pub mod papers;
 pub mod persons;
 pub mod programmes;
@@ -138,12 +135,24 @@ impl ManageConnection for ConnManager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection that comes back while its thread panics, or with a
+    /// transaction still open or its transaction manager in an error state
+    /// (a failed COMMIT and ROLLBACK), is closed instead of reused: on
+    /// SQLite an open write transaction would block every other writer.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
 pub type Pool = r2d2::Pool<ConnManager>;
+
+/// Result of a save guarded by a version number.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Saved {
+    Ok,
+    /// Someone else saved in between; nothing was written.
+    Conflict,
+}
 
 /// Prepare the database (create the SQLite file and its folder, switch on
 /// WAL once) and run pending migrations on a dedicated connection.
@@ -203,9 +212,7 @@ pub fn prepare_for_migrations(conn: &mut DbConnection) -> QueryResult<()> {
     Ok(())
 }
 
-pub fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or("").trim().to_string()
-}
+pub use crate::base::text::first_line;
 
 pub fn build_pool(url: &DbUrl, size: u32) -> anyhow::Result<Pool> {
     r2d2::Pool::builder()
@@ -231,42 +238,6 @@ pub fn bump_data_version(conn: &mut DbConnection) -> QueryResult<()> {
         .set((v::version.eq(v::version + 1), v::updated_at.eq(now())))
         .execute(conn)?;
     Ok(())
-}
-
-/// Run a write transaction; on SQLite as `BEGIN IMMEDIATE` so that a
-/// read-then-write transaction never fails with SQLITE_BUSY. Every write
-/// goes through here: it re-indexes what changed for the search (see
-/// `search::index`) and bumps the data version, which invalidates cached
-/// pages on all app servers.
-pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    immediate_transaction(conn, |c: &mut DbConnection| -> Result<T, E> {
-        let v = f(c)?;
-        crate::search::index::flush(c)?;
-        bump_data_version(c)?;
-        Ok(v)
-    })
-}
-
-/// A write transaction that bumps the data version only when `f` reports
-/// that it changed something (batch jobs such as the OParl import, whose
-/// batches may turn out to write nothing).
-pub fn write_transaction_when<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConnection) -> Result<(T, bool), E>,
-    E: From<diesel::result::Error>,
-{
-    immediate_transaction(conn, |c: &mut DbConnection| -> Result<T, E> {
-        let (v, changed) = f(c)?;
-        crate::search::index::flush(c)?;
-        if changed {
-            bump_data_version(c)?;
-        }
-        Ok(v)
-    })
 }
 
 /// A write transaction for rows no public page shows (sessions, login
@@ -298,7 +269,12 @@ where
     }
 }
 
-fn immediate_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+/// A transaction that takes the write lock at once (SQLite: `BEGIN
+/// IMMEDIATE`, so a read-then-write transaction never fails with
+/// SQLITE_BUSY). The store's primitive: writes of the app go through
+/// `edit::write_transaction`, which also re-indexes search and bumps the
+/// data version.
+pub fn immediate_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
@@ -310,20 +286,33 @@ where
 }
 
 /// SQLite: `begin` (deferred or immediate), `f`, then COMMIT, or ROLLBACK
-/// when `f` fails.
+/// when `f` fails — through diesel's transaction manager, so that it knows
+/// of the open transaction: a nested `conn.transaction` becomes a
+/// savepoint, and a connection left inside a transaction (a panic in `f`, a
+/// COMMIT that failed and could not be rolled back) counts as broken and is
+/// not handed out by the pool again (`ConnManager::has_broken`).
 fn sqlite_transaction<T, E, F>(conn: &mut DbConnection, begin: &str, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    conn.batch_execute(begin)?;
-    match f(conn) {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if let DbConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, begin)?;
+    }
+    let result = f(conn);
+    let DbConnection::Sqlite(c) = conn else {
+        return result;
+    };
+    match result {
         Ok(v) => {
-            conn.batch_execute("COMMIT")?;
+            AnsiTransactionManager::commit_transaction(c)?;
             Ok(v)
         }
         Err(e) => {
-            let _ = conn.batch_execute("ROLLBACK");
+            // a failed rollback leaves the manager in its error state: the
+            // pool then drops this connection
+            let _ = AnsiTransactionManager::rollback_transaction(c);
             Err(e)
         }
     }

@@ -24,7 +24,6 @@ use crate::db::models::{AgendaItem, Meeting, Paper};
 use crate::db::{self, DbConnection};
 use crate::domain::{ConceptStatus, ConsultationRole, MeasureStatus, Outcome, PaperType};
 use crate::storage;
-use crate::views;
 
 /// One document the demo should have.
 struct Doc {
@@ -141,7 +140,7 @@ pub fn ensure(c: &mut DbConnection, data_dir: &str) -> anyhow::Result<usize> {
     if written == 0 && stale.is_empty() {
         return Ok(0);
     }
-    db::write_transaction(c, |c| {
+    crate::edit::write_transaction(c, |c| {
         use crate::db::schema::files;
         diesel::update(files::table.filter(files::id.eq_any(&stale)))
             .set(files::deleted_at.eq(Some(now)))
@@ -200,7 +199,8 @@ fn plan(
         .load(c)?;
     let meeting_ids: Vec<i64> = meetings.iter().map(|m| m.id).collect();
     let items = db::agenda_items::for_meetings(c, &meeting_ids)?;
-    let (numbers, public_items) = views::agenda::number_and_filter(&items, Audience::Public);
+    let (numbers, public_items) =
+        crate::access::agenda::number_and_filter(&items, Audience::Public);
     let mut items_of: HashMap<i64, Vec<&AgendaItem>> = HashMap::new();
     for a in &items {
         items_of.entry(a.meeting_id).or_default().push(a);
@@ -226,7 +226,7 @@ fn plan(
             } else {
                 "nichtöffentlich".into()
             },
-            format!("Datum: {}", views::date(p.date)),
+            format!("Datum: {}", crate::base::dates::date(p.date)),
         ];
         if p.lead_organization_id.is_some() {
             text.push(format!("Federführend: {}", org(p.lead_organization_id)));
@@ -246,7 +246,7 @@ fn plan(
                 let when = x
                     .meeting_id
                     .and_then(|m| meeting_by_id.get(&m))
-                    .map(|m| format!(" – {}", views::date_short(m.start_at)))
+                    .map(|m| format!(" – {}", crate::base::dates::date_short(m.start_at)))
                     .unwrap_or_default();
                 format!("{} ({role}){when}", org(Some(x.organization_id)))
             })
@@ -310,11 +310,11 @@ fn plan(
                 s
             })
             .unwrap_or_else(|| "wird noch bekannt gegeben".into());
-        let slug_name = m
-            .number
-            .as_deref()
-            .map(slug)
-            .unwrap_or_else(|| views::berlin(m.start_at).format("%Y-%m-%d").to_string());
+        let slug_name = m.number.as_deref().map(slug).unwrap_or_else(|| {
+            crate::base::dates::berlin(m.start_at)
+                .format("%Y-%m-%d")
+                .to_string()
+        });
         let head = vec![body_name(m.body_id), org(Some(m.organization_id))];
 
         let mut inv = head.clone();
@@ -324,8 +324,8 @@ fn plan(
             format!("zur {}", m.name),
             format!(
                 "am {} um {} Uhr",
-                views::date_long(m.start_at),
-                views::time(m.start_at)
+                crate::base::dates::date_long(m.start_at),
+                crate::base::dates::time(m.start_at)
             ),
             format!("Ort: {place}"),
             String::new(),
@@ -375,9 +375,9 @@ fn plan(
             format!("über die {}", m.name),
             format!(
                 "am {}, {} bis {} Uhr",
-                views::date_long(m.start_at),
-                views::time(m.start_at),
-                views::time(m.end_at.unwrap_or(m.start_at))
+                crate::base::dates::date_long(m.start_at),
+                crate::base::dates::time(m.start_at),
+                crate::base::dates::time(m.end_at.unwrap_or(m.start_at))
             ),
             format!("Ort: {place}"),
         ]);
@@ -437,7 +437,7 @@ fn plan(
             ),
         ];
         if let Some(d) = k.adopted_on {
-            title.push(format!("Beschlossen am {}", views::date(d)));
+            title.push(format!("Beschlossen am {}", crate::base::dates::date(d)));
         }
         for (heading, body) in [
             ("Zusammenfassung", &k.summary),

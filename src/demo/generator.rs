@@ -164,7 +164,7 @@ pub fn generate_city(c: &mut DbConnection, city: u32) -> Result<(), diesel::resu
     // The term is laid out around the load day, moved in whole weeks (so
     // meetings stay on weekdays): meetings before `now` took place and have
     // results, the last few lie ahead.
-    let today = crate::views::berlin(now).date_naive();
+    let today = crate::base::dates::berlin(now).date_naive();
     let shift = Duration::weeks((today - day(2026, 11, 15)).num_weeks());
     let cutoff = now;
     let term_start = day(2021, 11, 1) + shift;

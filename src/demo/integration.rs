@@ -161,7 +161,7 @@ pub fn load(c: &mut DbConnection) -> R<()> {
             user_id: None,
             label: "Demo-Daten".into(),
         },
-        today: crate::views::berlin(crate::db::now()).date_naive(),
+        today: crate::base::dates::berlin(crate::db::now()).date_naive(),
     };
     kamen(&mut l)?;
     siegen_wittgenstein(&mut l)?;

@@ -32,11 +32,11 @@ pub fn load_seeds(conn: &mut DbConnection, data_dir: &str) -> anyhow::Result<boo
             .count()
             .get_result(conn)?;
         if any == 0 {
-            db::write_transaction(conn, integration::load)?;
+            crate::edit::write_transaction(conn, integration::load)?;
             loaded = true;
         }
     } else {
-        db::write_transaction(conn, |c| {
+        crate::edit::write_transaction(conn, |c| {
             seeds::load(c)?;
             integration::load(c)
         })?;
@@ -58,7 +58,7 @@ pub fn load_generated(conn: &mut DbConnection, scale: u32) -> anyhow::Result<boo
         if db::bodies::find_by_key(conn, &generator::body_key(city))?.is_some() {
             continue;
         }
-        db::write_transaction(conn, |c| generator::generate_city(c, city))?;
+        crate::edit::write_transaction(conn, |c| generator::generate_city(c, city))?;
         any = true;
     }
     if any {
@@ -75,8 +75,8 @@ pub const DEMO_PASSWORD: &str = "gremium-demo";
 /// Sitzungsdienst of Kamen, and a member of Kamen's social committee.
 /// Returns false if accounts exist already.
 pub fn load_demo_accounts(conn: &mut DbConnection) -> anyhow::Result<bool> {
-    use crate::auth::accounts::{insert_account, AccountInput};
     use crate::domain::UserRole;
+    use crate::edit::accounts::{insert_account, AccountInput};
     use diesel::prelude::*;
     if !crate::db::users::list(conn)?.is_empty() {
         return Ok(false);

@@ -15,7 +15,7 @@ pub fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
     let local = NaiveDate::from_ymd_opt(y, m, d)
         .and_then(|x| x.and_hms_opt(h, min, 0))
         .unwrap_or_default();
-    crate::views::berlin_to_utc(local).unwrap_or(local)
+    crate::base::dates::berlin_to_utc(local).unwrap_or(local)
 }
 
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -86,7 +86,7 @@ impl Result_ {
 
 impl<'a> Seeder<'a> {
     pub fn new(c: &'a mut DbConnection, now: NaiveDateTime) -> Seeder<'a> {
-        let today = crate::views::berlin(now).date_naive();
+        let today = crate::base::dates::berlin(now).date_naive();
         Seeder {
             c,
             now,

@@ -322,7 +322,7 @@ fn kamen(s: &mut Seeder, unna: i64) -> R<()> {
     s.consult(rent, soz, Some(m1), Some(n1), CR::Decision, 1, true)?;
 
     opening(s, m2, 1)?;
-    let i_concept2 = s.item_full(m2, None, true, 2, "Integrationskonzept der Stadt Kamen (vertagt aus der Sitzung vom 24.11.2020)", Some(concept),
+    let i_concept2 = s.item_full(m2, None, true, 2, "Integrationskonzept der Stadt Kamen", Some(concept),
         res(O::Recommended).tally(14, 0, 1, Some(0))
             .resolution("Der Ausschuss empfiehlt dem Rat, das Integrationskonzept der Stadt Kamen zu beschließen.")
             .minutes("Die Verwaltung berichtet über die seit November eingegangenen Beiträge weiterer Akteure. Der Ausschuss empfiehlt dem Rat die Beschlussfassung."),

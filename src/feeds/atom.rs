@@ -44,9 +44,7 @@ impl Feed {
     }
 }
 
-pub fn rfc3339(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
+pub use crate::base::dates::rfc3339;
 
 fn tag(base_url: &str, what: &str) -> String {
     format!("tag:{},2026:{what}", super::uid_host(base_url))
@@ -103,7 +101,7 @@ fn paper_entry(p: &Paper, base_url: &str) -> Entry {
             crate::domain::PaperType::from_key(&p.paper_type)
                 .map(|t| t.label())
                 .unwrap_or("Vorlage"),
-            views::date(p.date)
+            crate::base::dates::date(p.date)
         ),
         sort: p.updated_at,
     }

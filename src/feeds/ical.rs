@@ -245,7 +245,9 @@ pub fn utc_stamp(t: NaiveDateTime) -> String {
 }
 
 pub fn local_stamp(t: NaiveDateTime) -> String {
-    crate::views::berlin(t).format("%Y%m%dT%H%M%S").to_string()
+    crate::base::dates::berlin(t)
+        .format("%Y%m%dT%H%M%S")
+        .to_string()
 }
 
 /// Europe/Berlin since 1996 (EU rules): CET/CEST, last Sunday of March

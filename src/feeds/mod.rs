@@ -113,9 +113,9 @@ pub fn agendas(
     items.sort_unstable_by_key(|a| a.meeting_id);
     let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::with_capacity(list.len());
     for meeting in items.chunk_by_mut(|a, b| a.meeting_id == b.meeting_id) {
-        let mut numbers = views::agenda::numbers(meeting);
-        let visible = views::agenda::visible_ids(meeting, audience);
-        let order = views::agenda::tree_order(meeting);
+        let mut numbers = crate::access::agenda::numbers(meeting);
+        let visible = crate::access::agenda::visible_ids(meeting, audience);
+        let order = crate::access::agenda::tree_order(meeting);
         let mut shown: Vec<&mut AgendaItem> = meeting
             .iter_mut()
             .filter(|a| visible.contains(&a.id))

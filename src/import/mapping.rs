@@ -406,7 +406,7 @@ pub fn body_kind(classification: Option<&str>) -> BodyKind {
 
 /// A date-time with offset (or `Z`) as UTC; a bare date as midnight Berlin.
 pub fn datetime(s: &str) -> Option<NaiveDateTime> {
-    crate::oparl::parse_datetime(s).or_else(|| {
+    crate::base::dates::parse_datetime(s).or_else(|| {
         DateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S%.f%:z")
             .ok()
             .map(|t| t.naive_utc())
@@ -418,7 +418,7 @@ pub fn date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
-        .or_else(|| datetime(s).map(|t| crate::views::berlin(t).date_naive()))
+        .or_else(|| datetime(s).map(|t| crate::base::dates::berlin(t).date_naive()))
         .or_else(|| NaiveDate::parse_from_str(s, "%d.%m.%Y").ok())
 }
 

@@ -374,7 +374,7 @@ fn run_kind<T>(
             })
             .collect();
         if !todo.is_empty() {
-            db::write_transaction_when(c, |c| -> anyhow::Result<((), bool)> {
+            crate::edit::write_transaction_when(c, |c| -> anyhow::Result<((), bool)> {
                 let mut changed = false;
                 for id in &todo {
                     let Some(v) = ctx.index.objects.get(*id) else {
@@ -572,7 +572,7 @@ fn bodies(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()> {
         .filter(|b| ctx.known.local("Body", b).is_none())
         .collect();
     if !missing.is_empty() {
-        db::write_transaction(c, |c| -> anyhow::Result<()> {
+        crate::edit::write_transaction(c, |c| -> anyhow::Result<()> {
             for b in &missing {
                 let host = url::Url::parse(b)
                     .ok()
@@ -763,7 +763,7 @@ fn simple_kinds(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()> {
         })
         .collect();
     if !changes.is_empty() {
-        db::write_transaction(c, |c| -> anyhow::Result<()> {
+        crate::edit::write_transaction(c, |c| -> anyhow::Result<()> {
             for (local, parent) in &changes {
                 diesel::update(organizations::table.find(*local))
                     .set(organizations::parent_id.eq(Some(*parent)))
@@ -1206,7 +1206,7 @@ fn papers(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()> {
             };
             let date = text(v, "date")
                 .and_then(|s| mapping::date(&s))
-                .unwrap_or_else(|| crate::views::berlin(created).date_naive());
+                .unwrap_or_else(|| crate::base::dates::berlin(created).date_naive());
             Ok(Plan::Write(NewPaper {
                 body_id: body,
                 reference: reference_no,
@@ -1308,7 +1308,7 @@ fn papers(c: &mut DbConnection, ctx: &mut Ctx) -> anyhow::Result<()> {
         }
     }
     if !missing.is_empty() {
-        db::write_transaction(c, |c| -> anyhow::Result<()> {
+        crate::edit::write_transaction(c, |c| -> anyhow::Result<()> {
             let t = db::now();
             for (p, r) in &missing {
                 insert_paper_relation(
@@ -1559,7 +1559,7 @@ pub fn remap_results(c: &mut DbConnection) -> anyhow::Result<usize> {
         })
         .collect();
     for chunk in changes.chunks(BATCH) {
-        db::write_transaction(c, |c| -> anyhow::Result<()> {
+        crate::edit::write_transaction(c, |c| -> anyhow::Result<()> {
             for (id, (yes, no, abstain)) in chunk {
                 diesel::update(agenda_items::table.find(*id))
                     .set((
@@ -1619,7 +1619,7 @@ pub fn runs_report(c: &mut DbConnection, limit: i64) -> QueryResult<String> {
             .unwrap_or_default();
         out.push_str(&format!(
             "Lauf {id}  {}  {status:<15} {source}  ({written} Objekte geschrieben)\n",
-            crate::views::berlin(started).format("%d.%m.%Y %H:%M"),
+            crate::base::dates::berlin(started).format("%d.%m.%Y %H:%M"),
         ));
         for c in cuts {
             out.push_str(&format!("    abgeschnitten: {c}\n"));

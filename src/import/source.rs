@@ -516,7 +516,7 @@ pub async fn crawl(
     let with_since = |url: &str| match since {
         Some(s) => {
             let sep = if url.contains('?') { '&' } else { '?' };
-            format!("{url}{sep}modified_since={}", crate::oparl::encode(s))
+            format!("{url}{sep}modified_since={}", crate::base::urls::encode(s))
         }
         None => url.to_string(),
     };
@@ -851,7 +851,7 @@ pub fn text(v: &Value, field: &str) -> Option<String> {
         Value::String(s) if MULTI_LINE.contains(&field) => {
             Some(s.trim().to_string()).filter(|s| !s.is_empty())
         }
-        Value::String(s) => Some(crate::auth::form::one_line(s)).filter(|s| !s.is_empty()),
+        Value::String(s) => Some(crate::base::text::one_line(s)).filter(|s| !s.is_empty()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }

@@ -5,6 +5,8 @@
 //! writes them as .eml files. Failures are retried with exponential
 //! backoff; a mail is marked sent right after the server accepted it.
 
+pub mod digest;
+
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
@@ -94,7 +96,7 @@ fn headline(kind: EventKind) -> &'static str {
 pub fn message_id(base_url: &str) -> String {
     format!(
         "<{}@{}>",
-        &crate::auth::random_token()[..32],
+        &crate::base::tokens::random_token()[..32],
         feeds::uid_host(base_url)
     )
 }
@@ -127,7 +129,7 @@ fn expand(
                 .into_iter()
                 .map(|(e, id)| (e, store::Unsubscribe::Subscriber(id), false))
                 .collect();
-        let day = crate::views::berlin(m.start_at).date_naive();
+        let day = crate::base::dates::berlin(m.start_at).date_naive();
         for (email, id) in store::members_of(conn, &orgs, day)? {
             if !recipients
                 .iter()
@@ -163,7 +165,7 @@ fn expand(
         let mut n = 0;
         for (email, target, member) in recipients {
             // one token per mail; the database keeps only its hash
-            let token = crate::auth::random_token();
+            let token = crate::base::tokens::random_token();
             store::mint_unsubscribe(conn, target, &token)?;
             let unsubscribe_url = format!("{}/abbestellen/{token}", w.base_url);
             let ics = ical::invitation(
@@ -369,7 +371,7 @@ impl Worker {
             }
         }
         schedule_reminders(&mut conn, self.settings.reminder_days)?;
-        crate::search::saved::run_digests(
+        digest::run_digests(
             &mut conn,
             &self.base_url,
             &self.settings.site_name,

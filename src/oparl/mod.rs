@@ -57,7 +57,7 @@ impl Urls {
 
 /// The Berlin offset of a UTC timestamp: `2021-02-23T17:00:00+01:00`.
 pub fn datetime(utc: NaiveDateTime) -> String {
-    let local: DateTime<FixedOffset> = crate::views::berlin(utc).fixed_offset();
+    let local: DateTime<FixedOffset> = crate::base::dates::berlin(utc).fixed_offset();
     local.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
@@ -65,32 +65,7 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// Parse an OParl filter value: a full date-time with offset (also `Z`);
-/// a bare date is read as midnight Berlin time. Returns UTC.
-pub fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
-    // an unencoded "+" of the offset arrives as a space ("…T10:00:00 01:00")
-    let trimmed = raw.trim();
-    let fixed = match trimmed.rsplit_once(' ') {
-        Some((head, tail))
-            if head.contains('T')
-                && tail.len() == 5
-                && tail.as_bytes()[2] == b':'
-                && tail.bytes().filter(u8::is_ascii_digit).count() == 4 =>
-        {
-            format!("{head}+{tail}")
-        }
-        _ => trimmed.to_string(),
-    };
-    let s = fixed.as_str();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.naive_utc());
-    }
-    if let Ok(t) = DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%z") {
-        return Some(t.naive_utc());
-    }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    crate::views::berlin_to_utc(d.and_hms_opt(0, 0, 0)?)
-}
+pub use crate::base::dates::parse_datetime;
 
 /// The parameters every external list understands.
 #[derive(Debug, Clone, Default)]
@@ -119,7 +94,7 @@ impl ListParams {
                 parse_datetime(v).ok_or_else(|| {
                     format!(
                         "Der Parameter {k} erwartet Datum und Uhrzeit wie 2021-01-01T00:00:00+01:00, nicht „{}“.",
-                        crate::routes::shorten(v)
+                        crate::base::text::shorten(v)
                     )
                 })
             };
@@ -188,19 +163,7 @@ impl ListParams {
     }
 }
 
-/// Percent-encode a query value (RFC 3986 unreserved characters stay).
-pub fn encode(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+pub use crate::base::urls::encode;
 
 /// A list page: data, pagination, links.
 pub fn list_page(

@@ -392,10 +392,10 @@ pub fn public_agenda(c: &mut DbConnection, meeting_ids: &[i64]) -> R<Agenda> {
     let mut numbers = HashMap::new();
     let mut tree = HashMap::new();
     for items in by_meeting.values() {
-        numbers.extend(crate::views::agenda::numbers(items));
-        tree.extend(crate::views::agenda::tree_order(items));
+        numbers.extend(crate::access::agenda::numbers(items));
+        tree.extend(crate::access::agenda::tree_order(items));
     }
-    let visible = crate::views::agenda::visible_ids(&all, Audience::Public);
+    let visible = crate::access::agenda::visible_ids(&all, Audience::Public);
     let mut items: Vec<AgendaItem> = all
         .into_iter()
         .filter(|a| visible.contains(&a.id))
@@ -430,7 +430,7 @@ pub fn file(urls: &Urls, f: &File, backrefs: Option<&HashMap<&'static str, Vec<S
     m.insert("mimeType".into(), f.mime_type.clone().into());
     m.insert("date".into(), date(f.created_at.date()).into());
     m.insert("size".into(), f.size.into());
-    let path = format!("/dateien/{}/{}", f.id, crate::oparl::encode(&f.file_name));
+    let path = crate::base::urls::file_url(f.id, &f.file_name);
     m.insert(
         "accessUrl".into(),
         urls.web(&format!("{path}?anzeigen=1")).into(),
@@ -464,7 +464,7 @@ fn files_where(c: &mut DbConnection, column: &str, ids: &[i64]) -> R<Vec<File>> 
         _ => q.filter(files::paper_id.eq_any(ids.to_vec())),
     };
     let list: Vec<File> = q.order(files::id).select(File::as_select()).load(c)?;
-    crate::views::visible_files(c, list, Audience::Public)
+    crate::access::files::visible_files(c, list, Audience::Public)
 }
 
 fn meeting_state(m: &Meeting) -> (&'static str, bool) {

@@ -80,7 +80,7 @@ impl TextWorker {
                     return Ok(done);
                 }
             };
-            db::write_transaction(&mut conn, |c| {
+            crate::edit::write_transaction(&mut conn, |c| {
                 files::finish_text_job(c, job.file_id, status, text, error)
             })?;
             done += 1;

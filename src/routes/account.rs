@@ -4,7 +4,8 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{self, password, Form, SignedIn, Viewer};
+use crate::auth::{self, Form, SignedIn, Viewer};
+use crate::base::password;
 use crate::db::users;
 use crate::error::AppError;
 use crate::state::AppState;

@@ -91,7 +91,7 @@ pub async fn show(
             if chain_items.len() > 1 {
                 let mids: Vec<i64> = chain_items.iter().map(|a| a.meeting_id).collect();
                 let ctx_items = db::agenda_items::for_meetings(c, &mids)?;
-                let (nums, vis) = agenda::number_and_filter(&ctx_items, audience);
+                let (nums, vis) = crate::access::agenda::number_and_filter(&ctx_items, audience);
                 let ms = db::meetings::by_ids(c, &mids)?;
                 for a in &chain_items {
                     let Some(m) = ms.get(&a.meeting_id) else {
@@ -104,7 +104,7 @@ pub async fn show(
                         url: (a.id != id).then(|| format!("/tagesordnungspunkte/{}", a.id)),
                         number: nums.get(&a.id).cloned().unwrap_or_default(),
                         meeting: m.name.clone(),
-                        date: views::date_short(m.start_at),
+                        date: crate::base::dates::date_short(m.start_at),
                         outcome: a
                             .outcome
                             .as_deref()
@@ -186,7 +186,7 @@ fn follow_up_views(
     let items = db::agenda_items::by_ids(c, &item_ids)?;
     let mut meeting_ids: Vec<i64> = items.values().map(|a| a.meeting_id).collect();
     let context = db::agenda_items::for_meetings(c, &meeting_ids)?;
-    let (nums, vis) = agenda::number_and_filter(&context, audience);
+    let (nums, vis) = crate::access::agenda::number_and_filter(&context, audience);
     meeting_ids.extend(list.iter().filter_map(|f| f.due_meeting_id));
     let meetings = db::meetings::by_ids(c, &meeting_ids)?;
     let link = |item_id: i64| -> Option<(String, String)> {
@@ -198,7 +198,7 @@ fn follow_up_views(
                 format!(
                     "TOP {} der Sitzung am {}",
                     nums.get(&a.id).cloned().unwrap_or_default(),
-                    views::date_short(m.start_at)
+                    crate::base::dates::date_short(m.start_at)
                 ),
             )
         })
@@ -216,10 +216,13 @@ fn follow_up_views(
                 .requested_by_person_id
                 .and_then(|p| people.get(&p))
                 .map(|p| p.display_name()),
-            due: f
-                .due_meeting_id
-                .and_then(|m| meetings.get(&m))
-                .map(|m| format!("{} am {}", m.name, views::date_short(m.start_at))),
+            due: f.due_meeting_id.and_then(|m| meetings.get(&m)).map(|m| {
+                format!(
+                    "{} am {}",
+                    m.name,
+                    crate::base::dates::date_short(m.start_at)
+                )
+            }),
             answered_hidden: f.answered_by_agenda_item_id.is_some() && answered.is_none(),
             answered_by: answered.as_ref().map(|a| a.1.clone()),
             answered_url: answered.map(|a| a.0),

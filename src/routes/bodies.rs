@@ -133,10 +133,14 @@ pub async fn show(
                         Some(e) => format!(
                             "{} ({} – {})",
                             t.name,
-                            views::date(t.start_date),
-                            views::date(e)
+                            crate::base::dates::date(t.start_date),
+                            crate::base::dates::date(e)
                         ),
-                        None => format!("{} (seit {})", t.name, views::date(t.start_date)),
+                        None => format!(
+                            "{} (seit {})",
+                            t.name,
+                            crate::base::dates::date(t.start_date)
+                        ),
                     })
                     .collect(),
                 gremien: db::organizations::list_gremien(c, Some(b.id))?

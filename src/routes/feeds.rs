@@ -187,7 +187,7 @@ pub async fn person_feed(
     let built = state
         .db(move |c| {
             let p = db::persons::find(c, id)?.ok_or_else(|| AppError::not_found("Die Person"))?;
-            let orgs = db::persons::current_organization_ids(c, p.id, crate::views::today())?;
+            let orgs = db::persons::current_organization_ids(c, p.id, crate::base::dates::today())?;
             let list = feeds::meetings_of(c, &Scope::Organizations(orgs))?;
             let name = format!("Sitzungen – {} {}", p.given_name, p.family_name);
             build(c, memo.as_deref(), &name, &list, Audience::Public, &base)
@@ -242,7 +242,9 @@ pub async fn private_feed(
             let user = db::users::user_by_calendar_token(c, &crate::auth::token_hash(&token))?
                 .ok_or_else(not_found)?;
             let orgs = match user.person_id {
-                Some(p) => db::persons::current_organization_ids(c, p, crate::views::today())?,
+                Some(p) => {
+                    db::persons::current_organization_ids(c, p, crate::base::dates::today())?
+                }
                 None => Vec::new(),
             };
             let list = feeds::meetings_of(c, &Scope::Organizations(orgs))?;

@@ -48,7 +48,7 @@ pub async fn download(
                 }
             }
             let audience = v.audience(f.body_id, &orgs);
-            let visible = crate::views::visible_files(c, vec![f], audience)?;
+            let visible = crate::access::files::visible_files(c, vec![f], audience)?;
             let f = visible.into_iter().next().ok_or_else(not_found)?;
             // a file of a meeting follows the meeting's visibility
             if let (Some(m), Audience::Public) = (f.meeting_id, audience) {

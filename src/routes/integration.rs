@@ -112,7 +112,7 @@ pub async fn concepts_list(
                     edition: x.edition.clone(),
                     body: names.get(&x.body_id).cloned().unwrap_or_default(),
                     status: x.status_label().to_string(),
-                    adopted: x.adopted_on.map(views::date),
+                    adopted: x.adopted_on.map(crate::base::dates::date),
                     fields: fields.iter().filter(|f| f.concept_id == x.id).count(),
                 }).collect::<Vec<_>>(),
                 "bodies": body_options(&all, &used, body.as_ref()),
@@ -196,7 +196,7 @@ fn concept_page(
             .order(files::id)
             .select(crate::db::models::File::as_select())
             .load(c)?;
-        views::visible_files(c, list, audience)?
+        crate::access::files::visible_files(c, list, audience)?
     };
     let ctx = serde_json::json!({
         "id": x.id,
@@ -204,14 +204,14 @@ fn concept_page(
         "edition": x.edition,
         "status": x.status_label(),
         "status_key": x.status,
-        "adopted": x.adopted_on.map(views::date),
+        "adopted": x.adopted_on.map(crate::base::dates::date),
         "summary": x.summary,
         "participants": x.participant_list(),
         "body": body.map(|b| Named { url: format!("/koerperschaften/{}", b.key), name: b.name }),
         "supersedes": supersedes.map(|s| Named { url: format!("/integrationskonzepte/{}", s.id), name: format!("{}{}", s.title, s.edition.map(|e| format!(" ({e})")).unwrap_or_default()) }),
         "successors": successors.iter().map(|s| Named { url: format!("/integrationskonzepte/{}", s.id), name: format!("{}{}", s.title, s.edition.clone().map(|e| format!(" ({e})")).unwrap_or_default()) }).collect::<Vec<_>>(),
         "history": history.iter().map(|h| serde_json::json!({
-            "date": views::date(h.changed_on),
+            "date": crate::base::dates::date(h.changed_on),
             "iso": h.changed_on.format("%Y-%m-%d").to_string(),
             "status": ConceptStatus::from_key(&h.status).map(|s| s.label()).unwrap_or(&h.status),
             "note": h.note,
@@ -229,7 +229,7 @@ fn concept_page(
             }).collect(),
         }).collect::<Vec<_>>(),
         "files": files.iter().map(|f| FileView {
-            url: format!("/dateien/{}/{}", f.id, f.file_name),
+            url: crate::base::urls::file_url(f.id, &f.file_name),
             name: f.name.clone(),
             size: views::human_size(f.size),
         }).collect::<Vec<_>>(),
@@ -381,7 +381,7 @@ pub async fn programmes_list(
             let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
             let parts = programmes::participants(c, &ids)?;
             let used: Vec<i64> = parts.values().flatten().copied().collect();
-            let today = views::today();
+            let today = crate::base::dates::today();
             let names: HashMap<i64, String> =
                 all.iter().map(|b| (b.id, b.short_name.clone())).collect();
             let rows: Vec<serde_json::Value> = list
@@ -422,9 +422,13 @@ pub async fn programmes_list(
 
 pub fn period(p: &Programme) -> String {
     match (p.period_from, p.period_until) {
-        (Some(f), Some(u)) => format!("{} bis {}", views::date(f), views::date(u)),
-        (Some(f), None) => format!("ab {}", views::date(f)),
-        (None, Some(u)) => format!("bis {}", views::date(u)),
+        (Some(f), Some(u)) => format!(
+            "{} bis {}",
+            crate::base::dates::date(f),
+            crate::base::dates::date(u)
+        ),
+        (Some(f), None) => format!("ab {}", crate::base::dates::date(f)),
+        (None, Some(u)) => format!("bis {}", crate::base::dates::date(u)),
         (None, None) => String::new(),
     }
 }
@@ -472,7 +476,7 @@ fn programme_page(
         fte(v)
     };
     let amount_sum: i64 = allocations.iter().filter_map(|a| a.amount_cents).sum();
-    let today = views::today();
+    let today = crate::base::dates::today();
     // the same state programme elsewhere (same legal basis)
     let siblings: Vec<Named> = match p.legal_basis.as_deref() {
         Some(lb) if !lb.is_empty() => programmes::all(c)?
@@ -536,11 +540,11 @@ fn programme_page(
             "parties": a.parties,
             "forwards_from": a.forwards_from,
             "forwards_to": a.forwards_to,
-            "concluded": a.concluded_on.map(views::date),
+            "concluded": a.concluded_on.map(crate::base::dates::date),
             "note": a.note,
         })).collect::<Vec<_>>(),
         "deadlines": deadlines.iter().map(|d| serde_json::json!({
-            "date": views::date(d.due_on),
+            "date": crate::base::dates::date(d.due_on),
             "iso": d.due_on.format("%Y-%m-%d").to_string(),
             "kind": d.kind_label(),
             "title": d.title,

@@ -128,14 +128,19 @@ pub async fn list(
     let page_ctx = state
         .db(move |c| {
             let (bodies, organizations, body_id) = filter_options(c, &body_key, org_id)?;
-            let today_start =
-                views::berlin_to_utc(views::today().and_hms_opt(0, 0, 0).unwrap_or_default());
+            let today_start = crate::base::dates::berlin_to_utc(
+                crate::base::dates::today()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or_default(),
+            );
             let explicit = from.is_some() || until.is_some();
             let f = MeetingFilter {
                 body_id,
                 organization_id: org_id,
                 from: match from {
-                    Some(d) => d.and_hms_opt(0, 0, 0).and_then(views::berlin_to_utc),
+                    Some(d) => d
+                        .and_hms_opt(0, 0, 0)
+                        .and_then(crate::base::dates::berlin_to_utc),
                     None if !explicit && !past => today_start,
                     None => None,
                 },
@@ -143,7 +148,7 @@ pub async fn list(
                     Some(d) => d
                         .succ_opt()
                         .and_then(|d| d.and_hms_opt(0, 0, 0))
-                        .and_then(views::berlin_to_utc),
+                        .and_then(crate::base::dates::berlin_to_utc),
                     None if !explicit && past => today_start,
                     None => None,
                 },
@@ -216,7 +221,7 @@ struct CalendarPage {
 fn parse_month(raw: &Option<String>) -> Result<NaiveDate, AppError> {
     match raw.as_deref().map(str::trim) {
         None | Some("") => {
-            let t = views::today();
+            let t = crate::base::dates::today();
             Ok(t.with_day(1).unwrap_or(t))
         }
         Some(s) => NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d")
@@ -252,10 +257,12 @@ pub async fn calendar(
             let f = MeetingFilter {
                 body_id,
                 organization_id: org_id,
-                from: first.and_hms_opt(0, 0, 0).and_then(views::berlin_to_utc),
+                from: first
+                    .and_hms_opt(0, 0, 0)
+                    .and_then(crate::base::dates::berlin_to_utc),
                 until: next_first
                     .and_hms_opt(0, 0, 0)
-                    .and_then(views::berlin_to_utc),
+                    .and_then(crate::base::dates::berlin_to_utc),
                 descending: false,
             };
             let (rows, _) = db::meetings::list(c, &f, 1000, 0)?;
@@ -263,11 +270,11 @@ pub async fn calendar(
             let mut by_day: HashMap<NaiveDate, Vec<MeetingCard>> = HashMap::new();
             for (m, card) in rows.iter().zip(cards.iter()) {
                 by_day
-                    .entry(views::berlin(m.start_at).date_naive())
+                    .entry(crate::base::dates::berlin(m.start_at).date_naive())
                     .or_default()
                     .push(card.clone());
             }
-            let today = views::today();
+            let today = crate::base::dates::today();
             let start =
                 first - chrono::Duration::days(first.weekday().num_days_from_monday() as i64);
             let mut weeks = Vec::new();
@@ -289,7 +296,7 @@ pub async fn calendar(
             Ok(CalendarPage {
                 month_label: format!(
                     "{} {}",
-                    views::MONTHS[first.month0() as usize],
+                    crate::base::dates::MONTHS[first.month0() as usize],
                     first.year()
                 ),
                 month: first.format("%Y-%m").to_string(),
@@ -368,10 +375,10 @@ pub async fn show(
             let prev_card = if prev.is_some() { cards.next() } else { None };
             let next_card = if next.is_some() { cards.next() } else { None };
             let files = db::papers::files_of_meeting(c, id)?;
-            let files = views::visible_files(c, files, audience)?
+            let files = crate::access::files::visible_files(c, files, audience)?
                 .into_iter()
                 .map(|f| FileLink {
-                    url: format!("/dateien/{}/{}", f.id, f.file_name),
+                    url: crate::base::urls::file_url(f.id, &f.file_name),
                     name: f.name,
                     size: views::human_size(f.size),
                 })

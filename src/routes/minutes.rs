@@ -78,8 +78,8 @@ pub async fn show(
                         row: r,
                     })
                     .collect(),
-                published: published.map(views::date_short),
-                approved: m.minutes_approved_at.map(views::date_short),
+                published: published.map(crate::base::dates::date_short),
+                approved: m.minutes_approved_at.map(crate::base::dates::date_short),
                 full_view: audience == Audience::Full,
                 attendance,
                 has_closed_part: items.iter().any(|a| !a.public),
@@ -94,7 +94,7 @@ fn minutes_attendance(
     c: &mut crate::db::DbConnection,
     m: &crate::db::models::Meeting,
 ) -> Result<Vec<(String, Vec<String>)>, AppError> {
-    let rows = db::meeting_edit::attendance(c, m.id)?;
+    let rows = crate::edit::meeting::attendance(c, m.id)?;
     let ids: Vec<i64> = rows.iter().map(|(p, _)| *p).collect();
     let persons = db::persons::by_ids(c, &ids)?;
     let mut out = Vec::new();

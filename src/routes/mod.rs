@@ -196,14 +196,7 @@ pub fn resolve_body(
         })
 }
 
-/// Keep echoed user input short in messages.
-pub fn shorten(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
-    }
-    out
-}
+pub use crate::base::text::shorten;
 
 /// Build a query string from non-empty pairs (for pager links).
 pub fn query_string(pairs: &[(&str, String)]) -> String {

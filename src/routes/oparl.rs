@@ -193,7 +193,7 @@ pub async fn body_list(
 
 /// Ids of agenda items the public never sees in a body: non-public, or
 /// below a non-public, deleted or missing item at any depth (as
-/// `views::agenda::visible_ids` decides for pages; deeper than 8 levels
+/// `crate::access::agenda::visible_ids` decides for pages; deeper than 8 levels
 /// counts as hidden). An item's own deletion does not hide it here: under
 /// `modified_since` it is listed as deleted.
 fn hidden_items(c: &mut DbConnection, body: i64) -> QueryResult<Vec<i64>> {
@@ -630,7 +630,7 @@ pub async fn object(
                     return Err(Failure::NotFound("Diese Datei"));
                 }
                 if f.deleted_at.is_none() {
-                    let visible = crate::views::visible_files(
+                    let visible = crate::access::files::visible_files(
                         c,
                         vec![f.clone()],
                         crate::access::Audience::Public,

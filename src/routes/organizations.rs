@@ -111,7 +111,7 @@ pub async fn show(
             let o = db::organizations::find(c, id)?
                 .ok_or_else(|| AppError::not_found("Das Gremium"))?;
             let body = db::bodies::find(c, o.body_id)?;
-            let members = db::organizations::current_members(c, id, views::today())?;
+            let members = db::organizations::current_members(c, id, crate::base::dates::today())?;
             let faction_ids: Vec<i64> = members
                 .iter()
                 .filter_map(|(m, _)| m.on_behalf_of_id)
@@ -135,7 +135,7 @@ pub async fn show(
                                 .on_behalf_of_id
                                 .and_then(|f| factions.get(&f))
                                 .map(|f| f.short_name.clone().unwrap_or_else(|| f.name.clone())),
-                            since: m.start_date.map(views::date),
+                            since: m.start_date.map(crate::base::dates::date),
                         },
                     )
                 })

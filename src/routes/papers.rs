@@ -111,7 +111,7 @@ pub async fn list(
                         paper_type: PaperType::from_key(&p.paper_type)
                             .map(|t| t.label().to_string())
                             .unwrap_or_else(|| p.paper_type.clone()),
-                        date: views::date(p.date),
+                        date: crate::base::dates::date(p.date),
                         date_iso: p.date.to_string(),
                         body: names.get(&p.body_id).cloned().unwrap_or_default(),
                     })
@@ -281,8 +281,8 @@ pub async fn show(
                         start: m.start_at,
                         meeting: m.name.clone(),
                         meeting_url: format!("/sitzungen/{}", m.id),
-                        date: views::date_short(m.start_at),
-                        iso: views::iso(m.start_at),
+                        date: crate::base::dates::date_short(m.start_at),
+                        iso: crate::base::dates::iso(m.start_at),
                         row: r,
                     })
                 })
@@ -330,8 +330,8 @@ pub async fn show(
                         role: role.map(|r| r.label()).unwrap_or("–"),
                         authoritative: x.authoritative,
                         meeting_url: meeting.map(|m| format!("/sitzungen/{}", m.id)),
-                        meeting_date: meeting.map(|m| views::date_short(m.start_at)),
-                        meeting_iso: meeting.map(|m| views::iso(m.start_at)),
+                        meeting_date: meeting.map(|m| crate::base::dates::date_short(m.start_at)),
+                        meeting_iso: meeting.map(|m| crate::base::dates::iso(m.start_at)),
                         item_url: step.map(|s| s.row.url.clone()),
                         item_number: step.map(|s| s.row.number.clone()),
                         outcome: step.and_then(|s| s.row.outcome),
@@ -370,20 +370,20 @@ pub async fn show(
                 })
                 .collect();
             let files = db::papers::files_of_paper(c, id)?;
-            let files = views::visible_files(c, files, audience)?
+            let files = crate::access::files::visible_files(c, files, audience)?
                 .into_iter()
                 .map(|f| {
                     (
                         f.name.clone(),
                         views::human_size(f.size),
-                        format!("/dateien/{}/{}", f.id, f.file_name),
+                        crate::base::urls::file_url(f.id, &f.file_name),
                     )
                 })
                 .collect();
             Ok(PaperPage {
                 paper: agenda::paper_link(&p),
                 body,
-                date: views::date(p.date),
+                date: crate::base::dates::date(p.date),
                 date_iso: p.date.to_string(),
                 file_number: p.file_number.clone(),
                 lead: p

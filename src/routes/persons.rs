@@ -122,7 +122,7 @@ pub async fn show(
             let ms = db::organizations::memberships_of_person(c, id)?;
             let fids: Vec<i64> = ms.iter().filter_map(|(m, _)| m.on_behalf_of_id).collect();
             let factions = db::organizations::by_ids(c, &fids)?;
-            let today = views::today();
+            let today = crate::base::dates::today();
             Ok(PersonPage {
                 feed: views::FeedLinks::new(
                     &base,
@@ -147,8 +147,8 @@ pub async fn show(
                             .on_behalf_of_id
                             .and_then(|f| factions.get(&f))
                             .map(|f| f.short_name.clone().unwrap_or_else(|| f.name.clone())),
-                        from: m.start_date.map(views::date),
-                        until: m.end_date.map(views::date),
+                        from: m.start_date.map(crate::base::dates::date),
+                        until: m.end_date.map(crate::base::dates::date),
                         current: m.end_date.is_none_or(|e| e >= today)
                             && m.start_date.is_none_or(|st| st <= today),
                     })

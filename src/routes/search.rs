@@ -258,7 +258,7 @@ pub async fn page(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (params, errors) = Params::parse(req.query_string());
-    let scope = Scope::of(&viewer);
+    let scope = viewer.search_scope();
     let mut page = SearchPage {
         q: params
             .q

@@ -25,9 +25,7 @@ use diesel::sql_types::{Nullable, Text};
 use super::query::{ParsedQuery, Term, TermKind};
 use super::store::{self, Lookup, Meta};
 use super::{FacetCounts, Kind};
-use crate::auth::Viewer;
 use crate::db::DbConnection;
-use crate::domain::UserRole;
 
 /// Whose search this is: what non-public documents it may find.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,25 +38,6 @@ pub enum Scope {
     Body(i64),
     /// council members: the public documents and those of their committees
     Member(Vec<i64>),
-}
-
-impl Scope {
-    pub fn of(viewer: &Viewer) -> Scope {
-        match viewer.user() {
-            None => Scope::Public,
-            Some(u) => match u.role {
-                UserRole::Admin => Scope::All,
-                UserRole::Clerk => match u.body_id {
-                    None => Scope::All,
-                    Some(b) => Scope::Body(b),
-                },
-                UserRole::Member if !u.member_orgs.is_empty() => {
-                    Scope::Member(u.member_orgs.clone())
-                }
-                UserRole::Member => Scope::Public,
-            },
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,13 +1,13 @@
 //! Keeping the search index current. Triggers on the source tables note
 //! every changed row in `search_dirty` (see the migration); [`flush`] runs
-//! at the end of every write transaction (`db::write_transaction`), works
+//! at the end of every write transaction (`crate::edit::write_transaction`), works
 //! out which documents depend on the changed rows (a meeting's items, a
 //! paper's TOPs and files, …), rebuilds them from the records and writes
 //! them: so the index changes in the same transaction as the data.
 //!
 //! Visibility is decided here, once per document, with the same rules the
-//! pages use (`access`, `views::agenda::number_and_filter`,
-//! `views::visible_files`): `public` says whether anonymous visitors may
+//! pages use (`access`, `crate::access::agenda::number_and_filter`,
+//! `crate::access::files::visible_files`): `public` says whether anonymous visitors may
 //! find it, the organizations say which members may find it if not.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -411,7 +411,7 @@ fn public_items(
     meeting_ids: &[i64],
 ) -> QueryResult<std::collections::HashSet<i64>> {
     let all = db::agenda_items::for_meetings(conn, meeting_ids)?;
-    Ok(crate::views::agenda::number_and_filter(&all, Audience::Public).1)
+    Ok(crate::access::agenda::number_and_filter(&all, Audience::Public).1)
 }
 
 fn items(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
@@ -419,8 +419,8 @@ fn items(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
     let meeting_ids: Vec<i64> = items.values().map(|a| a.meeting_id).collect();
     let meetings = db::meetings::by_ids(conn, &meeting_ids)?;
     let all = db::agenda_items::for_meetings(conn, &meeting_ids)?;
-    let (numbers, public) = crate::views::agenda::number_and_filter(&all, Audience::Public);
-    let (_, any) = crate::views::agenda::number_and_filter(&all, Audience::Full);
+    let (numbers, public) = crate::access::agenda::number_and_filter(&all, Audience::Public);
+    let (_, any) = crate::access::agenda::number_and_filter(&all, Audience::Full);
     let pairs: Vec<(i64, i64)> = meetings
         .values()
         .map(|m| (m.id, m.organization_id))
@@ -441,7 +441,7 @@ fn items(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
         let minutes = (held && m.minutes_published_at.is_some())
             .then_some(a.minutes_text.as_deref())
             .flatten();
-        let date = crate::views::berlin(m.start_at).date_naive();
+        let date = crate::base::dates::berlin(m.start_at).date_naive();
         let number = numbers.get(&a.id).cloned().unwrap_or_default();
         // a public TOP names only a public paper; a non-public TOP is seen
         // by those who see the paper on its page
@@ -465,7 +465,7 @@ fn items(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
             context: format!(
                 "TOP {number} · {} · {}",
                 org_name(&org_map, m.organization_id),
-                crate::views::date(date)
+                crate::base::dates::date(date)
             ),
             url: format!("/tagesordnungspunkte/{}", a.id),
             paper_type: None,
@@ -490,7 +490,7 @@ fn meetings(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
         .into_values()
         .map(|m| {
             let orgs = morgs.get(&m.id).cloned().unwrap_or_default();
-            let date = crate::views::berlin(m.start_at).date_naive();
+            let date = crate::base::dates::berlin(m.start_at).date_naive();
             let org_names: Vec<&str> = orgs.iter().map(|o| org_name(&org_map, *o)).collect();
             let state = MeetingState::from_key(&m.state).map(|s| s.label());
             Doc {
@@ -504,7 +504,7 @@ fn meetings(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
                 context: format!(
                     "Sitzung · {} · {}{}",
                     org_name(&org_map, m.organization_id),
-                    crate::views::date_short(m.start_at),
+                    crate::base::dates::date_short(m.start_at),
                     state.map(|s| format!(" · {s}")).unwrap_or_default()
                 ),
                 url: format!("/sitzungen/{}", m.id),
@@ -524,12 +524,12 @@ fn files(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
         .select(File::as_select())
         .load(conn)?;
     let any: std::collections::HashSet<i64> =
-        crate::views::visible_files(conn, list.clone(), Audience::Full)?
+        crate::access::files::visible_files(conn, list.clone(), Audience::Full)?
             .iter()
             .map(|f| f.id)
             .collect();
     let public: std::collections::HashSet<i64> =
-        crate::views::visible_files(conn, list.clone(), Audience::Public)?
+        crate::access::files::visible_files(conn, list.clone(), Audience::Public)?
             .iter()
             .map(|f| f.id)
             .collect();
@@ -585,9 +585,9 @@ fn files(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
                 format!(
                     "Datei {what} {} am {}",
                     m.name,
-                    crate::views::date_short(m.start_at)
+                    crate::base::dates::date_short(m.start_at)
                 ),
-                crate::views::berlin(m.start_at).date_naive(),
+                crate::base::dates::berlin(m.start_at).date_naive(),
                 morgs.get(&m.id).cloned().unwrap_or_default(),
             )
         } else if let Some(k) = f.concept_id.and_then(|k| concepts.get(&k)) {
@@ -617,7 +617,7 @@ fn files(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Doc>> {
                 Some(n) => format!("{context} · {n}"),
                 None => context,
             },
-            url: format!("/dateien/{}/{}", f.id, crate::oparl::encode(&f.file_name)),
+            url: crate::base::urls::file_url(f.id, &f.file_name),
             paper_type: None,
             outcome: None,
             org_ids: orgs,
@@ -1043,7 +1043,7 @@ pub fn ensure_built(conn: &mut DbConnection) -> QueryResult<Option<usize>> {
     for kind in Kind::ALL {
         let ids = all_ids(conn, kind)?;
         for chunk in ids.chunks(5000) {
-            n += db::write_transaction(conn, |c| index_batch(c, kind, chunk))?;
+            n += crate::edit::write_transaction(conn, |c| index_batch(c, kind, chunk))?;
         }
     }
     Ok(Some(n))
@@ -1080,7 +1080,7 @@ pub fn rebuild_vocabulary(conn: &mut DbConnection) -> QueryResult<usize> {
         }
     }
     let n = words.len();
-    db::write_transaction(conn, |c| -> QueryResult<()> {
+    crate::edit::write_transaction(conn, |c| -> QueryResult<()> {
         let old: Vec<(i64, String)> = sw::table
             .filter(sw::id.le(known_max))
             .select((sw::id, sw::word))

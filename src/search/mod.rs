@@ -202,8 +202,8 @@ pub fn hit(s: &Stored, m: &snippet::Matcher) -> Hit {
         url: s.url.clone(),
         context: s.context.clone(),
         public: s.public,
-        date: crate::views::date(s.date),
-        published: crate::feeds::atom::rfc3339(
+        date: crate::base::dates::date(s.date),
+        published: crate::base::dates::rfc3339(
             s.published_at
                 .unwrap_or_else(|| s.date.and_time(chrono::NaiveTime::MIN)),
         ),

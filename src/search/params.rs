@@ -53,13 +53,16 @@ impl Params {
                 },
                 "art" => match Kind::from_key(v) {
                     Some(k) => p.kind = Some(k),
-                    None => errors.push(format!("Unbekannte Art „{}“.", crate::routes::shorten(v))),
+                    None => errors.push(format!(
+                        "Unbekannte Art „{}“.",
+                        crate::base::text::shorten(v)
+                    )),
                 },
                 "typ" => match PaperType::from_key(v) {
                     Some(t) => p.paper_type = Some(t.key().to_string()),
                     None => errors.push(format!(
                         "Unbekannter Vorlagentyp „{}“.",
-                        crate::routes::shorten(v)
+                        crate::base::text::shorten(v)
                     )),
                 },
                 "jahr" => match v.parse::<i32>() {
@@ -70,7 +73,7 @@ impl Params {
                     Some(o) => p.outcome = Some(o.key().to_string()),
                     None => errors.push(format!(
                         "Unbekanntes Beratungsergebnis „{}“.",
-                        crate::routes::shorten(v)
+                        crate::base::text::shorten(v)
                     )),
                 },
                 "sortierung" => match Sort::from_key(v) {

@@ -133,7 +133,7 @@ pub fn build(
         let sort = p.date.and_hms_opt(0, 0, 0).unwrap_or_default();
         out.push(Entry {
             sort,
-            date: super::date(p.date),
+            date: crate::base::dates::date(p.date),
             iso: p.date.format("%Y-%m-%d").to_string(),
             body: bodies.get(&p.body_id).cloned().unwrap_or_default(),
             kind: "Vorlage",
@@ -177,8 +177,8 @@ pub fn build(
             });
         out.push(Entry {
             sort: m.start_at,
-            date: super::date_short(m.start_at),
-            iso: super::iso(m.start_at),
+            date: crate::base::dates::date_short(m.start_at),
+            iso: crate::base::dates::iso(m.start_at),
             body: bodies.get(&m.body_id).cloned().unwrap_or_default(),
             kind: "Beratung",
             title: r.title.clone(),

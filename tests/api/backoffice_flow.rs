@@ -247,7 +247,14 @@ async fn a_paper_goes_from_creation_through_two_committees_to_public_minutes() {
     assert_eq!(items2.len(), 1, "the deferred item is carried over");
     let (top2, title2, continues) = items2[0].clone();
     assert_eq!(continues, Some(top1));
-    assert!(title2.contains("vertagt aus der Sitzung vom"), "{title2}");
+    // the title stays the paper's; the link says where it comes from
+    assert_eq!(title2, "Integrationskonzept „Integration vor Ort“");
+    let public_m2 = app.page(&format!("/sitzungen/{m2}")).await;
+    assert!(
+        public_m2.contains("Fortsetzung von")
+            && public_m2.contains(&format!("/tagesordnungspunkte/{top1}")),
+        "deferral links back"
+    );
     // linked both ways on the public pages
     let public_m1 = app.page(&format!("/sitzungen/{m1}")).await;
     assert!(

@@ -118,7 +118,7 @@ async fn serve_demo_never_mixes_demo_data_into_real_data() {
     let app = spawn_app().await;
     let c = &mut app.conn();
     let now = gremium::db::now();
-    gremium::db::write_transaction(c, |c| {
+    gremium::edit::write_transaction(c, |c| {
         gremium::db::insert::insert_body(
             c,
             &gremium::db::insert::NewBody {

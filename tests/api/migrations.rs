@@ -356,3 +356,54 @@ async fn old_clear_unsubscribe_tokens_still_work_after_the_upgrade() {
     let (status, _) = post(format!("/abbestellen/{}", "d".repeat(64))).await;
     assert_eq!(status, 404, "an unknown link");
 }
+
+/// Continuations written before the link replaced the title suffix lose
+/// the suffix on upgrade; other titles (imported, or "(vertagt)" written
+/// by a clerk) stay as they are.
+#[tokio::test]
+async fn the_old_deferral_suffix_leaves_continuation_titles() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let c = &mut app.conn();
+    let (cont, origin): (i64, i64) = agenda_items::table
+        .filter(agenda_items::continues_agenda_item_id.is_not_null())
+        .select((
+            agenda_items::id,
+            agenda_items::continues_agenda_item_id.assume_not_null(),
+        ))
+        .first(c)
+        .expect("a continuation in the seed stories");
+    let title: String = agenda_items::table
+        .find(cont)
+        .select(agenda_items::title)
+        .first(c)
+        .expect("title");
+    assert!(!title.contains("vertagt aus"), "{title}");
+    let old = format!("{title} (vertagt aus der Sitzung vom 24.11.2020)");
+    diesel::update(agenda_items::table.find(cont))
+        .set(agenda_items::title.eq(&old))
+        .execute(c)
+        .expect("old title");
+    let kept = "Haushalt (vertagt aus der Sitzung vom 1.1.2020)";
+    diesel::update(agenda_items::table.find(origin))
+        .set(agenda_items::title.eq(kept))
+        .execute(c)
+        .expect("not a continuation");
+    // run the migration again on these rows
+    diesel::sql_query("DELETE FROM __diesel_schema_migrations WHERE version = '20261206000012'")
+        .execute(c)
+        .expect("forget the migration");
+    let url = DbUrl::parse(&app.db.url).expect("url");
+    db::prepare_and_migrate(&url).expect("upgrade");
+    let now_title: String = agenda_items::table
+        .find(cont)
+        .select(agenda_items::title)
+        .first(c)
+        .expect("title");
+    assert_eq!(now_title, title);
+    let origin_title: String = agenda_items::table
+        .find(origin)
+        .select(agenda_items::title)
+        .first(c)
+        .expect("title");
+    assert_eq!(origin_title, kept, "only continuations are changed");
+}

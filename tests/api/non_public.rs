@@ -14,7 +14,8 @@ pub struct Planted {
 }
 
 pub fn plant(c: &mut DbConnection) -> Planted {
-    db::write_transaction(c, |c| Ok::<_, diesel::result::Error>(plant_rows(c))).expect("plant")
+    gremium::edit::write_transaction(c, |c| Ok::<_, diesel::result::Error>(plant_rows(c)))
+        .expect("plant")
 }
 
 fn plant_rows(c: &mut DbConnection) -> Planted {

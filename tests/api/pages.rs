@@ -280,7 +280,7 @@ async fn cached_pages_are_refreshed_by_every_write_transaction() {
         "served from cache"
     );
     // a proper write transaction invalidates the cache (on every app server)
-    gremium::db::write_transaction(c, |c| {
+    gremium::edit::write_transaction(c, |c| {
         diesel::update(a::agenda_items.find(item))
             .set(a::title.eq("Fragestunde für Einwohnerinnen und Einwohner"))
             .execute(c)

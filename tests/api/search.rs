@@ -130,7 +130,7 @@ async fn ranking_phrases_references_compounds_and_escaping() {
     let in_title = create_paper(&s, body, "Haushaltssatzung 2027 der Stadt", true).await;
     let in_text = create_paper(&s, body, "Bericht über die Friedhofsgebühren", true).await;
     let c = &mut app.conn();
-    gremium::db::write_transaction(c, |c| {
+    gremium::edit::write_transaction(c, |c| {
         diesel::update(papers::table.find(in_text))
             .set(papers::reasoning.eq(Some(
                 "Haushaltssatzung, Haushaltssatzung, Haushaltssatzung: <script>alert('x')</script> Umweltschutzbericht Zukunft"
@@ -166,7 +166,7 @@ async fn ranking_phrases_references_compounds_and_escaping() {
     assert!(hit_urls(&html).contains(&format!("/vorlagen/{in_title}")));
 
     // reference numbers are exact: 11/14810 is not 11/1481
-    gremium::db::write_transaction(c, |c| {
+    gremium::edit::write_transaction(c, |c| {
         diesel::update(papers::table.find(in_title))
             .set(papers::reference.eq("11/14810"))
             .execute(c)
@@ -287,7 +287,7 @@ async fn the_index_follows_every_change_in_the_same_transaction() {
 
     // renamed: the new title is found, the old one no longer
     let c = &mut app.conn();
-    gremium::db::write_transaction(c, |c| {
+    gremium::edit::write_transaction(c, |c| {
         diesel::update(papers::table.find(id))
             .set(papers::title.eq("Neubau der Riesenwiese"))
             .execute(c)
@@ -297,7 +297,7 @@ async fn the_index_follows_every_change_in_the_same_transaction() {
     assert_eq!(total(&search(&app, "Riesenwiese").await), 1);
 
     // made non-public: gone from public search at once
-    gremium::db::write_transaction(c, |c| {
+    gremium::edit::write_transaction(c, |c| {
         diesel::update(papers::table.find(id))
             .set(papers::public.eq(false))
             .execute(c)
@@ -306,7 +306,7 @@ async fn the_index_follows_every_change_in_the_same_transaction() {
     assert_eq!(total(&search(&app, "Riesenwiese").await), 0);
 
     // deleted: gone for everyone
-    gremium::db::write_transaction(c, |c| {
+    gremium::edit::write_transaction(c, |c| {
         diesel::update(papers::table.find(id))
             .set(papers::deleted_at.eq(Some(gremium::db::now())))
             .execute(c)
@@ -324,7 +324,7 @@ async fn the_index_follows_every_change_in_the_same_transaction() {
     assert_eq!(dirty, 0, "nothing left for later");
 
     // a rolled-back change leaves the index as it was
-    let r: Result<(), diesel::result::Error> = gremium::db::write_transaction(c, |c| {
+    let r: Result<(), diesel::result::Error> = gremium::edit::write_transaction(c, |c| {
         diesel::update(papers::table.filter(papers::reference.eq("11/1481")))
             .set(papers::title.eq("Zwischenstand Walfangverbot"))
             .execute(c)?;
@@ -351,7 +351,7 @@ async fn non_public_items_are_found_only_by_those_entitled() {
     // a consulting committee: its members may find the paper
     let committee = org_id(&app, "Rat der Stadt Kamen");
     let c = &mut app.conn();
-    gremium::db::write_transaction(c, |c| {
+    gremium::edit::write_transaction(c, |c| {
         diesel::insert_into(consultations::table)
             .values((
                 consultations::paper_id.eq(secret),
@@ -373,7 +373,7 @@ async fn non_public_items_are_found_only_by_those_entitled() {
         .select(agenda_items::id)
         .first(c)
         .expect("an item of the council");
-    gremium::db::write_transaction(c, |c| {
+    gremium::edit::write_transaction(c, |c| {
         diesel::update(agenda_items::table.find(item))
             .set((
                 agenda_items::public.eq(false),
@@ -523,7 +523,7 @@ async fn a_search_sees_one_moment_even_when_the_facet_store_is_newer() {
             .len();
         // meanwhile the paper is hidden and someone else searches: the
         // in-memory store moves past the snapshot of `a`
-        gremium::db::write_transaction(&mut b, |c| {
+        gremium::edit::write_transaction(&mut b, |c| {
             diesel::update(papers::table.find(id))
                 .set(papers::public.eq(false))
                 .execute(c)
@@ -567,7 +567,7 @@ async fn parts_of_words_come_from_the_vocabulary_which_the_rebuild_prunes() {
         [format!("/vorlagen/{id}")]
     );
     let c = &mut app.conn();
-    gremium::db::write_transaction(c, |c| {
+    gremium::edit::write_transaction(c, |c| {
         diesel::update(papers::table.find(id))
             .set(papers::title.eq("Erweiterung der Riesenwiese"))
             .execute(c)

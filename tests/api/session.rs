@@ -2,8 +2,8 @@
 //! jar, the Origin header a browser sends, and the CSRF token of its
 //! session added to every form.
 
-use gremium::auth::accounts::{insert_account, AccountInput};
 use gremium::domain::UserRole;
+use gremium::edit::accounts::{insert_account, AccountInput};
 
 use crate::helpers::{snippet, Page, TestApp};
 

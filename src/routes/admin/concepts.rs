@@ -14,9 +14,9 @@ use crate::auth::{Form, SessionUser, Staff, Viewer};
 use crate::db::concepts::{self, Concept, ConceptInput, MeasureInput};
 use crate::db::links::{self, Target};
 use crate::db::models::Body;
-use crate::db::paper_edit::Saved;
 use crate::db::{self, DbConnection};
 use crate::domain::{ConceptStatus, MeasureStatus};
+use crate::edit::paper::Saved;
 use crate::error::AppError;
 use crate::routes::account::redirect;
 use crate::routes::parse_id;
@@ -105,7 +105,7 @@ pub fn subject_links(
                             "TOP „{}“ – {} am {}",
                             a.title,
                             m.name,
-                            crate::views::date_short(m.start_at)
+                            crate::base::dates::date_short(m.start_at)
                         ),
                         format!("/verwaltung/tops/{}", a.id),
                         format!("/tagesordnungspunkte/{}", a.id),
@@ -137,7 +137,7 @@ fn values_of(x: &Concept) -> serde_json::Value {
         "titel": x.title,
         "fassung": x.edition,
         "status": x.status,
-        "status_datum": crate::views::today().format("%Y-%m-%d").to_string(),
+        "status_datum": crate::base::dates::today().format("%Y-%m-%d").to_string(),
         "beschlossen_am": x.adopted_on.map(|d| d.format("%Y-%m-%d").to_string()),
         "kurzbeschreibung": x.summary,
         "beteiligte": x.participants,
@@ -266,7 +266,7 @@ pub async fn new_form(state: web::Data<AppState>, me: Staff) -> Result<HttpRespo
             let mut page = load_page(c, &m2, None)?;
             page.values = serde_json::json!({
                 "status": ConceptStatus::Drafting.key(),
-                "status_datum": crate::views::today().format("%Y-%m-%d").to_string(),
+                "status_datum": crate::base::dates::today().format("%Y-%m-%d").to_string(),
                 "koerperschaft": page.bodies.first().map(|b| b.id.to_string()),
             });
             Ok(page)
@@ -367,7 +367,7 @@ pub async fn create(
                 return Ok(Err(page));
             };
             let actor = m2.actor();
-            let id = db::write_transaction(c, |c| {
+            let id = crate::edit::write_transaction(c, |c| {
                 concepts::create(c, &actor, &input).map_err(AppError::from)
             })?;
             Ok(Ok(id))
@@ -454,7 +454,7 @@ pub async fn update(
             };
             let actor = m2.actor();
             let version = forms::version(&fields);
-            let saved = db::write_transaction(c, |c| {
+            let saved = crate::edit::write_transaction(c, |c| {
                 concepts::update(c, &actor, id, version, &input).map_err(AppError::from)
             })?;
             match saved {
@@ -563,7 +563,7 @@ pub async fn save_field(
         let goals = f.opt_text("feld_ziele");
         if e.is_empty() {
             let actor = me.actor();
-            db::write_transaction(c, |c| {
+            crate::edit::write_transaction(c, |c| {
                 concepts::save_field(c, &actor, x, field_id, &title, goals.as_deref())
                     .map_err(AppError::from)
             })?;
@@ -585,7 +585,7 @@ pub async fn remove_field(
             .filter(|f| f.concept_id == x.id)
             .ok_or_else(|| AppError::not_found("Das Handlungsfeld"))?;
         let actor = me.actor();
-        db::write_transaction(c, |c| {
+        crate::edit::write_transaction(c, |c| {
             concepts::remove_field(c, &actor, x, &f).map_err(AppError::from)
         })?;
         Ok(Errors::new())
@@ -638,7 +638,7 @@ pub async fn save_measure(
         };
         if let (Some(fl), true) = (field, e.is_empty()) {
             let actor = me.actor();
-            db::write_transaction(c, |c| {
+            crate::edit::write_transaction(c, |c| {
                 concepts::save_measure(c, &actor, x, &fl, measure_id, &input)
                     .map_err(AppError::from)
             })?;
@@ -662,7 +662,7 @@ pub async fn remove_measure(
             return Err(AppError::not_found("Die Maßnahme"));
         }
         let actor = me.actor();
-        db::write_transaction(c, |c| {
+        crate::edit::write_transaction(c, |c| {
             concepts::remove_measure(c, &actor, x, &m).map_err(AppError::from)
         })?;
         Ok(Errors::new())
@@ -701,7 +701,7 @@ pub async fn add_link(
         }
         if let (Some(s), Some(r), true) = (subject, role, e.is_empty()) {
             let actor = me.actor();
-            db::write_transaction(c, |c| {
+            crate::edit::write_transaction(c, |c| {
                 links::add(c, &actor, s, target, r, note.as_deref()).map_err(AppError::from)
             })?;
         }
@@ -755,7 +755,7 @@ pub async fn delete(
             let x = concept_for(c, me, id)?;
             if confirmed {
                 let actor = me.actor();
-                db::write_transaction(c, |c| {
+                crate::edit::write_transaction(c, |c| {
                     concepts::delete(c, &actor, &x).map_err(AppError::from)
                 })?;
             }

@@ -39,7 +39,7 @@ pub async fn show(state: web::Data<AppState>, me: Staff) -> Result<HttpResponse,
                 Vec::new()
             };
             // programme deadlines: overdue by up to 30 days, due in 180
-            let today = crate::views::today();
+            let today = crate::base::dates::today();
             let deadlines: Vec<serde_json::Value> = db::programmes::deadlines_for(
                 c,
                 Some(&bodies),
@@ -49,7 +49,7 @@ pub async fn show(state: web::Data<AppState>, me: Staff) -> Result<HttpResponse,
             .iter()
             .map(|(d, p)| {
                 serde_json::json!({
-                    "date": crate::views::date(d.due_on),
+                    "date": crate::base::dates::date(d.due_on),
                     "iso": d.due_on.format("%Y-%m-%d").to_string(),
                     "kind": d.kind_label(),
                     "title": d.title,

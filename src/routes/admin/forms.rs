@@ -1,14 +1,12 @@
 //! Validation helpers for back-office forms: each collects German
 //! messages per field instead of failing on the first.
 
-use std::collections::BTreeMap;
-
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::auth::form::Fields;
 
 /// Field name → German message.
-pub type Errors = BTreeMap<String, String>;
+pub use crate::edit::Errors;
 
 pub fn required(f: &Fields, name: &str, label: &str, max: usize, errors: &mut Errors) -> String {
     let v = f.get(name).to_string();
@@ -124,7 +122,7 @@ pub fn berlin(
     name: &str,
     errors: &mut Errors,
 ) -> Option<NaiveDateTime> {
-    let utc = crate::views::berlin_to_utc(d.and_time(t));
+    let utc = crate::base::dates::berlin_to_utc(d.and_time(t));
     if utc.is_none() {
         errors.insert(
             name.into(),

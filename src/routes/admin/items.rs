@@ -11,11 +11,11 @@ use super::papers::Conflict;
 use super::{choices, Choice};
 use crate::auth::form::Fields;
 use crate::auth::{Form, SessionUser, Staff, Viewer};
-use crate::db::item_edit::{self, Deferral, ResultInput};
 use crate::db::models::{AgendaItem, Meeting, Organization, Paper};
-use crate::db::paper_edit::Saved;
 use crate::db::{self, DbConnection};
 use crate::domain::{MeetingState, OrganizationKind, Outcome, Vote};
+use crate::edit::item::{Deferral, ResultInput};
+use crate::edit::paper::Saved;
 use crate::error::AppError;
 use crate::routes::account::redirect;
 use crate::routes::parse_id;
@@ -120,7 +120,7 @@ fn values_of(
 
 fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppError> {
     let all = db::agenda_items::for_meeting(c, m.id)?;
-    let numbers = views::agenda::numbers(&all);
+    let numbers = crate::access::agenda::numbers(&all);
     let paper = match a.paper_id {
         Some(p) => db::papers::find(c, p)?,
         None => None,
@@ -148,7 +148,7 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
         .filter(|o| o.kind == OrganizationKind::Faction.key())
         .cloned()
         .collect();
-    let day = views::berlin(m.start_at).date_naive();
+    let day = crate::base::dates::berlin(m.start_at).date_naive();
     let mut seen = std::collections::HashSet::new();
     let members = db::persons::members_of(c, m.organization_id, day)?
         .into_iter()
@@ -160,7 +160,7 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
         .collect();
     let fvotes = db::agenda_items::faction_votes(c, &[a.id])?;
     let pvotes = db::agenda_items::person_votes(c, a.id)?;
-    let open_follow_ups = item_edit::open_follow_ups(c, m.organization_id)?
+    let open_follow_ups = crate::edit::item::open_follow_ups(c, m.organization_id)?
         .into_iter()
         .filter(|f| f.origin_agenda_item_id != a.id)
         .map(|f| (f.id, f.description))
@@ -198,8 +198,8 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
                     x.id,
                     format!(
                         "{}, {} Uhr – {}",
-                        views::date_short(x.start_at),
-                        views::time(x.start_at),
+                        crate::base::dates::date_short(x.start_at),
+                        crate::base::dates::time(x.start_at),
                         x.name
                     ),
                 )
@@ -208,7 +208,7 @@ fn page(c: &mut DbConnection, a: &AgendaItem, m: &Meeting) -> Result<Page, AppEr
         gremien,
         factions,
         members,
-        present: db::meeting_edit::present_count(c, m.id)?,
+        present: crate::edit::meeting::present_count(c, m.id)?,
         open_follow_ups,
         raised_here,
         files,
@@ -268,10 +268,10 @@ fn validate(
     let abstain = forms::count(f, "enthaltung", &mut e);
     let absent = forms::count(f, "abwesend", &mut e);
     let cast = yes.unwrap_or(0) + no.unwrap_or(0) + abstain.unwrap_or(0);
-    let day = views::berlin(m.start_at).date_naive();
+    let day = crate::base::dates::berlin(m.start_at).date_naive();
     let members = db::persons::members_of(c, m.organization_id, day)?;
     let member_ids: std::collections::HashSet<i64> = members.iter().map(|(p, ..)| p.id).collect();
-    let present = db::meeting_edit::present_count(c, m.id)?;
+    let present = crate::edit::meeting::present_count(c, m.id)?;
     if let Some(present) = present {
         if i64::from(cast) > present {
             e.insert("ja".into(), format!("Es wurden {cast} Stimmen eingetragen, aber nur {present} Mitglieder sind als anwesend erfasst."));
@@ -309,7 +309,7 @@ fn validate(
                     "vertagung".into(),
                     format!(
                         "Die gewählte Sitzung ({}) liegt in der Vergangenheit.",
-                        views::date_short(t.start_at)
+                        crate::base::dates::date_short(t.start_at)
                     ),
                 );
                 Deferral::None
@@ -343,7 +343,7 @@ fn validate(
             && matches!(deferral, Deferral::ToMeeting(t) if t == cont.meeting_id);
         if !unchanged {
             let when = db::meetings::find(c, cont.meeting_id)?
-                .map(|t| views::date_short(t.start_at))
+                .map(|t| crate::base::dates::date_short(t.start_at))
                 .unwrap_or_default();
             e.insert(
                 "vertagung".into(),
@@ -432,7 +432,7 @@ fn validate(
         }
     }
     let answers = forms::ids(f, "beantwortet", &mut e);
-    let open: Vec<i64> = item_edit::open_follow_ups(c, m.organization_id)?
+    let open: Vec<i64> = crate::edit::item::open_follow_ups(c, m.organization_id)?
         .iter()
         .map(|x| x.id)
         .collect();
@@ -515,7 +515,7 @@ pub async fn save(
                 return rerender(c, StatusCode::UNPROCESSABLE_ENTITY, errors, None);
             };
             let actor = m2.actor();
-            match db::write_transaction(c, |c| item_edit::save_result(c, &actor, &a, &m, forms::version(&fields), &input).map_err(AppError::from))? {
+            match crate::edit::write_transaction(c, |c| crate::edit::item::save_result(c, &actor, &a, &m, forms::version(&fields), &input).map_err(AppError::from))? {
                 Saved::Ok => Ok(Ok(())),
                 Saved::Conflict => {
                     let current = db::agenda_items::find(c, id)?.ok_or_else(|| AppError::not_found("Der Tagesordnungspunkt"))?;
@@ -595,8 +595,9 @@ pub async fn add_follow_up(
                 return Ok(Err(p));
             }
             let actor = m2.actor();
-            db::write_transaction(c, |c| {
-                item_edit::add_follow_up(c, &actor, &a, &m, &text, due).map_err(AppError::from)
+            crate::edit::write_transaction(c, |c| {
+                crate::edit::item::add_follow_up(c, &actor, &a, &m, &text, due)
+                    .map_err(AppError::from)
             })?;
             Ok(Ok(()))
         })

@@ -329,7 +329,7 @@ async fn add_for(
             match (target, role, e.is_empty()) {
                 (Some(t), Some(r), true) => {
                     let actor = m2.actor();
-                    db::write_transaction(c, |c| {
+                    crate::edit::write_transaction(c, |c| {
                         links::add(c, &actor, s, t, r, note.as_deref()).map_err(AppError::from)
                     })?;
                     Ok(None)
@@ -416,7 +416,7 @@ pub async fn remove(
                 ));
             }
             let actor = me.actor();
-            db::write_transaction(c, |c| links::remove(c, &actor, &l).map_err(AppError::from))
+            crate::edit::write_transaction(c, |c| links::remove(c, &actor, &l).map_err(AppError::from))
         })
         .await?;
     Ok(redirect(&format!("{back}#integration")))

@@ -11,11 +11,11 @@ use super::{audit_views, editable_bodies, organizations_of, AuditView};
 use crate::access::Audience;
 use crate::auth::form::Fields;
 use crate::auth::{Form, SessionUser, Staff, Viewer};
-use crate::db::meeting_edit::{self, MeetingInput, NewItem, Transition};
 use crate::db::models::{Location, Meeting, Organization};
-use crate::db::paper_edit::Saved;
 use crate::db::{self, DbConnection};
 use crate::domain::{AttendanceStatus, MeetingState};
+use crate::edit::meeting::{MeetingInput, NewItem, Transition};
+use crate::edit::paper::Saved;
 use crate::error::AppError;
 use crate::routes::account::redirect;
 use crate::routes::parse_id;
@@ -216,8 +216,8 @@ pub async fn create(
                 }));
             };
             let actor = m2.actor();
-            let (id, _) = db::write_transaction(c, |c| {
-                meeting_edit::create(c, &actor, &input).map_err(AppError::from)
+            let (id, _) = crate::edit::write_transaction(c, |c| {
+                crate::edit::meeting::create(c, &actor, &input).map_err(AppError::from)
             })?;
             Ok(Ok(id))
         })
@@ -286,13 +286,13 @@ pub fn meeting_for(c: &mut DbConnection, me: &SessionUser, id: i64) -> Result<Me
 }
 
 fn details_values(m: &Meeting) -> serde_json::Value {
-    let local = views::berlin(m.start_at);
+    let local = crate::base::dates::berlin(m.start_at);
     serde_json::json!({
         "bezeichnung": m.name,
         "nummer": m.number,
         "datum": local.format("%Y-%m-%d").to_string(),
         "beginn": local.format("%H:%M").to_string(),
-        "ende": m.end_at.map(|e| views::berlin(e).format("%H:%M").to_string()),
+        "ende": m.end_at.map(|e| crate::base::dates::berlin(e).format("%H:%M").to_string()),
         "ort": m.location_id.map(|l| l.to_string()),
         "version": m.version.to_string(),
     })
@@ -380,10 +380,12 @@ fn workspace(c: &mut DbConnection, me: &SessionUser, m: &Meeting) -> Result<Work
         confirm,
     })
     .collect();
-    let day = views::berlin(m.start_at).date_naive();
+    let day = crate::base::dates::berlin(m.start_at).date_naive();
     let members = db::persons::members_of(c, m.organization_id, day)?;
     let recorded: std::collections::HashMap<i64, String> =
-        meeting_edit::attendance(c, m.id)?.into_iter().collect();
+        crate::edit::meeting::attendance(c, m.id)?
+            .into_iter()
+            .collect();
     let mut seen = std::collections::HashSet::new();
     let attendance = members
         .into_iter()
@@ -560,8 +562,8 @@ pub async fn update(
                 )));
             };
             let actor = m2.actor();
-            let saved = db::write_transaction(c, |c| {
-                meeting_edit::update(c, &actor, &m, forms::version(&fields), &input)
+            let saved = crate::edit::write_transaction(c, |c| {
+                crate::edit::meeting::update(c, &actor, &m, forms::version(&fields), &input)
                     .map_err(AppError::from)
             })?;
             match saved {
@@ -620,8 +622,8 @@ pub async fn transition(
                 )));
             }
             let actor = m2.actor();
-            match db::write_transaction(c, |c| {
-                meeting_edit::transition(c, &actor, &m, forms::version(&fields), t)
+            match crate::edit::write_transaction(c, |c| {
+                crate::edit::meeting::transition(c, &actor, &m, forms::version(&fields), t)
                     .map_err(AppError::from)
             })? {
                 Saved::Ok => Ok(Ok(())),
@@ -669,7 +671,7 @@ pub async fn add_item(
             if let Some(cid) = consultation {
                 let mut orgs = db::meetings::joint_organization_ids(c, m.id)?;
                 orgs.push(m.organization_id);
-                match db::paper_edit::find_consultation(c, cid)? {
+                match crate::edit::paper::find_consultation(c, cid)? {
                     Some(x) if x.meeting_id.is_none() && orgs.contains(&x.organization_id) => {
                         let p = db::papers::find(c, x.paper_id)?.ok_or_else(|| AppError::not_found("Die Vorlage"))?;
                         if title_in.is_empty() {
@@ -712,17 +714,17 @@ pub async fn add_item(
                 return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, e, None, fields)));
             }
             let actor = m2.actor();
-            let added = db::write_transaction(c, |c| {
-                match meeting_edit::add_item(c, &actor, &m, forms::version(&fields), &item)? {
+            let added = crate::edit::write_transaction(c, |c| {
+                match crate::edit::meeting::add_item(c, &actor, &m, forms::version(&fields), &item)? {
                     // roll back: the paper went onto another agenda meanwhile
-                    meeting_edit::Added::ConsultationTaken => Err(AppError::bad_request(
+                    crate::edit::meeting::Added::ConsultationTaken => Err(AppError::bad_request(
                         "Diese Vorlage wurde soeben von jemand anderem auf eine Tagesordnung gesetzt. Bitte laden Sie die Seite neu.",
                     )),
                     other => Ok(other),
                 }
             })?;
             match added {
-                meeting_edit::Added::Conflict => Ok(Err((StatusCode::CONFLICT, Errors::new(), Some(conflict_for(c, id)?), fields))),
+                crate::edit::meeting::Added::Conflict => Ok(Err((StatusCode::CONFLICT, Errors::new(), Some(conflict_for(c, id)?), fields))),
                 _ => Ok(Ok(())),
             }
         })
@@ -769,7 +771,7 @@ pub async fn item_action(
             let actor = m2.actor();
             let version = forms::version(&fields);
             let saved = match action.as_str() {
-                "hoch" | "runter" => db::write_transaction(c, |c| meeting_edit::move_item(c, &actor, &m, version, &item, action == "hoch").map_err(AppError::from))?,
+                "hoch" | "runter" => crate::edit::write_transaction(c, |c| crate::edit::meeting::move_item(c, &actor, &m, version, &item, action == "hoch").map_err(AppError::from))?,
                 "entfernen" => {
                     let with_result = db::agenda_items::for_meeting(c, m.id)?
                         .iter()
@@ -777,7 +779,7 @@ pub async fn item_action(
                     if with_result {
                         return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, "Ein TOP mit Ergebnis (auch bei einem seiner Unterpunkte) kann nicht entfernt werden. Setzen Sie stattdessen das Ergebnis „abgesetzt“.".to_string(), None)));
                     }
-                    db::write_transaction(c, |c| meeting_edit::remove_item(c, &actor, &m, version, &item).map_err(AppError::from))?
+                    crate::edit::write_transaction(c, |c| crate::edit::meeting::remove_item(c, &actor, &m, version, &item).map_err(AppError::from))?
                 }
                 _ => return Err(AppError::not_found("Diese Aktion")),
             };
@@ -810,7 +812,7 @@ pub async fn save_attendance(
     state
         .db(move |c| {
             let m = meeting_for(c, &m2, id)?;
-            let day = views::berlin(m.start_at).date_naive();
+            let day = crate::base::dates::berlin(m.start_at).date_naive();
             let members: Vec<i64> = db::persons::members_of(c, m.organization_id, day)?
                 .into_iter()
                 .map(|(p, ..)| p.id)
@@ -831,8 +833,8 @@ pub async fn save_attendance(
                 }
             }
             let actor = m2.actor();
-            db::write_transaction(c, |c| {
-                meeting_edit::set_attendance(c, &actor, m.id, &rows).map_err(AppError::from)
+            crate::edit::write_transaction(c, |c| {
+                crate::edit::meeting::set_attendance(c, &actor, m.id, &rows).map_err(AppError::from)
             })
         })
         .await?;

@@ -220,8 +220,8 @@ pub fn audit_views(entries: Vec<AuditEntry>) -> Vec<AuditView> {
             AuditView {
                 at: format!(
                     "{}, {} Uhr",
-                    crate::views::date_short(e.at),
-                    crate::views::time(e.at)
+                    crate::base::dates::date_short(e.at),
+                    crate::base::dates::time(e.at)
                 ),
                 who: e.user_label,
                 action: e.action,
@@ -286,8 +286,8 @@ pub fn last_change(entries: &[AuditEntry]) -> String {
             format!(
                 "{} am {} um {} Uhr",
                 e.user_label,
-                crate::views::date_short(e.at),
-                crate::views::time(e.at)
+                crate::base::dates::date_short(e.at),
+                crate::base::dates::time(e.at)
             )
         })
         .unwrap_or_else(|| "einer anderen Person".into())

@@ -48,8 +48,8 @@ pub async fn show(
                     serde_json::json!({
                         "id": m.id, "recipient": m.recipient, "subject": m.subject, "status": m.status,
                         "attempts": m.attempts, "error": m.last_error,
-                        "created": format!("{} {}", crate::views::date_short(m.created_at), crate::views::time(m.created_at)),
-                        "sent": m.sent_at.map(|s| format!("{} {}", crate::views::date_short(s), crate::views::time(s))),
+                        "created": format!("{} {}", crate::base::dates::date_short(m.created_at), crate::base::dates::time(m.created_at)),
+                        "sent": m.sent_at.map(|s| format!("{} {}", crate::base::dates::date_short(s), crate::base::dates::time(s))),
                     })
                 })
                 .collect();

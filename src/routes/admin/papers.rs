@@ -10,9 +10,9 @@ use super::{audit_views, choices, editable_bodies, organizations_of, AuditView, 
 use crate::auth::form::Fields;
 use crate::auth::{Form, SessionUser, Staff, Viewer};
 use crate::db::models::{Body, Organization, Paper};
-use crate::db::paper_edit::{self, PaperInput, Saved};
 use crate::db::{self, DbConnection};
 use crate::domain::{ConsultationRole, Outcome, PaperType};
+use crate::edit::paper::{PaperInput, Saved};
 use crate::error::AppError;
 use crate::routes::account::redirect;
 use crate::routes::parse_id;
@@ -69,7 +69,7 @@ pub async fn list(
                     type_label: PaperType::from_key(&p.paper_type)
                         .map(|t| t.label())
                         .unwrap_or(""),
-                    date: crate::views::date(p.date),
+                    date: crate::base::dates::date(p.date),
                     reference: p.reference,
                     title: p.title,
                     public: p.public,
@@ -174,7 +174,7 @@ fn load_page(
                 meeting: x
                     .meeting_id
                     .and_then(|m| meetings.get(&m))
-                    .map(|m| (m.id, crate::views::date_short(m.start_at))),
+                    .map(|m| (m.id, crate::base::dates::date_short(m.start_at))),
                 agenda_item: x.agenda_item_id,
                 outcome: x
                     .agenda_item_id
@@ -200,7 +200,7 @@ fn values_of(
     c: &mut DbConnection,
     p: &Paper,
 ) -> Result<(serde_json::Value, Vec<String>), AppError> {
-    let (orgs, rel) = paper_edit::links(c, p.id)?;
+    let (orgs, rel) = crate::edit::paper::links(c, p.id)?;
     let related = db::papers::by_ids(c, &rel)?;
     let refs: Vec<String> = rel
         .iter()
@@ -233,7 +233,7 @@ pub async fn new_form(state: web::Data<AppState>, me: Staff) -> Result<HttpRespo
             let mut page = load_page(c, &m2, None)?;
             page.values = serde_json::json!({
                 "typ": PaperType::Resolution.key(),
-                "datum": crate::views::today().format("%Y-%m-%d").to_string(),
+                "datum": crate::base::dates::today().format("%Y-%m-%d").to_string(),
                 "oeffentlich": "1",
                 "koerperschaft": page.bodies.first().map(|b| b.id.to_string()),
             });
@@ -372,8 +372,8 @@ pub async fn create(
                 .filter(|p| !p.trim().is_empty())
                 .unwrap_or(default_pattern);
             let actor = m2.actor();
-            let (id, _) = db::write_transaction(c, |c| {
-                paper_edit::create(c, &actor, &input, &pattern).map_err(AppError::from)
+            let (id, _) = crate::edit::write_transaction(c, |c| {
+                crate::edit::paper::create(c, &actor, &input, &pattern).map_err(AppError::from)
             })?;
             Ok(Ok(id))
         })
@@ -472,17 +472,17 @@ pub async fn update(
             };
             let actor = m2.actor();
             let version = forms::version(&fields);
-            let saved = db::write_transaction(c, |c| {
-                paper_edit::update(c, &actor, id, version, &input).map_err(AppError::from)
+            let saved = crate::edit::write_transaction(c, |c| {
+                crate::edit::paper::update(c, &actor, id, version, &input).map_err(AppError::from)
             })?;
             match saved {
                 Saved::Ok => Ok(Ok(())),
                 Saved::Conflict => {
                     let current = db::papers::find(c, id)?
                         .ok_or_else(|| AppError::not_found("Die Vorlage"))?;
-                    let (orgs, rel) = paper_edit::links(c, id)?;
-                    let stored = paper_edit::snapshot(&current, &orgs, &rel);
-                    let mine = paper_edit::snapshot(
+                    let (orgs, rel) = crate::edit::paper::links(c, id)?;
+                    let stored = crate::edit::paper::snapshot(&current, &orgs, &rel);
+                    let mine = crate::edit::paper::snapshot(
                         &Paper {
                             paper_type: input.paper_type.key().into(),
                             title: input.title.clone(),
@@ -559,8 +559,8 @@ pub async fn add_consultation(
             match (org, role, e.is_empty()) {
                 (Some(o), Some(r), true) => {
                     let actor = m2.actor();
-                    db::write_transaction(c, |c| {
-                        paper_edit::add_consultation(c, &actor, &p, o.id, &o.name, r)
+                    crate::edit::write_transaction(c, |c| {
+                        crate::edit::paper::add_consultation(c, &actor, &p, o.id, &o.name, r)
                             .map_err(AppError::from)
                     })?;
                     Ok(Ok(()))
@@ -602,19 +602,19 @@ pub async fn consultation_action(
     state
         .db(move |c| {
             let p = paper_for(c, &me, id)?;
-            let cons = paper_edit::find_consultation(c, cid)?
+            let cons = crate::edit::paper::find_consultation(c, cid)?
                 .filter(|x| x.paper_id == p.id)
                 .ok_or_else(|| AppError::not_found("Der Beratungsschritt"))?;
             let actor = me.actor();
             match action.as_str() {
                 "hoch" | "runter" => {
-                    db::write_transaction(c, |c| paper_edit::move_consultation(c, &actor, &p, &cons, action == "hoch").map_err(AppError::from))?;
+                    crate::edit::write_transaction(c, |c| crate::edit::paper::move_consultation(c, &actor, &p, &cons, action == "hoch").map_err(AppError::from))?;
                 }
                 "entfernen" => {
                     if cons.meeting_id.is_some() {
                         return Err(AppError::bad_request("Dieser Beratungsschritt steht bereits auf einer Tagesordnung und kann nicht entfernt werden. Nehmen Sie zuerst den TOP von der Tagesordnung."));
                     }
-                    db::write_transaction(c, |c| paper_edit::remove_consultation(c, &actor, &p, &cons).map_err(AppError::from))?;
+                    crate::edit::write_transaction(c, |c| crate::edit::paper::remove_consultation(c, &actor, &p, &cons).map_err(AppError::from))?;
                 }
                 _ => return Err(AppError::not_found("Diese Aktion")),
             }

@@ -15,10 +15,10 @@ use crate::auth::form::Fields;
 use crate::auth::{Form, SessionUser, Staff, Viewer};
 use crate::db::links::{self, Target};
 use crate::db::models::Body;
-use crate::db::paper_edit::Saved;
 use crate::db::programmes::{self, AgreementInput, AllocationInput, Programme, ProgrammeInput};
 use crate::db::{self, DbConnection};
 use crate::domain::{AgreementKind, DeadlineKind};
+use crate::edit::paper::Saved;
 use crate::error::AppError;
 use crate::funding::{self, fte_input, parse_centi, parse_euro, Share};
 use crate::routes::account::redirect;
@@ -183,7 +183,7 @@ fn load_page(
                     "parties": a.parties,
                     "forwards_from": a.forwards_from,
                     "forwards_to": a.forwards_to,
-                    "concluded": a.concluded_on.map(crate::views::date),
+                    "concluded": a.concluded_on.map(crate::base::dates::date),
                 })
             })
             .collect();
@@ -192,7 +192,7 @@ fn load_page(
             .map(|d| {
                 serde_json::json!({
                     "id": d.id,
-                    "date": crate::views::date(d.due_on),
+                    "date": crate::base::dates::date(d.due_on),
                     "kind": d.kind_label(),
                     "title": d.title,
                 })
@@ -328,8 +328,8 @@ fn validate(
                 "bis".into(),
                 format!(
                     "Das Ende der Laufzeit ({}) liegt vor ihrem Beginn ({}).",
-                    crate::views::date(b),
-                    crate::views::date(a)
+                    crate::base::dates::date(b),
+                    crate::base::dates::date(a)
                 ),
             );
         }
@@ -406,7 +406,7 @@ pub async fn create(
                 return Ok(Err(page));
             };
             let actor = m2.actor();
-            let id = db::write_transaction(c, |c| {
+            let id = crate::edit::write_transaction(c, |c| {
                 programmes::create(c, &actor, &input).map_err(AppError::from)
             })?;
             Ok(Ok(id))
@@ -512,7 +512,7 @@ pub async fn update(
             };
             let actor = m2.actor();
             let version = forms::version(&fields);
-            let saved = db::write_transaction(c, |c| {
+            let saved = crate::edit::write_transaction(c, |c| {
                 programmes::update(c, &actor, id, version, &input).map_err(AppError::from)
             })?;
             match saved {
@@ -728,7 +728,7 @@ pub async fn save_allocations(
             }
             let actor = m2.actor();
             let version = forms::version(&fields);
-            let saved = db::write_transaction(c, |c| {
+            let saved = crate::edit::write_transaction(c, |c| {
                 programmes::save_allocations(c, &actor, &p, version, &inputs).map_err(AppError::from)
             })?;
             match saved {
@@ -807,7 +807,7 @@ pub async fn add_module(
         let d = forms::optional(f, "baustein_beschreibung", 1000, &mut e);
         if e.is_empty() {
             let actor = me.actor();
-            db::write_transaction(c, |c| {
+            crate::edit::write_transaction(c, |c| {
                 programmes::add_module(c, &actor, p, &name, d.as_deref()).map_err(AppError::from)
             })?;
         }
@@ -828,7 +828,7 @@ pub async fn remove_module(
             .filter(|m| m.programme_id == p.id)
             .ok_or_else(|| AppError::not_found("Der Baustein"))?;
         let actor = me.actor();
-        db::write_transaction(c, |c| {
+        crate::edit::write_transaction(c, |c| {
             programmes::remove_module(c, &actor, p, &m).map_err(AppError::from)
         })?;
         Ok(Errors::new())
@@ -875,7 +875,7 @@ pub async fn add_agreement(
                 concluded_on: concluded,
                 note,
             };
-            db::write_transaction(c, |c| {
+            crate::edit::write_transaction(c, |c| {
                 programmes::add_agreement(c, &actor, p, &a).map_err(AppError::from)
             })?;
         }
@@ -901,7 +901,7 @@ pub async fn add_deadline(
         let title = forms::required(f, "frist_titel", "eine Bezeichnung", 300, &mut e);
         if let (Some(due), Some(kind), true) = (due, kind, e.is_empty()) {
             let actor = me.actor();
-            db::write_transaction(c, |c| {
+            crate::edit::write_transaction(c, |c| {
                 programmes::add_deadline(c, &actor, p, due, kind, &title).map_err(AppError::from)
             })?;
         }
@@ -922,7 +922,7 @@ async fn remove_part(
     let (id, pid) = (parse_id(&path.0)?, parse_id(&path.1)?);
     sub_action(state, id, form, section, move |c, me, p, _| {
         let actor = me.actor();
-        let found = db::write_transaction(c, |c| {
+        let found = crate::edit::write_transaction(c, |c| {
             programmes::remove_part(c, &actor, p, part, pid).map_err(AppError::from)
         })?;
         if !found {
@@ -993,7 +993,7 @@ pub async fn add_link(
         }
         if let (Some(s), Some(r), true) = (subject, role, e.is_empty()) {
             let actor = me.actor();
-            db::write_transaction(c, |c| {
+            crate::edit::write_transaction(c, |c| {
                 links::add(c, &actor, s, target, r, note.as_deref()).map_err(AppError::from)
             })?;
         }
@@ -1038,7 +1038,7 @@ pub async fn delete(
             let x = programme_for(c, me, id)?;
             if confirmed {
                 let actor = me.actor();
-                db::write_transaction(c, |c| {
+                crate::edit::write_transaction(c, |c| {
                     programmes::delete(c, &actor, &x).map_err(AppError::from)
                 })?;
             }

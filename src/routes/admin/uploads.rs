@@ -262,7 +262,7 @@ async fn upload(
     let actor = me.actor();
     state
         .db(move |c| {
-            db::write_transaction(c, |c| {
+            crate::edit::write_transaction(c, |c| {
                 let id = db::files::create(c, &actor, &row, meeting_id)?;
                 if is_pdf {
                     // the same PDF uploaded before: its text is known
@@ -346,11 +346,11 @@ pub async fn file_action(
             me.require_body(body)?;
             let actor = me.actor();
             match action.as_str() {
-                "oeffentlich" | "nichtoeffentlich" => db::write_transaction(c, |c| {
+                "oeffentlich" | "nichtoeffentlich" => crate::edit::write_transaction(c, |c| {
                     db::files::set_public(c, &actor, &f, action == "oeffentlich", meeting_id)
                         .map_err(AppError::from)
                 })?,
-                "entfernen" => db::write_transaction(c, |c| {
+                "entfernen" => crate::edit::write_transaction(c, |c| {
                     db::files::delete(c, &actor, &f, meeting_id).map_err(AppError::from)
                 })?,
                 _ => return Err(AppError::not_found("Diese Aktion")),

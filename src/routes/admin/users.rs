@@ -6,12 +6,12 @@ use serde::Serialize;
 
 use super::forms::{self, Errors};
 use super::{choices, Choice};
-use crate::auth::accounts::{check_account, insert_account, AccountInput};
 use crate::auth::{Admin, Form, SessionUser, Viewer};
 use crate::db::models::{Body, Person};
 use crate::db::users::{self, User};
 use crate::db::{self, DbConnection};
 use crate::domain::UserRole;
+use crate::edit::accounts::{check_account, insert_account, AccountInput};
 use crate::error::AppError;
 use crate::routes::account::redirect;
 use crate::routes::parse_id;
@@ -121,7 +121,7 @@ pub async fn create(
             errors.extend(e);
             if errors.is_empty() {
                 let id = insert_account(c, &input)?;
-                db::write_transaction(c, |c| {
+                crate::edit::write_transaction(c, |c| {
                     db::audit::record(
                         c,
                         &actor,
@@ -175,7 +175,7 @@ pub async fn action(
     let me: SessionUser = form.user;
     let new_password = form.fields.text("passwort");
     if action == "passwort" {
-        if let Some(w) = crate::auth::password::weakness(&new_password) {
+        if let Some(w) = crate::base::password::weakness(&new_password) {
             return Err(AppError::bad_request(w));
         }
     }
@@ -190,21 +190,21 @@ pub async fn action(
             let u = users::find(c, id)?.ok_or_else(|| AppError::not_found("Das Konto"))?;
             let summary = match action.as_str() {
                 "sperren" => {
-                    db::write_transaction(c, |c| {
+                    crate::edit::write_transaction(c, |c| {
                         users::set_active(c, id, false).map_err(AppError::from)
                     })?;
                     format!("Konto {} gesperrt, Sitzungen beendet", u.email)
                 }
                 "entsperren" => {
-                    db::write_transaction(c, |c| {
+                    crate::edit::write_transaction(c, |c| {
                         users::set_active(c, id, true).map_err(AppError::from)
                     })?;
                     format!("Konto {} entsperrt", u.email)
                 }
                 "passwort" => {
                     // set by the administration: all sessions of the account end
-                    let hash = crate::auth::password::hash(&new_password)?;
-                    db::write_transaction(c, |c| -> Result<(), AppError> {
+                    let hash = crate::base::password::hash(&new_password)?;
+                    crate::edit::write_transaction(c, |c| -> Result<(), AppError> {
                         users::set_password(c, id, &hash)?;
                         users::delete_sessions_of(c, id)?;
                         Ok(())
@@ -212,14 +212,14 @@ pub async fn action(
                     format!("Neues Passwort für {} gesetzt, Sitzungen beendet", u.email)
                 }
                 "abmelden" => {
-                    db::write_transaction(c, |c| {
+                    crate::edit::write_transaction(c, |c| {
                         users::delete_sessions_of(c, id).map_err(AppError::from)
                     })?;
                     format!("Alle Sitzungen von {} beendet", u.email)
                 }
                 _ => return Err(AppError::not_found("Diese Aktion")),
             };
-            db::write_transaction(c, |c| {
+            crate::edit::write_transaction(c, |c| {
                 db::audit::record(
                     c,
                     &actor,
@@ -261,9 +261,9 @@ pub async fn bodies(state: web::Data<AppState>, me: Admin) -> Result<HttpRespons
                         .clone()
                         .unwrap_or_else(|| default.clone());
                     BodyRow {
-                        example: db::paper_edit::format_reference(
+                        example: crate::edit::paper::format_reference(
                             &pattern,
-                            crate::views::today(),
+                            crate::base::dates::today(),
                             42,
                         ),
                         body: b,
@@ -289,7 +289,7 @@ pub async fn save_body(
     let Form { user: me, fields } = form;
     let pattern = fields.get("muster").to_string();
     if !pattern.is_empty() {
-        if let Err(msg) = db::paper_edit::check_pattern(&pattern) {
+        if let Err(msg) = crate::edit::paper::check_pattern(&pattern) {
             return Err(AppError::bad_request(msg));
         }
     }
@@ -298,7 +298,7 @@ pub async fn save_body(
         .db(move |c| {
             let b =
                 db::bodies::find(c, id)?.ok_or_else(|| AppError::not_found("Die Körperschaft"))?;
-            db::write_transaction(c, |c| -> Result<(), AppError> {
+            crate::edit::write_transaction(c, |c| -> Result<(), AppError> {
                 use db::schema::bodies;
                 use diesel::prelude::*;
                 let value = Some(pattern.clone()).filter(|p| !p.is_empty());

@@ -5,22 +5,17 @@
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::audit::{self, Actor, Change};
-use super::insert::*;
-use super::models::{AgendaItem, Meeting};
-use super::paper_edit::Saved;
-use super::schema::{
+use super::paper::Saved;
+use crate::db::audit::{self, Actor, Change};
+use crate::db::insert::*;
+use crate::db::models::{AgendaItem, Meeting};
+use crate::db::schema::{
     agenda_item_faction_votes, agenda_item_person_votes, agenda_items, consultations, follow_ups,
 };
-use super::{now, DbConnection};
+use crate::db::{now, DbConnection};
 use crate::domain::{ConsultationRole, Outcome, Vote};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Deferral {
-    None,
-    ToMeeting(i64),
-    ToNext,
-}
+pub use super::deferral::Deferral;
 
 #[derive(Debug, Clone)]
 pub struct ResultInput {
@@ -165,43 +160,8 @@ pub fn save_result(
     // deferral: carry the item as it is now (new title and part)
     let before = item;
     let item =
-        &super::agenda_items::find(conn, before.id)?.ok_or(diesel::result::Error::NotFound)?;
-    let continuation = super::agenda_items::continuation_of(conn, item.id)?;
-    match (&i.deferral, &continuation) {
-        (Deferral::ToMeeting(target), None) => {
-            super::meeting_edit::carry_item(conn, actor, item, *target)?;
-        }
-        (Deferral::ToNext, None) => {
-            match super::meetings::next_of_organization(
-                conn,
-                meeting.organization_id,
-                meeting.start_at,
-            )? {
-                // the next meeting exists already: carry now
-                Some(next) => {
-                    super::meeting_edit::carry_item(conn, actor, item, next.id)?;
-                }
-                None => {
-                    diesel::update(agenda_items::table.find(item.id))
-                        .set((
-                            agenda_items::deferred_to_next.eq(true),
-                            agenda_items::deferred_to_meeting_id.eq(None::<i64>),
-                        ))
-                        .execute(conn)?;
-                }
-            }
-        }
-        (Deferral::None, None) => {
-            diesel::update(agenda_items::table.find(item.id))
-                .set((
-                    agenda_items::deferred_to_next.eq(false),
-                    agenda_items::deferred_to_meeting_id.eq(None::<i64>),
-                ))
-                .execute(conn)?;
-        }
-        // already carried: the link stays
-        (_, Some(_)) => {}
-    }
+        &crate::db::agenda_items::find(conn, before.id)?.ok_or(diesel::result::Error::NotFound)?;
+    super::deferral::apply(conn, actor, item, meeting, &i.deferral)?;
     // referral: the paper gets a consultation in the other committee
     // (only when the referral is new, not on every later save)
     let referral_is_new = before.outcome.as_deref() != Some(Outcome::Referred.key())
@@ -246,7 +206,7 @@ pub fn save_result(
             ))
             .execute(conn)?;
     }
-    super::meeting_edit::bump(conn, meeting.id)?;
+    super::meeting::bump(conn, meeting.id)?;
     let label = i.outcome.map(|o| o.label()).unwrap_or("ohne Ergebnis");
     audit::record(
         conn,
@@ -308,11 +268,11 @@ pub fn add_follow_up(
 pub fn open_follow_ups(
     conn: &mut DbConnection,
     organization_id: i64,
-) -> QueryResult<Vec<super::models::FollowUp>> {
+) -> QueryResult<Vec<crate::db::models::FollowUp>> {
     follow_ups::table
         .filter(follow_ups::organization_id.eq(organization_id))
         .filter(follow_ups::answered_by_agenda_item_id.is_null())
         .order(follow_ups::id)
-        .select(super::models::FollowUp::as_select())
+        .select(crate::db::models::FollowUp::as_select())
         .load(conn)
 }

@@ -7,11 +7,13 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::audit::{self, Actor, Change};
-use super::insert::*;
-use super::models::{Consultation, Paper};
-use super::schema::{consultations, paper_counters, paper_originators, paper_relations, papers};
-use super::{now, DbConnection};
+use crate::db::audit::{self, Actor, Change};
+use crate::db::insert::*;
+use crate::db::models::{Consultation, Paper};
+use crate::db::schema::{
+    consultations, paper_counters, paper_originators, paper_relations, papers,
+};
+use crate::db::{now, DbConnection};
 use crate::domain::{ConsultationRole, PaperRelationKind, PaperType};
 
 /// A validated paper form.
@@ -30,13 +32,7 @@ pub struct PaperInput {
     pub related_ids: Vec<i64>,
 }
 
-/// Result of a save guarded by a version number.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Saved {
-    Ok,
-    /// Someone else saved in between; nothing was written.
-    Conflict,
-}
+pub use crate::db::Saved;
 
 pub fn snapshot(p: &Paper, originators: &[i64], related: &[i64]) -> serde_json::Value {
     json!({
@@ -281,7 +277,7 @@ pub fn update(
     version: i32,
     input: &PaperInput,
 ) -> QueryResult<Saved> {
-    let Some(before) = super::papers::find(conn, id)? else {
+    let Some(before) = crate::db::papers::find(conn, id)? else {
         return Err(diesel::result::Error::NotFound);
     };
     let (orgs, rel) = links(conn, id)?;
@@ -429,7 +425,7 @@ pub fn move_consultation(
     c: &Consultation,
     up: bool,
 ) -> QueryResult<bool> {
-    let all: Vec<Consultation> = super::papers::consultations(conn, paper.id)?;
+    let all: Vec<Consultation> = crate::db::papers::consultations(conn, paper.id)?;
     let Some(i) = all.iter().position(|x| x.id == c.id) else {
         return Ok(false);
     };

@@ -1,11 +1,11 @@
 //! Creating accounts: shared by the admin page and `gremium user add`.
 
-use crate::auth::password;
+use crate::base::password;
 use crate::db::users::{self, NewUser};
 use crate::db::{self, DbConnection};
 use crate::domain::UserRole;
-use crate::error::AppError;
-use crate::routes::admin_forms::Errors;
+
+use super::Errors;
 
 /// A validated new account (shared by the admin page and the CLI).
 pub struct AccountInput {
@@ -18,7 +18,7 @@ pub struct AccountInput {
 }
 
 /// Check an account's fields; German messages per field.
-pub fn check_account(c: &mut DbConnection, a: &AccountInput) -> Result<Errors, AppError> {
+pub fn check_account(c: &mut DbConnection, a: &AccountInput) -> diesel::QueryResult<Errors> {
     let mut e = Errors::new();
     let at = a.email.find('@');
     if a.email.is_empty()
@@ -61,7 +61,7 @@ pub fn check_account(c: &mut DbConnection, a: &AccountInput) -> Result<Errors, A
     Ok(e)
 }
 
-pub fn insert_account(c: &mut DbConnection, a: &AccountInput) -> Result<i64, AppError> {
+pub fn insert_account(c: &mut DbConnection, a: &AccountInput) -> anyhow::Result<i64> {
     let hash = password::hash(&a.password)?;
     let now = db::now();
     let row = NewUser {
@@ -79,5 +79,5 @@ pub fn insert_account(c: &mut DbConnection, a: &AccountInput) -> Result<i64, App
         created_at: now,
         updated_at: now,
     };
-    db::write_transaction(c, |c| users::insert(c, &row).map_err(AppError::from))
+    Ok(super::write_transaction(c, |c| users::insert(c, &row))?)
 }

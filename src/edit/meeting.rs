@@ -8,12 +8,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::audit::{self, Actor, Change};
-use super::insert::*;
-use super::models::{AgendaItem, Meeting};
-use super::paper_edit::Saved;
-use super::schema::{agenda_items, attendances, consultations, meetings};
-use super::{now, DbConnection};
+use super::paper::Saved;
+use crate::db::audit::{self, Actor, Change};
+use crate::db::insert::*;
+use crate::db::models::{AgendaItem, Meeting};
+use crate::db::schema::{agenda_items, attendances, consultations, meetings};
+use crate::db::{now, DbConnection};
 use crate::domain::MeetingState;
 
 #[derive(Debug, Clone)]
@@ -31,8 +31,8 @@ fn snapshot(m: &Meeting) -> serde_json::Value {
     json!({
         "Bezeichnung": m.name,
         "Nummer": m.number,
-        "Beginn": crate::views::date_long(m.start_at) + " " + &crate::views::time(m.start_at),
-        "Ende": m.end_at.map(crate::views::time),
+        "Beginn": crate::base::dates::date_long(m.start_at) + " " + &crate::base::dates::time(m.start_at),
+        "Ende": m.end_at.map(crate::base::dates::time),
         "Ort": m.location_id,
         "Status": MeetingState::from_key(&m.state).map(|s| s.label()).unwrap_or(&m.state),
     })
@@ -42,14 +42,14 @@ fn input_snapshot(i: &MeetingInput, state: &str) -> serde_json::Value {
     json!({
         "Bezeichnung": i.name,
         "Nummer": i.number,
-        "Beginn": crate::views::date_long(i.start_at) + " " + &crate::views::time(i.start_at),
-        "Ende": i.end_at.map(crate::views::time),
+        "Beginn": crate::base::dates::date_long(i.start_at) + " " + &crate::base::dates::time(i.start_at),
+        "Ende": i.end_at.map(crate::base::dates::time),
         "Ort": i.location_id,
         "Status": MeetingState::from_key(state).map(|s| s.label()).unwrap_or(state),
     })
 }
 
-fn log(
+pub(super) fn log(
     conn: &mut DbConnection,
     actor: &Actor,
     meeting_id: i64,
@@ -109,104 +109,9 @@ pub fn create(
         None,
         Some(input_snapshot(i, MeetingState::Scheduled.key())),
     )?;
-    let carried = carry_pending_deferrals(conn, actor, id, i.organization_id, i.start_at)?;
-    super::mail::record_event(conn, super::mail::EventKind::Scheduled, id, None)?;
+    let carried = super::deferral::carry_pending(conn, actor, id, i.organization_id, i.start_at)?;
+    crate::db::mail::record_event(conn, crate::db::mail::EventKind::Scheduled, id, None)?;
     Ok((id, carried))
-}
-
-/// Items of earlier meetings of the committee marked "vertagt auf die
-/// nächste Sitzung" without a continuation yet land on this meeting.
-fn carry_pending_deferrals(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    meeting_id: i64,
-    organization_id: i64,
-    start_at: NaiveDateTime,
-) -> QueryResult<usize> {
-    let pending: Vec<AgendaItem> = agenda_items::table
-        .inner_join(meetings::table)
-        .filter(meetings::organization_id.eq(organization_id))
-        .filter(meetings::start_at.lt(start_at))
-        .filter(meetings::deleted_at.is_null())
-        .filter(agenda_items::deleted_at.is_null())
-        .filter(agenda_items::deferred_to_next.eq(true))
-        .filter(agenda_items::deferred_to_meeting_id.is_null())
-        .order((meetings::start_at, agenda_items::position))
-        .select(AgendaItem::as_select())
-        .load(conn)?;
-    let mut n = 0;
-    for item in pending {
-        if super::agenda_items::continuation_of(conn, item.id)?.is_none() {
-            carry_item(conn, actor, &item, meeting_id)?;
-            n += 1;
-        }
-    }
-    Ok(n)
-}
-
-/// Put a deferred item onto the target meeting, linked both ways; the
-/// paper's consultation moves with it.
-pub fn carry_item(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    item: &AgendaItem,
-    target_meeting_id: i64,
-) -> QueryResult<i64> {
-    let Some(target) = super::meetings::find(conn, target_meeting_id)? else {
-        return Err(diesel::result::Error::NotFound);
-    };
-    let origin = super::meetings::find(conn, item.meeting_id)?;
-    let since = origin
-        .as_ref()
-        .map(|m| {
-            format!(
-                " (vertagt aus der Sitzung vom {})",
-                crate::views::date_short(m.start_at)
-            )
-        })
-        .unwrap_or_default();
-    let base_title = item
-        .title
-        .split(" (vertagt aus der Sitzung vom")
-        .next()
-        .unwrap_or(&item.title);
-    let new_id = add_item_row(
-        conn,
-        &target,
-        None,
-        item.public,
-        &format!("{base_title}{since}"),
-        item.paper_id,
-        Some(item.id),
-    )?;
-    diesel::update(agenda_items::table.find(item.id))
-        .set((
-            agenda_items::deferred_to_meeting_id.eq(Some(target_meeting_id)),
-            agenda_items::deferred_to_next.eq(false),
-            agenda_items::version.eq(agenda_items::version + 1),
-            agenda_items::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    if item.paper_id.is_some() {
-        diesel::update(consultations::table.filter(consultations::agenda_item_id.eq(item.id)))
-            .set((
-                consultations::meeting_id.eq(Some(target_meeting_id)),
-                consultations::agenda_item_id.eq(Some(new_id)),
-                consultations::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-    }
-    bump(conn, target_meeting_id)?;
-    log(
-        conn,
-        actor,
-        target_meeting_id,
-        "TOP übernommen",
-        format!("Vertagter Punkt „{base_title}“ auf die Tagesordnung übernommen"),
-        None,
-        Some(json!({"TOP": new_id, "vertagt aus TOP": item.id})),
-    )?;
-    Ok(new_id)
 }
 
 /// Take the agenda for a change: bumps the meeting's version if it is
@@ -269,19 +174,19 @@ pub fn update(
     if rescheduled {
         let was = format!(
             "Bisher: {}, {} Uhr. Neu: {}, {} Uhr.",
-            crate::views::date_long(m.start_at),
-            crate::views::time(m.start_at),
-            crate::views::date_long(i.start_at),
-            crate::views::time(i.start_at)
+            crate::base::dates::date_long(m.start_at),
+            crate::base::dates::time(m.start_at),
+            crate::base::dates::date_long(i.start_at),
+            crate::base::dates::time(i.start_at)
         );
         let place = if m.location_id != i.location_id {
             " Der Sitzungsort hat sich geändert."
         } else {
             ""
         };
-        super::mail::record_event(
+        crate::db::mail::record_event(
             conn,
-            super::mail::EventKind::Changed,
+            crate::db::mail::EventKind::Changed,
             m.id,
             Some(format!("{was}{place}")),
         )?;
@@ -415,7 +320,7 @@ pub fn transition(
     if n == 0 {
         return Ok(Saved::Conflict);
     }
-    use super::mail::{record_event, EventKind};
+    use crate::db::mail::{record_event, EventKind};
     match t {
         Transition::Invite => record_event(conn, EventKind::Invited, m.id, None)?,
         Transition::Cancel => record_event(conn, EventKind::Cancelled, m.id, None)?,
@@ -454,7 +359,7 @@ pub fn transition(
 
 /// Insert an item at the end of its part (and parent); after the
 /// invitation it is a supplement (Nachtrag).
-fn add_item_row(
+pub(super) fn add_item_row(
     conn: &mut DbConnection,
     meeting: &Meeting,
     parent_id: Option<i64>,
@@ -561,9 +466,9 @@ pub fn add_item(
         }
     }
     if meeting.invited_at.is_some() && item.public {
-        super::mail::record_event(
+        crate::db::mail::record_event(
             conn,
-            super::mail::EventKind::Supplement,
+            crate::db::mail::EventKind::Supplement,
             meeting.id,
             Some(format!("Neu auf der Tagesordnung: {}", item.title)),
         )?;
@@ -597,7 +502,7 @@ pub fn move_item(
     if !claim(conn, meeting.id, version)? {
         return Ok(Saved::Conflict);
     }
-    let mut siblings: Vec<AgendaItem> = super::agenda_items::for_meeting(conn, meeting.id)?
+    let mut siblings: Vec<AgendaItem> = crate::db::agenda_items::for_meeting(conn, meeting.id)?
         .into_iter()
         .filter(|a| a.public == item.public && a.parent_id == item.parent_id)
         .collect();

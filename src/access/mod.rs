@@ -1,6 +1,9 @@
 //! Who may see what. Every page decides visibility through this module,
 //! so the public/non-public rule lives in one place.
 
+pub mod agenda;
+pub mod files;
+
 use crate::db::models::{AgendaItem, File, Paper};
 
 /// The audience a page is rendered for. The public portal renders for

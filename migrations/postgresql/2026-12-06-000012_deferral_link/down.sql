@@ -1,0 +1,2 @@
+-- the titles' old suffix is not restored
+SELECT 1;

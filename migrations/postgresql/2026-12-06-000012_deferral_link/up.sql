@@ -1,0 +1,7 @@
+-- A continuing TOP is linked to the deferred one (continues_agenda_item_id);
+-- the suffix " (vertagt aus der Sitzung vom …)" that older versions wrote
+-- into its title is left off now (pages show the link instead).
+UPDATE agenda_items
+   SET title = left(title, strpos(title, ' (vertagt aus der Sitzung vom') - 1)
+ WHERE continues_agenda_item_id IS NOT NULL
+   AND strpos(title, ' (vertagt aus der Sitzung vom') > 1;
