@@ -1,26 +1,26 @@
 //! Back office: integration concepts (`/verwaltung/integrationskonzepte`)
 //! with status history, fields of action, measures, documents and links.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use super::flow::{self, EditPage, FormState};
 use super::forms::{self, Errors};
 use super::links::{parse_subject, related_bodies, role_and_note};
-use super::papers::Conflict;
 use super::{audit_views, choices, editable_bodies, AuditView, Choice};
 use crate::auth::form::Fields;
 use crate::auth::{Form, SessionUser, Staff, Viewer};
+use crate::db::audit::Actor;
 use crate::db::concepts::{self, Concept, ConceptInput, MeasureInput};
 use crate::db::links::{self, Target};
 use crate::db::models::Body;
+use crate::db::Saved;
 use crate::db::{self, DbConnection};
 use crate::domain::{ConceptStatus, MeasureStatus};
-use crate::edit::paper::Saved;
 use crate::error::AppError;
-use crate::routes::account::redirect;
 use crate::routes::parse_id;
 use crate::state::AppState;
+use diesel::QueryResult;
 
 #[derive(Serialize)]
 struct MeasureRow {
@@ -52,15 +52,10 @@ pub struct SubjectLink {
 }
 
 #[derive(Serialize, Default)]
-struct Page {
+pub struct Page {
     concept: Option<Concept>,
-    values: serde_json::Value,
-    errors: Errors,
-    /// which sub-form the errors belong to ("" = the main form)
-    section: String,
-    sub_values: serde_json::Value,
-    conflict: Option<Conflict>,
-    message: Option<String>,
+    #[serde(flatten)]
+    form: FormState,
     bodies: Vec<Body>,
     statuses: Vec<Choice>,
     measure_statuses: Vec<Choice>,
@@ -126,26 +121,6 @@ pub fn subject_links(
         .collect())
 }
 
-fn concept_for(c: &mut DbConnection, me: &SessionUser, id: i64) -> Result<Concept, AppError> {
-    let x = concepts::find(c, id)?.ok_or_else(|| AppError::not_found("Das Integrationskonzept"))?;
-    me.require_body(x.body_id)?;
-    Ok(x)
-}
-
-fn values_of(x: &Concept) -> serde_json::Value {
-    serde_json::json!({
-        "titel": x.title,
-        "fassung": x.edition,
-        "status": x.status,
-        "status_datum": crate::base::dates::today().format("%Y-%m-%d").to_string(),
-        "beschlossen_am": x.adopted_on.map(|d| d.format("%Y-%m-%d").to_string()),
-        "kurzbeschreibung": x.summary,
-        "beteiligte": x.participants,
-        "fortschreibung_von": x.supersedes_id.map(|i| i.to_string()),
-        "version": x.version.to_string(),
-    })
-}
-
 fn load_page(
     c: &mut DbConnection,
     me: &SessionUser,
@@ -156,7 +131,10 @@ fn load_page(
         statuses: choices(ConceptStatus::ALL, ConceptStatus::key, ConceptStatus::label),
         measure_statuses: choices(MeasureStatus::ALL, MeasureStatus::key, MeasureStatus::label),
         roles: super::links::roles(),
-        sub_values: serde_json::json!({}),
+        form: FormState {
+            sub_values: serde_json::json!({}),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let body_ids: Vec<i64> = match x {
@@ -221,7 +199,7 @@ fn load_page(
         };
         page.files = files.into_iter().map(crate::views::FileRow::of).collect();
         page.audit = audit_views(db::audit::for_entity(c, concepts::ENTITY, x.id)?);
-        page.values = values_of(x);
+        page.form.values = Concepts::values(x);
         page.concept = Some(x.clone());
     }
     Ok(page)
@@ -264,7 +242,7 @@ pub async fn new_form(state: web::Data<AppState>, me: Staff) -> Result<HttpRespo
     let page = state
         .db(move |c| {
             let mut page = load_page(c, &m2, None)?;
-            page.values = serde_json::json!({
+            page.form.values = serde_json::json!({
                 "status": ConceptStatus::Drafting.key(),
                 "status_datum": crate::base::dates::today().format("%Y-%m-%d").to_string(),
                 "koerperschaft": page.bodies.first().map(|b| b.id.to_string()),
@@ -275,78 +253,147 @@ pub async fn new_form(state: web::Data<AppState>, me: Staff) -> Result<HttpRespo
     state.render_for(&Viewer(Some(me)), "admin/integration/concept.html", &page)
 }
 
-fn validate(
-    c: &mut DbConnection,
-    me: &SessionUser,
-    f: &Fields,
-    existing: Option<&Concept>,
-) -> Result<(Option<ConceptInput>, Errors), AppError> {
-    let mut e = Errors::new();
-    let body_id = match existing {
-        Some(x) => Some(x.body_id),
-        None => match forms::opt_id(f, "koerperschaft", &mut e) {
-            Some(b) if me.may_edit_body(b) && db::bodies::find(c, b)?.is_some() => Some(b),
-            _ => {
-                e.insert(
-                    "koerperschaft".into(),
-                    "Bitte eine Körperschaft wählen, für die Sie zuständig sind.".into(),
-                );
-                None
-            }
-        },
-    };
-    let title = forms::required(f, "titel", "einen Titel", 300, &mut e);
-    let edition = forms::optional(f, "fassung", 100, &mut e);
-    let status = ConceptStatus::from_key(f.get("status"));
-    if status.is_none() {
-        e.insert("status".into(), "Bitte einen Status wählen.".into());
+/// The concept page as one `flow::EditPage`: create, update and sub-forms.
+pub struct Concepts;
+
+impl EditPage for Concepts {
+    type Row = Concept;
+    type Input = ConceptInput;
+    type Page = Page;
+    const TEMPLATE: &'static str = "admin/integration/concept.html";
+    const ENTITY: &'static str = concepts::ENTITY;
+    const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("titel", "Titel"),
+        ("fassung", "Fassung"),
+        ("status", "Status"),
+        ("beschlossen_am", "beschlossen am"),
+        ("kurzbeschreibung", "Kurzbeschreibung"),
+        ("beteiligte", "Beteiligte"),
+    ];
+
+    fn address(id: i64) -> String {
+        format!("/verwaltung/integrationskonzepte/{id}")
     }
-    let status_on = forms::date(f, "status_datum", "das Datum des Status", &mut e);
-    let status_note = forms::optional(f, "status_notiz", 500, &mut e);
-    let adopted_on = if f.get("beschlossen_am").is_empty() {
-        None
-    } else {
-        forms::date(f, "beschlossen_am", "das Beschlussdatum", &mut e)
-    };
-    if status == Some(ConceptStatus::Adopted)
-        && adopted_on.is_none()
-        && !e.contains_key("beschlossen_am")
-    {
-        e.insert(
-            "beschlossen_am".into(),
-            "Für ein beschlossenes Konzept bitte das Beschlussdatum angeben.".into(),
-        );
+    fn find(c: &mut DbConnection, me: &SessionUser, id: i64) -> Result<Concept, AppError> {
+        let x =
+            concepts::find(c, id)?.ok_or_else(|| AppError::not_found("Das Integrationskonzept"))?;
+        me.require_body(x.body_id)?;
+        Ok(x)
     }
-    let supersedes = forms::opt_id(f, "fortschreibung_von", &mut e);
-    if let (Some(s), Some(b)) = (supersedes, body_id) {
-        let ok = concepts::find(c, s)?
-            .is_some_and(|o| o.body_id == b && existing.is_none_or(|x| x.id != o.id));
-        if !ok {
+    fn version(row: &Concept) -> i32 {
+        row.version
+    }
+    fn values(x: &Concept) -> serde_json::Value {
+        serde_json::json!({
+            "titel": x.title,
+            "fassung": x.edition,
+            "status": x.status,
+            "status_datum": crate::base::dates::today().format("%Y-%m-%d").to_string(),
+            "beschlossen_am": x.adopted_on.map(|d| d.format("%Y-%m-%d").to_string()),
+            "kurzbeschreibung": x.summary,
+            "beteiligte": x.participants,
+            "fortschreibung_von": x.supersedes_id.map(|i| i.to_string()),
+            "version": x.version.to_string(),
+        })
+    }
+    fn page(
+        c: &mut DbConnection,
+        me: &SessionUser,
+        row: Option<&Concept>,
+        state: &AppState,
+    ) -> Result<Page, AppError> {
+        let mut page = load_page(c, me, row)?;
+        page.upload_limit_mb = state.settings.upload_limit_mb;
+        Ok(page)
+    }
+    fn form(page: &mut Page) -> &mut FormState {
+        &mut page.form
+    }
+    fn validate(
+        c: &mut DbConnection,
+        me: &SessionUser,
+        f: &Fields,
+        existing: Option<&Concept>,
+    ) -> Result<(Option<ConceptInput>, Errors), AppError> {
+        let mut e = Errors::new();
+        let body_id = match existing {
+            Some(x) => Some(x.body_id),
+            None => match forms::opt_id(f, "koerperschaft", &mut e) {
+                Some(b) if me.may_edit_body(b) && db::bodies::find(c, b)?.is_some() => Some(b),
+                _ => {
+                    e.insert(
+                        "koerperschaft".into(),
+                        "Bitte eine Körperschaft wählen, für die Sie zuständig sind.".into(),
+                    );
+                    None
+                }
+            },
+        };
+        let title = forms::required(f, "titel", "einen Titel", 300, &mut e);
+        let edition = forms::optional(f, "fassung", 100, &mut e);
+        let status = ConceptStatus::from_key(f.get("status"));
+        if status.is_none() {
+            e.insert("status".into(), "Bitte einen Status wählen.".into());
+        }
+        let status_on = forms::date(f, "status_datum", "das Datum des Status", &mut e);
+        let status_note = forms::optional(f, "status_notiz", 500, &mut e);
+        let adopted_on = if f.get("beschlossen_am").is_empty() {
+            None
+        } else {
+            forms::date(f, "beschlossen_am", "das Beschlussdatum", &mut e)
+        };
+        if status == Some(ConceptStatus::Adopted)
+            && adopted_on.is_none()
+            && !e.contains_key("beschlossen_am")
+        {
             e.insert(
-                "fortschreibung_von".into(),
-                "Bitte ein anderes Konzept derselben Körperschaft wählen.".into(),
+                "beschlossen_am".into(),
+                "Für ein beschlossenes Konzept bitte das Beschlussdatum angeben.".into(),
             );
         }
+        let supersedes = forms::opt_id(f, "fortschreibung_von", &mut e);
+        if let (Some(s), Some(b)) = (supersedes, body_id) {
+            let ok = concepts::find(c, s)?
+                .is_some_and(|o| o.body_id == b && existing.is_none_or(|x| x.id != o.id));
+            if !ok {
+                e.insert(
+                    "fortschreibung_von".into(),
+                    "Bitte ein anderes Konzept derselben Körperschaft wählen.".into(),
+                );
+            }
+        }
+        let summary = f.opt_text("kurzbeschreibung");
+        let participants = f.opt_text("beteiligte");
+        match (body_id, status, status_on, e.is_empty()) {
+            (Some(body_id), Some(status), Some(status_on), true) => Ok((
+                Some(ConceptInput {
+                    body_id,
+                    title,
+                    edition,
+                    status,
+                    status_on,
+                    status_note,
+                    adopted_on,
+                    summary,
+                    participants,
+                    supersedes_id: supersedes,
+                }),
+                e,
+            )),
+            _ => Ok((None, e)),
+        }
     }
-    let summary = f.opt_text("kurzbeschreibung");
-    let participants = f.opt_text("beteiligte");
-    match (body_id, status, status_on, e.is_empty()) {
-        (Some(body_id), Some(status), Some(status_on), true) => Ok((
-            Some(ConceptInput {
-                body_id,
-                title,
-                edition,
-                status,
-                status_on,
-                status_note,
-                adopted_on,
-                summary,
-                participants,
-                supersedes_id: supersedes,
-            }),
-            e,
-        )),
-        _ => Ok((None, e)),
+    fn create(c: &mut DbConnection, actor: &Actor, input: &ConceptInput) -> QueryResult<i64> {
+        concepts::create(c, actor, input)
+    }
+    fn update(
+        c: &mut DbConnection,
+        actor: &Actor,
+        id: i64,
+        version: i32,
+        input: &ConceptInput,
+    ) -> QueryResult<Saved> {
+        concepts::update(c, actor, id, version, input)
     }
 }
 
@@ -355,35 +402,7 @@ pub async fn create(
     _staff: Staff,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let Form { user: me, fields } = form;
-    let m2 = me.clone();
-    let result = state
-        .db(move |c| {
-            let (input, errors) = validate(c, &m2, &fields, None)?;
-            let Some(input) = input else {
-                let mut page = load_page(c, &m2, None)?;
-                page.values = fields.to_json();
-                page.errors = errors;
-                return Ok(Err(page));
-            };
-            let actor = m2.actor();
-            let id = crate::edit::write_transaction(c, |c| {
-                concepts::create(c, &actor, &input).map_err(AppError::from)
-            })?;
-            Ok(Ok(id))
-        })
-        .await?;
-    match result {
-        Ok(id) => Ok(redirect(&format!(
-            "/verwaltung/integrationskonzepte/{id}?gespeichert=1"
-        ))),
-        Err(page) => state.render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &Viewer(Some(me)),
-            "admin/integration/concept.html",
-            &page,
-        ),
-    }
+    flow::create::<Concepts>(state, form).await
 }
 
 #[derive(serde::Deserialize)]
@@ -404,31 +423,16 @@ pub async fn edit(
     let saved = query.gespeichert.is_some();
     let page = state
         .db(move |c| {
-            let x = concept_for(c, &m2, id)?;
+            let x = Concepts::find(c, &m2, id)?;
             let mut page = load_page(c, &m2, Some(&x))?;
             page.upload_limit_mb = limit;
             if saved {
-                page.message = Some("Gespeichert.".into());
+                page.form.message = Some("Gespeichert.".into());
             }
             Ok(page)
         })
         .await?;
     state.render_for(&Viewer(Some(me)), "admin/integration/concept.html", &page)
-}
-
-/// Render the page again after a failed sub-form, with its messages.
-fn failed(
-    state: &AppState,
-    me: SessionUser,
-    page: Page,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    state.render_status(
-        status,
-        &Viewer(Some(me)),
-        "admin/integration/concept.html",
-        &page,
-    )
 }
 
 pub async fn update(
@@ -437,108 +441,7 @@ pub async fn update(
     path: web::Path<String>,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
-    let Form { user: me, fields } = form;
-    let m2 = me.clone();
-    let limit = state.settings.upload_limit_mb;
-    let result = state
-        .db(move |c| {
-            let x = concept_for(c, &m2, id)?;
-            let (input, errors) = validate(c, &m2, &fields, Some(&x))?;
-            let Some(input) = input else {
-                let mut page = load_page(c, &m2, Some(&x))?;
-                page.values = fields.to_json();
-                page.errors = errors;
-                page.upload_limit_mb = limit;
-                return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, page)));
-            };
-            let actor = m2.actor();
-            let version = forms::version(&fields);
-            let saved = crate::edit::write_transaction(c, |c| {
-                concepts::update(c, &actor, id, version, &input).map_err(AppError::from)
-            })?;
-            match saved {
-                Saved::Ok => Ok(Ok(())),
-                Saved::Conflict => {
-                    let current = concept_for(c, &m2, id)?;
-                    let mut page = load_page(c, &m2, Some(&current))?;
-                    let stored = values_of(&current);
-                    let mut mine = fields.to_json();
-                    let who = super::last_change(&db::audit::for_entity(c, concepts::ENTITY, id)?);
-                    let labels = [
-                        ("titel", "Titel"),
-                        ("fassung", "Fassung"),
-                        ("status", "Status"),
-                        ("beschlossen_am", "beschlossen am"),
-                        ("kurzbeschreibung", "Kurzbeschreibung"),
-                        ("beteiligte", "Beteiligte"),
-                    ];
-                    let text = |v: &serde_json::Value, k: &str| {
-                        v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string()
-                    };
-                    let changes = labels
-                        .iter()
-                        .filter(|(k, _)| text(&stored, k) != text(&mine, k))
-                        .map(|(k, l)| (l.to_string(), text(&stored, k), text(&mine, k)))
-                        .collect();
-                    if let Some(o) = mine.as_object_mut() {
-                        o.insert("version".into(), current.version.to_string().into());
-                    }
-                    page.values = mine;
-                    page.conflict = Some(Conflict { who, changes });
-                    page.upload_limit_mb = limit;
-                    Ok(Err((StatusCode::CONFLICT, page)))
-                }
-            }
-        })
-        .await?;
-    match result {
-        Ok(()) => Ok(redirect(&format!(
-            "/verwaltung/integrationskonzepte/{id}?gespeichert=1"
-        ))),
-        Err((status, page)) => failed(&state, me, page, status),
-    }
-}
-
-/// Run a sub-form action: `act` validates and writes, or returns the
-/// errors; on errors the page is shown again with them (422).
-async fn sub_action<F>(
-    state: web::Data<AppState>,
-    id: i64,
-    form: Form,
-    section: &'static str,
-    act: F,
-) -> Result<HttpResponse, AppError>
-where
-    F: FnOnce(&mut DbConnection, &SessionUser, &Concept, &Fields) -> Result<Errors, AppError>
-        + Send
-        + 'static,
-{
-    let Form { user: me, fields } = form;
-    let m2 = me.clone();
-    let limit = state.settings.upload_limit_mb;
-    let result = state
-        .db(move |c| {
-            let x = concept_for(c, &m2, id)?;
-            let errors = act(c, &m2, &x, &fields)?;
-            if errors.is_empty() {
-                return Ok(None);
-            }
-            let x = concept_for(c, &m2, id)?;
-            let mut page = load_page(c, &m2, Some(&x))?;
-            page.errors = errors;
-            page.section = section.to_string();
-            page.sub_values = fields.to_json();
-            page.upload_limit_mb = limit;
-            Ok(Some(page))
-        })
-        .await?;
-    match result {
-        None => Ok(redirect(&format!(
-            "/verwaltung/integrationskonzepte/{id}#{section}"
-        ))),
-        Some(page) => failed(&state, me, page, StatusCode::UNPROCESSABLE_ENTITY),
-    }
+    flow::update::<Concepts>(state, parse_id(&path)?, form).await
 }
 
 pub async fn save_field(
@@ -548,7 +451,7 @@ pub async fn save_field(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    sub_action(state, id, form, "handlungsfelder", |c, me, x, f| {
+    flow::sub_action::<Concepts, _>(state, id, form, "handlungsfelder", |c, me, x, f| {
         let mut e = Errors::new();
         let field_id = forms::opt_id(f, "feld", &mut e);
         if let Some(fid) = field_id {
@@ -580,7 +483,7 @@ pub async fn remove_field(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let (id, fid) = (parse_id(&path.0)?, parse_id(&path.1)?);
-    sub_action(state, id, form, "handlungsfelder", move |c, me, x, _| {
+    flow::sub_action::<Concepts, _>(state, id, form, "handlungsfelder", move |c, me, x, _| {
         let f = concepts::find_field(c, fid)?
             .filter(|f| f.concept_id == x.id)
             .ok_or_else(|| AppError::not_found("Das Handlungsfeld"))?;
@@ -600,7 +503,7 @@ pub async fn save_measure(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    sub_action(state, id, form, "handlungsfelder", |c, me, x, f| {
+    flow::sub_action::<Concepts, _>(state, id, form, "handlungsfelder", |c, me, x, f| {
         let mut e = Errors::new();
         let field = match forms::opt_id(f, "feld", &mut e) {
             Some(fid) => concepts::find_field(c, fid)?.filter(|f| f.concept_id == x.id),
@@ -655,7 +558,7 @@ pub async fn remove_measure(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let (id, mid) = (parse_id(&path.0)?, parse_id(&path.1)?);
-    sub_action(state, id, form, "handlungsfelder", move |c, me, x, _| {
+    flow::sub_action::<Concepts, _>(state, id, form, "handlungsfelder", move |c, me, x, _| {
         let m =
             concepts::find_measure(c, mid)?.ok_or_else(|| AppError::not_found("Die Maßnahme"))?;
         if concepts::find_field(c, m.field_id)?.is_none_or(|f| f.concept_id != x.id) {
@@ -677,7 +580,7 @@ pub async fn add_link(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    sub_action(state, id, form, "verknuepfungen", |c, me, x, f| {
+    flow::sub_action::<Concepts, _>(state, id, form, "verknuepfungen", |c, me, x, f| {
         let mut e = Errors::new();
         let bodies = related_bodies(c, x.body_id)?;
         let subject = match parse_subject(c, f.get("vorlage"), &bodies)? {
@@ -731,7 +634,7 @@ pub async fn delete_confirm(
         "Integrationskonzept",
         format!("/verwaltung/integrationskonzepte/{id}"),
         move |c, me| {
-            let x = concept_for(c, me, id)?;
+            let x = Concepts::find(c, me, id)?;
             Ok((x.title, links::for_concept(c, x.id)?.len()))
         },
     )
@@ -752,7 +655,7 @@ pub async fn delete(
         base,
         "/verwaltung/integrationskonzepte",
         move |c, me, confirmed| {
-            let x = concept_for(c, me, id)?;
+            let x = Concepts::find(c, me, id)?;
             if confirmed {
                 let actor = me.actor();
                 crate::edit::write_transaction(c, |c| {

@@ -6,8 +6,8 @@ use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::flow::Conflict;
 use super::forms::{self, Errors};
-use super::papers::Conflict;
 use super::{choices, Choice};
 use crate::auth::form::Fields;
 use crate::auth::{Form, SessionUser, Staff, Viewer};

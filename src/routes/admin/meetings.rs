@@ -5,8 +5,8 @@ use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::flow::{Conflict, Done};
 use super::forms::{self, Errors};
-use super::papers::Conflict;
 use super::{audit_views, editable_bodies, organizations_of, AuditView};
 use crate::access::Audience;
 use crate::auth::form::Fields;
@@ -202,35 +202,24 @@ pub async fn create(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let Form { user: me, fields } = form;
-    let m2 = me.clone();
-    let result = state
-        .db(move |c| {
-            let (input, errors) = validate(c, &m2, &fields, None)?;
-            let Some(input) = input else {
-                let (gremien, locations) = gremien_and_locations(c, &m2)?;
-                return Ok(Err(NewPage {
-                    values: fields.to_json(),
-                    errors,
-                    gremien,
-                    locations,
-                }));
-            };
-            let actor = m2.actor();
-            let (id, _) = crate::edit::write_transaction(c, |c| {
-                crate::edit::meeting::create(c, &actor, &input).map_err(AppError::from)
-            })?;
-            Ok(Ok(id))
-        })
-        .await?;
-    match result {
-        Ok(id) => Ok(redirect(&format!("/verwaltung/sitzungen/{id}"))),
-        Err(page) => state.render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &Viewer(Some(me)),
-            "admin/meetings/new.html",
-            &page,
-        ),
-    }
+    super::flow::post(&state, me, "admin/meetings/new.html", move |c, me| {
+        let (input, errors) = validate(c, me, &fields, None)?;
+        let Some(input) = input else {
+            let (gremien, locations) = gremien_and_locations(c, me)?;
+            return Ok(Done::Invalid(NewPage {
+                values: fields.to_json(),
+                errors,
+                gremien,
+                locations,
+            }));
+        };
+        let actor = me.actor();
+        let (id, _) = crate::edit::write_transaction(c, |c| {
+            crate::edit::meeting::create(c, &actor, &input).map_err(AppError::from)
+        })?;
+        Ok(Done::Saved(format!("/verwaltung/sitzungen/{id}")))
+    })
+    .await
 }
 
 // ---- the meeting workspace ----

@@ -6,6 +6,7 @@
 mod audit_log;
 mod concepts;
 mod dashboard;
+mod flow;
 pub mod forms;
 mod items;
 mod links;

@@ -116,11 +116,10 @@ struct FormPage {
     upload_limit_mb: u64,
 }
 
-#[derive(Serialize)]
-pub struct Conflict {
-    pub who: String,
-    pub changes: Vec<(String, String, String)>,
-}
+pub use super::flow::Conflict;
+use super::flow::{self, Done};
+
+const TEMPLATE: &str = "admin/papers/form.html";
 
 fn load_page(
     c: &mut DbConnection,
@@ -357,38 +356,27 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let Form { user: me, fields } = form;
     let default_pattern = state.settings.paper_reference_pattern.clone();
-    let m2 = me.clone();
-    let result = state
-        .db(move |c| {
-            let (input, errors) = validate(c, &m2, &fields, None)?;
-            let Some(input) = input else {
-                let mut page = load_page(c, &m2, None)?;
-                refill(&mut page, &fields);
-                page.errors = errors;
-                return Ok(Err(page));
-            };
-            let pattern = db::bodies::find(c, input.body_id)?
-                .and_then(|b| b.paper_reference_pattern)
-                .filter(|p| !p.trim().is_empty())
-                .unwrap_or(default_pattern);
-            let actor = m2.actor();
-            let (id, _) = crate::edit::write_transaction(c, |c| {
-                crate::edit::paper::create(c, &actor, &input, &pattern).map_err(AppError::from)
-            })?;
-            Ok(Ok(id))
-        })
-        .await?;
-    match result {
-        Ok(id) => Ok(redirect(&format!(
+    flow::post(&state, me, TEMPLATE, move |c, m2| {
+        let (input, errors) = validate(c, m2, &fields, None)?;
+        let Some(input) = input else {
+            let mut page = load_page(c, m2, None)?;
+            refill(&mut page, &fields);
+            page.errors = errors;
+            return Ok(Done::Invalid(page));
+        };
+        let pattern = db::bodies::find(c, input.body_id)?
+            .and_then(|b| b.paper_reference_pattern)
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or(default_pattern);
+        let actor = m2.actor();
+        let (id, _) = crate::edit::write_transaction(c, |c| {
+            crate::edit::paper::create(c, &actor, &input, &pattern).map_err(AppError::from)
+        })?;
+        Ok(Done::Saved(format!(
             "/verwaltung/vorlagen/{id}?gespeichert=1"
-        ))),
-        Err(page) => state.render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &Viewer(Some(me)),
-            "admin/papers/form.html",
-            &page,
-        ),
-    }
+        )))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -439,85 +427,71 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
-    let m2 = me.clone();
     let limit = state.settings.upload_limit_mb;
-    let result = state
-        .db(move |c| {
-            let p = paper_for(c, &m2, id)?;
-            let (input, errors) = validate(c, &m2, &fields, Some(p.body_id))?;
-            let page_with = |c: &mut DbConnection,
-                             errors: Errors,
-                             conflict: Option<Conflict>|
-             -> Result<FormPage, AppError> {
-                let current = db::papers::find(c, id)?.unwrap_or(p.clone());
-                let mut page = load_page(c, &m2, Some(&current))?;
-                refill(&mut page, &fields);
-                page.errors = errors;
-                page.conflict = conflict;
-                page.upload_limit_mb = limit;
-                if let (Some(obj), true) = (page.values.as_object_mut(), page.conflict.is_some()) {
-                    // the next save is against what is stored now
-                    obj.insert(
-                        "version".into(),
-                        serde_json::Value::String(current.version.to_string()),
-                    );
-                }
-                Ok(page)
-            };
-            let Some(input) = input else {
-                return Ok(Err((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    page_with(c, errors, None)?,
-                )));
-            };
-            let actor = m2.actor();
-            let version = forms::version(&fields);
-            let saved = crate::edit::write_transaction(c, |c| {
-                crate::edit::paper::update(c, &actor, id, version, &input).map_err(AppError::from)
-            })?;
-            match saved {
-                Saved::Ok => Ok(Ok(())),
-                Saved::Conflict => {
-                    let current = db::papers::find(c, id)?
-                        .ok_or_else(|| AppError::not_found("Die Vorlage"))?;
-                    let (orgs, rel) = crate::edit::paper::links(c, id)?;
-                    let stored = crate::edit::paper::snapshot(&current, &orgs, &rel);
-                    let mine = crate::edit::paper::snapshot(
-                        &Paper {
-                            paper_type: input.paper_type.key().into(),
-                            title: input.title.clone(),
-                            file_number: input.file_number.clone(),
-                            date: input.date,
-                            lead_organization_id: input.lead_organization_id,
-                            proposal: input.proposal.clone(),
-                            reasoning: input.reasoning.clone(),
-                            public: input.public,
-                            ..current.clone()
-                        },
-                        &input.originator_ids,
-                        &input.related_ids,
-                    );
-                    let who = super::last_change(&db::audit::for_paper(c, id)?);
-                    let conflict = Conflict {
-                        who,
-                        changes: db::audit::diff(&stored, &mine),
-                    };
-                    Ok(Err((
-                        StatusCode::CONFLICT,
-                        page_with(c, Errors::new(), Some(conflict))?,
-                    )))
-                }
+    flow::post(&state, me, TEMPLATE, move |c, m2| {
+        let p = paper_for(c, m2, id)?;
+        let (input, errors) = validate(c, m2, &fields, Some(p.body_id))?;
+        let page_with = |c: &mut DbConnection,
+                         errors: Errors,
+                         conflict: Option<Conflict>|
+         -> Result<FormPage, AppError> {
+            let current = db::papers::find(c, id)?.unwrap_or(p.clone());
+            let mut page = load_page(c, m2, Some(&current))?;
+            refill(&mut page, &fields);
+            page.errors = errors;
+            page.conflict = conflict;
+            page.upload_limit_mb = limit;
+            if let (Some(obj), true) = (page.values.as_object_mut(), page.conflict.is_some()) {
+                // the next save is against what is stored now
+                obj.insert(
+                    "version".into(),
+                    serde_json::Value::String(current.version.to_string()),
+                );
             }
-        })
-        .await?;
-    match result {
-        Ok(()) => Ok(redirect(&format!(
-            "/verwaltung/vorlagen/{id}?gespeichert=1"
-        ))),
-        Err((status, page)) => {
-            state.render_status(status, &Viewer(Some(me)), "admin/papers/form.html", &page)
+            Ok(page)
+        };
+        let Some(input) = input else {
+            return Ok(Done::Invalid(page_with(c, errors, None)?));
+        };
+        let actor = m2.actor();
+        let version = forms::version(&fields);
+        let saved = crate::edit::write_transaction(c, |c| {
+            crate::edit::paper::update(c, &actor, id, version, &input).map_err(AppError::from)
+        })?;
+        match saved {
+            Saved::Ok => Ok(Done::Saved(format!(
+                "/verwaltung/vorlagen/{id}?gespeichert=1"
+            ))),
+            Saved::Conflict => {
+                let current =
+                    db::papers::find(c, id)?.ok_or_else(|| AppError::not_found("Die Vorlage"))?;
+                let (orgs, rel) = crate::edit::paper::links(c, id)?;
+                let stored = crate::edit::paper::snapshot(&current, &orgs, &rel);
+                let mine = crate::edit::paper::snapshot(
+                    &Paper {
+                        paper_type: input.paper_type.key().into(),
+                        title: input.title.clone(),
+                        file_number: input.file_number.clone(),
+                        date: input.date,
+                        lead_organization_id: input.lead_organization_id,
+                        proposal: input.proposal.clone(),
+                        reasoning: input.reasoning.clone(),
+                        public: input.public,
+                        ..current.clone()
+                    },
+                    &input.originator_ids,
+                    &input.related_ids,
+                );
+                let who = super::last_change(&db::audit::for_paper(c, id)?);
+                let conflict = Conflict {
+                    who,
+                    changes: db::audit::diff(&stored, &mine),
+                };
+                Ok(Done::Stale(page_with(c, Errors::new(), Some(conflict))?))
+            }
         }
-    }
+    })
+    .await
 }
 
 pub async fn add_consultation(

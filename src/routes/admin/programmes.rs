@@ -7,23 +7,25 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::concepts::{subject_links, SubjectLink};
+use super::flow::{self, Conflict, EditPage, FormState};
 use super::forms::{self, Errors};
 use super::links::{parse_subject, role_and_note};
-use super::papers::Conflict;
 use super::{audit_views, choices, editable_bodies, AuditView, Choice};
 use crate::auth::form::Fields;
 use crate::auth::{Form, SessionUser, Staff, Viewer};
+use crate::db::audit::Actor;
 use crate::db::links::{self, Target};
 use crate::db::models::Body;
 use crate::db::programmes::{self, AgreementInput, AllocationInput, Programme, ProgrammeInput};
+use crate::db::Saved;
 use crate::db::{self, DbConnection};
 use crate::domain::{AgreementKind, DeadlineKind};
-use crate::edit::paper::Saved;
 use crate::error::AppError;
 use crate::funding::{self, fte_input, parse_centi, parse_euro, Share};
 use crate::routes::account::redirect;
 use crate::routes::parse_id;
 use crate::state::AppState;
+use diesel::QueryResult;
 
 /// Empty rows offered below the allocations for new participants.
 const NEW_ROWS: usize = 3;
@@ -45,14 +47,10 @@ struct AllocationRow {
 }
 
 #[derive(Serialize, Default)]
-struct Page {
+pub struct Page {
     programme: Option<Programme>,
-    values: serde_json::Value,
-    errors: Errors,
-    section: String,
-    sub_values: serde_json::Value,
-    conflict: Option<Conflict>,
-    message: Option<String>,
+    #[serde(flatten)]
+    form: FormState,
     bodies: Vec<Body>,
     all_bodies: Vec<Body>,
     allocations: Vec<AllocationRow>,
@@ -68,32 +66,8 @@ struct Page {
     audit: Vec<AuditView>,
 }
 
-fn programme_for(c: &mut DbConnection, me: &SessionUser, id: i64) -> Result<Programme, AppError> {
-    let p = programmes::find(c, id)?.ok_or_else(|| AppError::not_found("Das Förderprogramm"))?;
-    me.require_body(p.body_id)?;
-    Ok(p)
-}
-
 fn date_input(d: Option<chrono::NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
-}
-
-fn values_of(p: &Programme) -> serde_json::Value {
-    serde_json::json!({
-        "name": p.name,
-        "kurzname": p.short_name,
-        "rechtsgrundlage": p.legal_basis,
-        "foerdergeber": p.funder,
-        "bewilligung": p.granting_authority,
-        "von": date_input(p.period_from),
-        "bis": date_input(p.period_until),
-        "stellen": fte_input(p.total_fte_centi),
-        "mittel": funding::euro_input(p.total_amount_cents),
-        "einheit": fte_input(p.fundable_unit_centi),
-        "bedingungen": p.conditions,
-        "beschreibung": p.description,
-        "version": p.version.to_string(),
-    })
 }
 
 fn rows_of(list: &[programmes::Allocation]) -> Vec<AllocationRow> {
@@ -164,7 +138,10 @@ fn load_page(
         agreement_kinds: choices(AgreementKind::ALL, AgreementKind::key, AgreementKind::label),
         deadline_kinds: choices(DeadlineKind::ALL, DeadlineKind::key, DeadlineKind::label),
         roles: super::links::roles(),
-        sub_values: serde_json::json!({}),
+        form: FormState {
+            sub_values: serde_json::json!({}),
+            ..Default::default()
+        },
         ..Default::default()
     };
     if let Some(p) = p {
@@ -210,7 +187,7 @@ fn load_page(
                 .unwrap_or_else(|| "ganzes Programm".into())
         })?;
         page.audit = audit_views(db::audit::for_entity(c, programmes::ENTITY, p.id)?);
-        page.values = values_of(p);
+        page.form.values = Programmes::values(p);
         page.programme = Some(p.clone());
     }
     Ok(page)
@@ -272,7 +249,7 @@ pub async fn new_form(state: web::Data<AppState>, me: Staff) -> Result<HttpRespo
     let page = state
         .db(move |c| {
             let mut page = load_page(c, &m2, None)?;
-            page.values = serde_json::json!({
+            page.form.values = serde_json::json!({
                 "koerperschaft": page.bodies.first().map(|b| b.id.to_string()),
             });
             Ok(page)
@@ -299,93 +276,165 @@ fn centi(f: &Fields, name: &str, label: &str, e: &mut Errors) -> Option<i32> {
     }
 }
 
-fn validate(
-    c: &mut DbConnection,
-    me: &SessionUser,
-    f: &Fields,
-    existing: Option<&Programme>,
-) -> Result<(Option<ProgrammeInput>, Errors), AppError> {
-    let mut e = Errors::new();
-    let body_id = match existing {
-        Some(p) => Some(p.body_id),
-        None => match forms::opt_id(f, "koerperschaft", &mut e) {
-            Some(b) if me.may_edit_body(b) && db::bodies::find(c, b)?.is_some() => Some(b),
-            _ => {
+/// The programme page as one `flow::EditPage`: create, update and sub-forms.
+pub struct Programmes;
+
+impl EditPage for Programmes {
+    type Row = Programme;
+    type Input = ProgrammeInput;
+    type Page = Page;
+    const TEMPLATE: &'static str = "admin/integration/programme.html";
+    const ENTITY: &'static str = programmes::ENTITY;
+    const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("name", "Name"),
+        ("kurzname", "Kurzname"),
+        ("von", "Laufzeit von"),
+        ("bis", "Laufzeit bis"),
+        ("stellen", "Stellen gesamt"),
+        ("einheit", "förderfähige Einheit"),
+        ("mittel", "Mittel gesamt"),
+    ];
+
+    fn address(id: i64) -> String {
+        format!("/verwaltung/foerderprogramme/{id}")
+    }
+    fn find(c: &mut DbConnection, me: &SessionUser, id: i64) -> Result<Programme, AppError> {
+        let p =
+            programmes::find(c, id)?.ok_or_else(|| AppError::not_found("Das Förderprogramm"))?;
+        me.require_body(p.body_id)?;
+        Ok(p)
+    }
+    fn version(row: &Programme) -> i32 {
+        row.version
+    }
+    fn values(p: &Programme) -> serde_json::Value {
+        serde_json::json!({
+            "name": p.name,
+            "kurzname": p.short_name,
+            "rechtsgrundlage": p.legal_basis,
+            "foerdergeber": p.funder,
+            "bewilligung": p.granting_authority,
+            "von": date_input(p.period_from),
+            "bis": date_input(p.period_until),
+            "stellen": fte_input(p.total_fte_centi),
+            "mittel": funding::euro_input(p.total_amount_cents),
+            "einheit": fte_input(p.fundable_unit_centi),
+            "bedingungen": p.conditions,
+            "beschreibung": p.description,
+            "version": p.version.to_string(),
+        })
+    }
+    fn page(
+        c: &mut DbConnection,
+        me: &SessionUser,
+        row: Option<&Programme>,
+        _state: &AppState,
+    ) -> Result<Page, AppError> {
+        load_page(c, me, row)
+    }
+    fn form(page: &mut Page) -> &mut FormState {
+        &mut page.form
+    }
+    fn validate(
+        c: &mut DbConnection,
+        me: &SessionUser,
+        f: &Fields,
+        existing: Option<&Programme>,
+    ) -> Result<(Option<ProgrammeInput>, Errors), AppError> {
+        let mut e = Errors::new();
+        let body_id = match existing {
+            Some(p) => Some(p.body_id),
+            None => match forms::opt_id(f, "koerperschaft", &mut e) {
+                Some(b) if me.may_edit_body(b) && db::bodies::find(c, b)?.is_some() => Some(b),
+                _ => {
+                    e.insert(
+                        "koerperschaft".into(),
+                        "Bitte eine Körperschaft wählen, für die Sie zuständig sind.".into(),
+                    );
+                    None
+                }
+            },
+        };
+        let name = forms::required(f, "name", "den Namen des Programms", 300, &mut e);
+        let from = opt_date(f, "von", "den Beginn", &mut e);
+        let until = opt_date(f, "bis", "das Ende", &mut e);
+        if let (Some(a), Some(b)) = (from, until) {
+            if b < a {
                 e.insert(
-                    "koerperschaft".into(),
-                    "Bitte eine Körperschaft wählen, für die Sie zuständig sind.".into(),
+                    "bis".into(),
+                    format!(
+                        "Das Ende der Laufzeit ({}) liegt vor ihrem Beginn ({}).",
+                        crate::base::dates::date(b),
+                        crate::base::dates::date(a)
+                    ),
                 );
+            }
+        }
+        let total = centi(f, "stellen", "Stellen gesamt", &mut e);
+        let unit = centi(f, "einheit", "Förderfähige Einheit", &mut e);
+        if unit == Some(0) {
+            e.insert(
+                "einheit".into(),
+                "Die förderfähige Einheit muss größer als 0 sein (z. B. 0,5).".into(),
+            );
+        }
+        let amount = match parse_euro(f.get("mittel"), "Mittel gesamt") {
+            Ok(v) => v,
+            Err(msg) => {
+                e.insert("mittel".into(), msg);
                 None
             }
-        },
-    };
-    let name = forms::required(f, "name", "den Namen des Programms", 300, &mut e);
-    let from = opt_date(f, "von", "den Beginn", &mut e);
-    let until = opt_date(f, "bis", "das Ende", &mut e);
-    if let (Some(a), Some(b)) = (from, until) {
-        if b < a {
-            e.insert(
-                "bis".into(),
-                format!(
-                    "Das Ende der Laufzeit ({}) liegt vor ihrem Beginn ({}).",
-                    crate::base::dates::date(b),
-                    crate::base::dates::date(a)
-                ),
-            );
-        }
-    }
-    let total = centi(f, "stellen", "Stellen gesamt", &mut e);
-    let unit = centi(f, "einheit", "Förderfähige Einheit", &mut e);
-    if unit == Some(0) {
-        e.insert(
-            "einheit".into(),
-            "Die förderfähige Einheit muss größer als 0 sein (z. B. 0,5).".into(),
-        );
-    }
-    let amount = match parse_euro(f.get("mittel"), "Mittel gesamt") {
-        Ok(v) => v,
-        Err(msg) => {
-            e.insert("mittel".into(), msg);
-            None
-        }
-    };
-    let input = ProgrammeInput {
-        body_id: body_id.unwrap_or_default(),
-        name,
-        short_name: forms::optional(f, "kurzname", 50, &mut e),
-        legal_basis: forms::optional(f, "rechtsgrundlage", 300, &mut e),
-        funder: forms::optional(f, "foerdergeber", 300, &mut e),
-        granting_authority: forms::optional(f, "bewilligung", 300, &mut e),
-        period_from: from,
-        period_until: until,
-        total_fte_centi: total,
-        total_amount_cents: amount,
-        fundable_unit_centi: unit,
-        conditions: f.opt_text("bedingungen"),
-        description: f.opt_text("beschreibung"),
-    };
-    if let Some(p) = existing {
-        let t = total;
-        // lowering the total below what is already agreed breaks the pooling
-        let shares: Vec<Share> = programmes::allocations(c, p.id)?
-            .iter()
-            .map(|a| a.share())
-            .collect();
-        let frame = funding::Frame {
-            total: t.map(Into::into),
-            unit: unit.map(Into::into),
         };
-        if let Some(msg) = funding::check(frame, &shares).into_iter().next() {
-            e.insert(
-                "stellen".into(),
-                format!("Mit diesen Angaben passen die Zuteilungen nicht mehr: {msg}"),
-            );
+        let input = ProgrammeInput {
+            body_id: body_id.unwrap_or_default(),
+            name,
+            short_name: forms::optional(f, "kurzname", 50, &mut e),
+            legal_basis: forms::optional(f, "rechtsgrundlage", 300, &mut e),
+            funder: forms::optional(f, "foerdergeber", 300, &mut e),
+            granting_authority: forms::optional(f, "bewilligung", 300, &mut e),
+            period_from: from,
+            period_until: until,
+            total_fte_centi: total,
+            total_amount_cents: amount,
+            fundable_unit_centi: unit,
+            conditions: f.opt_text("bedingungen"),
+            description: f.opt_text("beschreibung"),
+        };
+        if let Some(p) = existing {
+            let t = total;
+            // lowering the total below what is already agreed breaks the pooling
+            let shares: Vec<Share> = programmes::allocations(c, p.id)?
+                .iter()
+                .map(|a| a.share())
+                .collect();
+            let frame = funding::Frame {
+                total: t.map(Into::into),
+                unit: unit.map(Into::into),
+            };
+            if let Some(msg) = funding::check(frame, &shares).into_iter().next() {
+                e.insert(
+                    "stellen".into(),
+                    format!("Mit diesen Angaben passen die Zuteilungen nicht mehr: {msg}"),
+                );
+            }
+        }
+        if body_id.is_some() && e.is_empty() {
+            Ok((Some(input), e))
+        } else {
+            Ok((None, e))
         }
     }
-    if body_id.is_some() && e.is_empty() {
-        Ok((Some(input), e))
-    } else {
-        Ok((None, e))
+    fn create(c: &mut DbConnection, actor: &Actor, input: &ProgrammeInput) -> QueryResult<i64> {
+        programmes::create(c, actor, input)
+    }
+    fn update(
+        c: &mut DbConnection,
+        actor: &Actor,
+        id: i64,
+        version: i32,
+        input: &ProgrammeInput,
+    ) -> QueryResult<Saved> {
+        programmes::update(c, actor, id, version, input)
     }
 }
 
@@ -394,30 +443,7 @@ pub async fn create(
     _staff: Staff,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let Form { user: me, fields } = form;
-    let m2 = me.clone();
-    let result = state
-        .db(move |c| {
-            let (input, errors) = validate(c, &m2, &fields, None)?;
-            let Some(input) = input else {
-                let mut page = load_page(c, &m2, None)?;
-                page.values = fields.to_json();
-                page.errors = errors;
-                return Ok(Err(page));
-            };
-            let actor = m2.actor();
-            let id = crate::edit::write_transaction(c, |c| {
-                programmes::create(c, &actor, &input).map_err(AppError::from)
-            })?;
-            Ok(Ok(id))
-        })
-        .await?;
-    match result {
-        Ok(id) => Ok(redirect(&format!(
-            "/verwaltung/foerderprogramme/{id}?gespeichert=1"
-        ))),
-        Err(page) => render(&state, me, page, StatusCode::UNPROCESSABLE_ENTITY),
-    }
+    flow::create::<Programmes>(state, form).await
 }
 
 fn render(
@@ -451,44 +477,15 @@ pub async fn edit(
     let saved = query.gespeichert.is_some();
     let page = state
         .db(move |c| {
-            let p = programme_for(c, &m2, id)?;
+            let p = Programmes::find(c, &m2, id)?;
             let mut page = load_page(c, &m2, Some(&p))?;
             if saved {
-                page.message = Some("Gespeichert.".into());
+                page.form.message = Some("Gespeichert.".into());
             }
             Ok(page)
         })
         .await?;
     render(&state, me, page, StatusCode::OK)
-}
-
-fn conflict_of(
-    c: &mut DbConnection,
-    id: i64,
-    current: &Programme,
-    mine: &serde_json::Value,
-) -> Result<Conflict, AppError> {
-    let stored = values_of(current);
-    let labels = [
-        ("name", "Name"),
-        ("kurzname", "Kurzname"),
-        ("von", "Laufzeit von"),
-        ("bis", "Laufzeit bis"),
-        ("stellen", "Stellen gesamt"),
-        ("einheit", "förderfähige Einheit"),
-        ("mittel", "Mittel gesamt"),
-    ];
-    let text = |v: &serde_json::Value, k: &str| {
-        v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string()
-    };
-    Ok(Conflict {
-        who: super::last_change(&db::audit::for_entity(c, programmes::ENTITY, id)?),
-        changes: labels
-            .iter()
-            .filter(|(k, _)| text(&stored, k) != text(mine, k))
-            .map(|(k, l)| (l.to_string(), text(&stored, k), text(mine, k)))
-            .collect(),
-    })
 }
 
 pub async fn update(
@@ -497,46 +494,7 @@ pub async fn update(
     path: web::Path<String>,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
-    let Form { user: me, fields } = form;
-    let m2 = me.clone();
-    let result = state
-        .db(move |c| {
-            let p = programme_for(c, &m2, id)?;
-            let (input, errors) = validate(c, &m2, &fields, Some(&p))?;
-            let Some(input) = input else {
-                let mut page = load_page(c, &m2, Some(&p))?;
-                page.values = fields.to_json();
-                page.errors = errors;
-                return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, page)));
-            };
-            let actor = m2.actor();
-            let version = forms::version(&fields);
-            let saved = crate::edit::write_transaction(c, |c| {
-                programmes::update(c, &actor, id, version, &input).map_err(AppError::from)
-            })?;
-            match saved {
-                Saved::Ok => Ok(Ok(())),
-                Saved::Conflict => {
-                    let current = programme_for(c, &m2, id)?;
-                    let mut page = load_page(c, &m2, Some(&current))?;
-                    let mut mine = fields.to_json();
-                    page.conflict = Some(conflict_of(c, id, &current, &mine)?);
-                    if let Some(o) = mine.as_object_mut() {
-                        o.insert("version".into(), current.version.to_string().into());
-                    }
-                    page.values = mine;
-                    Ok(Err((StatusCode::CONFLICT, page)))
-                }
-            }
-        })
-        .await?;
-    match result {
-        Ok(()) => Ok(redirect(&format!(
-            "/verwaltung/foerderprogramme/{id}?gespeichert=1"
-        ))),
-        Err((status, page)) => render(&state, me, page, status),
-    }
+    flow::update::<Programmes>(state, parse_id(&path)?, form).await
 }
 
 /// Parse the allocation table. Returns the rows as entered (for
@@ -686,7 +644,7 @@ pub async fn save_allocations(
     let m2 = me.clone();
     let result = state
         .db(move |c| {
-            let p = programme_for(c, &m2, id)?;
+            let p = Programmes::find(c, &m2, id)?;
             let all = allocation_bodies(c, &m2, &p)?;
             let (mut rows, inputs) = parse_allocations(&fields, &all);
             let propose = fields.get("aktion") == "vorschlag";
@@ -694,10 +652,10 @@ pub async fn save_allocations(
                 let mut page = load_page(c, &m2, Some(&p))?;
                 page.allocations = rows;
                 page.problems = problems;
-                page.message = message;
+                page.form.message = message;
                 page.proposal = proposal;
-                page.section = "zuteilungen".into();
-                page.sub_values = serde_json::json!({"version": fields.get("version")});
+                page.form.section = "zuteilungen".into();
+                page.form.sub_values = serde_json::json!({"version": fields.get("version")});
                 Ok(page)
             };
             let Some(mut inputs) = inputs else {
@@ -734,12 +692,12 @@ pub async fn save_allocations(
             match saved {
                 Saved::Ok => Ok(Ok(())),
                 Saved::Conflict => {
-                    let current = programme_for(c, &m2, id)?;
+                    let current = Programmes::find(c, &m2, id)?;
                     let mut page = load_page(c, &m2, Some(&current))?;
                     page.allocations = rows;
-                    page.section = "zuteilungen".into();
-                    page.sub_values = serde_json::json!({"version": current.version.to_string()});
-                    page.conflict = Some(Conflict {
+                    page.form.section = "zuteilungen".into();
+                    page.form.sub_values = serde_json::json!({"version": current.version.to_string()});
+                    page.form.conflict = Some(Conflict {
                         who: super::last_change(&db::audit::for_entity(c, programmes::ENTITY, id)?),
                         changes: Vec::new(),
                     });
@@ -756,44 +714,6 @@ pub async fn save_allocations(
     }
 }
 
-/// Run a small sub-form (modules, agreements, deadlines, links).
-async fn sub_action<F>(
-    state: web::Data<AppState>,
-    id: i64,
-    form: Form,
-    section: &'static str,
-    act: F,
-) -> Result<HttpResponse, AppError>
-where
-    F: FnOnce(&mut DbConnection, &SessionUser, &Programme, &Fields) -> Result<Errors, AppError>
-        + Send
-        + 'static,
-{
-    let Form { user: me, fields } = form;
-    let m2 = me.clone();
-    let result = state
-        .db(move |c| {
-            let p = programme_for(c, &m2, id)?;
-            let errors = act(c, &m2, &p, &fields)?;
-            if errors.is_empty() {
-                return Ok(None);
-            }
-            let p = programme_for(c, &m2, id)?;
-            let mut page = load_page(c, &m2, Some(&p))?;
-            page.errors = errors;
-            page.section = section.to_string();
-            page.sub_values = fields.to_json();
-            Ok(Some(page))
-        })
-        .await?;
-    match result {
-        None => Ok(redirect(&format!(
-            "/verwaltung/foerderprogramme/{id}#{section}"
-        ))),
-        Some(page) => render(&state, me, page, StatusCode::UNPROCESSABLE_ENTITY),
-    }
-}
-
 pub async fn add_module(
     state: web::Data<AppState>,
     _staff: Staff,
@@ -801,7 +721,7 @@ pub async fn add_module(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    sub_action(state, id, form, "bausteine", |c, me, p, f| {
+    flow::sub_action::<Programmes, _>(state, id, form, "bausteine", |c, me, p, f| {
         let mut e = Errors::new();
         let name = forms::required(f, "baustein_name", "den Namen des Bausteins", 300, &mut e);
         let d = forms::optional(f, "baustein_beschreibung", 1000, &mut e);
@@ -823,7 +743,7 @@ pub async fn remove_module(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let (id, mid) = (parse_id(&path.0)?, parse_id(&path.1)?);
-    sub_action(state, id, form, "bausteine", move |c, me, p, _| {
+    flow::sub_action::<Programmes, _>(state, id, form, "bausteine", move |c, me, p, _| {
         let m = programmes::modules_by_id(c, mid)?
             .filter(|m| m.programme_id == p.id)
             .ok_or_else(|| AppError::not_found("Der Baustein"))?;
@@ -843,7 +763,7 @@ pub async fn add_agreement(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    sub_action(state, id, form, "vereinbarungen", |c, me, p, f| {
+    flow::sub_action::<Programmes, _>(state, id, form, "vereinbarungen", |c, me, p, f| {
         let mut e = Errors::new();
         let kind = AgreementKind::from_key(f.get("v_art"));
         if kind.is_none() {
@@ -891,7 +811,7 @@ pub async fn add_deadline(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    sub_action(state, id, form, "fristen", |c, me, p, f| {
+    flow::sub_action::<Programmes, _>(state, id, form, "fristen", |c, me, p, f| {
         let mut e = Errors::new();
         let due = forms::date(f, "frist_datum", "das Datum der Frist", &mut e);
         let kind = DeadlineKind::from_key(f.get("frist_art"));
@@ -920,7 +840,7 @@ async fn remove_part(
     section: &'static str,
 ) -> Result<HttpResponse, AppError> {
     let (id, pid) = (parse_id(&path.0)?, parse_id(&path.1)?);
-    sub_action(state, id, form, section, move |c, me, p, _| {
+    flow::sub_action::<Programmes, _>(state, id, form, section, move |c, me, p, _| {
         let actor = me.actor();
         let found = crate::edit::write_transaction(c, |c| {
             programmes::remove_part(c, &actor, p, part, pid).map_err(AppError::from)
@@ -968,7 +888,7 @@ pub async fn add_link(
     form: Form,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    sub_action(state, id, form, "verknuepfungen", |c, me, p, f| {
+    flow::sub_action::<Programmes, _>(state, id, form, "verknuepfungen", |c, me, p, f| {
         let mut e = Errors::new();
         let bodies = programmes::participants(c, &[p.id])?
             .remove(&p.id)
@@ -1014,7 +934,7 @@ pub async fn delete_confirm(
         "Förderprogramm",
         format!("/verwaltung/foerderprogramme/{id}"),
         move |c, me| {
-            let x = programme_for(c, me, id)?;
+            let x = Programmes::find(c, me, id)?;
             Ok((x.display_name(), links::for_programme(c, x.id)?.len()))
         },
     )
@@ -1035,7 +955,7 @@ pub async fn delete(
         base,
         "/verwaltung/foerderprogramme",
         move |c, me, confirmed| {
-            let x = programme_for(c, me, id)?;
+            let x = Programmes::find(c, me, id)?;
             if confirmed {
                 let actor = me.actor();
                 crate::edit::write_transaction(c, |c| {

@@ -1,6 +1,5 @@
 //! Administration: user accounts and per-body settings.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
@@ -115,53 +114,41 @@ pub async fn create(
         password: fields.text("passwort"),
     };
     let actor = me.actor();
-    let result = state
-        .db(move |c| {
-            let mut errors = check_account(c, &input)?;
-            errors.extend(e);
-            if errors.is_empty() {
-                let id = insert_account(c, &input)?;
-                crate::edit::write_transaction(c, |c| {
-                    db::audit::record(
-                        c,
-                        &actor,
-                        db::audit::Change {
-                            action: "Konto angelegt",
-                            entity_type: "Konto",
-                            entity_id: id,
-                            meeting_id: None,
-                            paper_id: None,
-                            summary: format!(
-                                "Konto {} ({}) angelegt",
-                                input.email,
-                                input.role.label()
-                            ),
-                            before: None,
-                            after: None,
-                        },
-                    )
-                    .map_err(AppError::from)
-                })?;
-                return Ok(Ok(()));
-            }
-            let mut p = page(c)?;
-            p.values = fields.to_json();
-            if let Some(obj) = p.values.as_object_mut() {
-                obj.remove("passwort");
-            }
-            p.errors = errors;
-            Ok(Err(p))
-        })
-        .await?;
-    match result {
-        Ok(()) => Ok(redirect("/verwaltung/benutzer?hinweis=angelegt")),
-        Err(p) => state.render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &Viewer(Some(me)),
-            "admin/users.html",
-            &p,
-        ),
-    }
+    super::flow::post(&state, me, "admin/users.html", move |c, _| {
+        let mut errors = check_account(c, &input)?;
+        errors.extend(e);
+        if errors.is_empty() {
+            let id = insert_account(c, &input)?;
+            crate::edit::write_transaction(c, |c| {
+                db::audit::record(
+                    c,
+                    &actor,
+                    db::audit::Change {
+                        action: "Konto angelegt",
+                        entity_type: "Konto",
+                        entity_id: id,
+                        meeting_id: None,
+                        paper_id: None,
+                        summary: format!("Konto {} ({}) angelegt", input.email, input.role.label()),
+                        before: None,
+                        after: None,
+                    },
+                )
+                .map_err(AppError::from)
+            })?;
+            return Ok(super::flow::Done::Saved(
+                "/verwaltung/benutzer?hinweis=angelegt".into(),
+            ));
+        }
+        let mut p = page(c)?;
+        p.values = fields.to_json();
+        if let Some(obj) = p.values.as_object_mut() {
+            obj.remove("passwort");
+        }
+        p.errors = errors;
+        Ok(super::flow::Done::Invalid(p))
+    })
+    .await
 }
 
 pub async fn action(
