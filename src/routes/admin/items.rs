@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::flow::Conflict;
+use super::flow::{Conflict, Done};
 use super::forms::{self, Errors};
 use super::{choices, Choice};
 use crate::auth::form::Fields;
@@ -491,13 +491,11 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let Form { user: me, fields } = form;
-    let m2 = me.clone();
     let limit = state.settings.upload_limit_mb;
-    let outcome = state
-        .db(move |c| {
-            let (a, m) = item_for(c, &m2, id)?;
+    super::flow::post(&state, me, "admin/items/edit.html", move |c, m2| {
+            let (a, m) = item_for(c, m2, id)?;
             let (input, errors) = validate(c, &a, &m, &fields)?;
-            let rerender = |c: &mut DbConnection, status: StatusCode, errors: Errors, conflict: Option<Conflict>| -> Result<Result<(), (StatusCode, Page)>, AppError> {
+            let rerender = |c: &mut DbConnection, stale: bool, errors: Errors, conflict: Option<Conflict>| -> Result<Done<Page>, AppError> {
                 let (a2, m2) = (db::agenda_items::find(c, id)?.unwrap_or(a.clone()), m.clone());
                 let mut p = page(c, &a2, &m2)?;
                 let stored_version = p.values.get("version").cloned();
@@ -509,14 +507,14 @@ pub async fn save(
                 p.errors = errors;
                 p.conflict = conflict;
                 p.upload_limit_mb = limit;
-                Ok(Err((status, p)))
+                Ok(if stale { Done::Stale(p) } else { Done::Invalid(p) })
             };
             let Some(input) = input else {
-                return rerender(c, StatusCode::UNPROCESSABLE_ENTITY, errors, None);
+                return rerender(c, false, errors, None);
             };
             let actor = m2.actor();
             match crate::edit::write_transaction(c, |c| crate::edit::item::save_result(c, &actor, &a, &m, forms::version(&fields), &input).map_err(AppError::from))? {
-                Saved::Ok => Ok(Ok(())),
+                Saved::Ok => Ok(Done::Saved(format!("/verwaltung/tops/{id}?gespeichert=1"))),
                 Saved::Conflict => {
                     let current = db::agenda_items::find(c, id)?.ok_or_else(|| AppError::not_found("Der Tagesordnungspunkt"))?;
                     let mut mine = current.clone();
@@ -547,17 +545,11 @@ pub async fn save(
                         super::last_change(&entries)
                     };
                     let conflict = Conflict { who, changes: db::audit::diff(&show(&current), &show(&mine)) };
-                    rerender(c, StatusCode::CONFLICT, Errors::new(), Some(conflict))
+                    rerender(c, true, Errors::new(), Some(conflict))
                 }
             }
         })
-        .await?;
-    match outcome {
-        Ok(()) => Ok(redirect(&format!("/verwaltung/tops/{id}?gespeichert=1"))),
-        Err((status, p)) => {
-            state.render_status(status, &Viewer(Some(me)), "admin/items/edit.html", &p)
-        }
-    }
+        .await
 }
 
 pub async fn add_follow_up(
