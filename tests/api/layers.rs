@@ -143,20 +143,16 @@ fn the_layer_check_sees_an_upward_import() {
     assert!(layer_of("views") > layer_of("db"));
 }
 
-/// No source file grows past ~600 lines. The files listed were longer
-/// before the layering step; they may shrink, never grow.
+/// No source file grows past ~600 lines. The files listed are the
+/// generated schema, the seed stories' data and one page a few lines over;
+/// they may shrink, never grow.
 #[test]
 fn source_files_stay_readable_in_size() {
     const LIMIT: usize = 600;
     const KNOWN: &[(&str, usize)] = &[
         ("db/schema.rs", 800),  // generated
         ("demo/seeds.rs", 990), // data of the seed stories
-        ("routes/admin/programmes.rs", 1_050),
-        ("routes/admin/meetings.rs", 850),
-        ("routes/admin/concepts.rs", 770),
-        ("routes/admin/papers.rs", 660),
-        ("edit/meeting.rs", 650),
-        ("routes/admin/items.rs", 640),
+        ("routes/admin/concepts.rs", 610),
     ];
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();

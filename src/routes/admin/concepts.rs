@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::flow::{self, EditPage, FormState};
 use super::forms::{self, Errors};
-use super::links::{parse_subject, related_bodies, role_and_note};
+use super::links::{parse_subject, related_bodies, role_and_note, subject_links, SubjectLink};
 use super::{audit_views, choices, editable_bodies, AuditView, Choice};
 use crate::auth::form::Fields;
 use crate::auth::{Form, SessionUser, Staff, Viewer};
@@ -40,17 +40,6 @@ struct FieldRow {
     measures: Vec<MeasureRow>,
 }
 
-#[derive(Serialize)]
-pub struct SubjectLink {
-    pub id: i64,
-    pub label: String,
-    pub url: String,
-    pub public_url: String,
-    pub role: String,
-    pub target: String,
-    pub note: Option<String>,
-}
-
 #[derive(Serialize, Default)]
 pub struct Page {
     concept: Option<Concept>,
@@ -66,59 +55,6 @@ pub struct Page {
     files: Vec<crate::views::FileRow>,
     audit: Vec<AuditView>,
     upload_limit_mb: u64,
-}
-
-/// Describe the paper/TOP side of links for back-office lists.
-pub fn subject_links(
-    c: &mut DbConnection,
-    list: &[links::Link],
-    target: &dyn Fn(&links::Link) -> String,
-) -> Result<Vec<SubjectLink>, AppError> {
-    let pids: Vec<i64> = list.iter().filter_map(|l| l.paper_id).collect();
-    let iids: Vec<i64> = list.iter().filter_map(|l| l.agenda_item_id).collect();
-    let papers = db::papers::by_ids(c, &pids)?;
-    let items = db::agenda_items::by_ids(c, &iids)?;
-    let mids: Vec<i64> = items.values().map(|a| a.meeting_id).collect();
-    let meetings = db::meetings::by_ids(c, &mids)?;
-    Ok(list
-        .iter()
-        .filter_map(|l| {
-            let (label, url, public_url) = match (l.paper_id, l.agenda_item_id) {
-                (Some(p), _) => {
-                    let p = papers.get(&p)?;
-                    (
-                        format!("Vorlage {} – {}", p.reference, p.title),
-                        format!("/verwaltung/vorlagen/{}", p.id),
-                        format!("/vorlagen/{}", p.id),
-                    )
-                }
-                (_, Some(i)) => {
-                    let a = items.get(&i)?;
-                    let m = meetings.get(&a.meeting_id)?;
-                    (
-                        format!(
-                            "TOP „{}“ – {} am {}",
-                            a.title,
-                            m.name,
-                            crate::base::dates::date_short(m.start_at)
-                        ),
-                        format!("/verwaltung/tops/{}", a.id),
-                        format!("/tagesordnungspunkte/{}", a.id),
-                    )
-                }
-                _ => return None,
-            };
-            Some(SubjectLink {
-                id: l.id,
-                label,
-                url,
-                public_url,
-                role: l.role_label().to_string(),
-                target: target(l),
-                note: l.note.clone(),
-            })
-        })
-        .collect())
 }
 
 fn load_page(

@@ -421,3 +421,67 @@ pub async fn remove(
         .await?;
     Ok(redirect(&format!("{back}#integration")))
 }
+
+#[derive(Serialize)]
+pub struct SubjectLink {
+    pub id: i64,
+    pub label: String,
+    pub url: String,
+    pub public_url: String,
+    pub role: String,
+    pub target: String,
+    pub note: Option<String>,
+}
+
+/// Describe the paper/TOP side of links for back-office lists.
+pub fn subject_links(
+    c: &mut DbConnection,
+    list: &[links::Link],
+    target: &dyn Fn(&links::Link) -> String,
+) -> Result<Vec<SubjectLink>, AppError> {
+    let pids: Vec<i64> = list.iter().filter_map(|l| l.paper_id).collect();
+    let iids: Vec<i64> = list.iter().filter_map(|l| l.agenda_item_id).collect();
+    let papers = db::papers::by_ids(c, &pids)?;
+    let items = db::agenda_items::by_ids(c, &iids)?;
+    let mids: Vec<i64> = items.values().map(|a| a.meeting_id).collect();
+    let meetings = db::meetings::by_ids(c, &mids)?;
+    Ok(list
+        .iter()
+        .filter_map(|l| {
+            let (label, url, public_url) = match (l.paper_id, l.agenda_item_id) {
+                (Some(p), _) => {
+                    let p = papers.get(&p)?;
+                    (
+                        format!("Vorlage {} – {}", p.reference, p.title),
+                        format!("/verwaltung/vorlagen/{}", p.id),
+                        format!("/vorlagen/{}", p.id),
+                    )
+                }
+                (_, Some(i)) => {
+                    let a = items.get(&i)?;
+                    let m = meetings.get(&a.meeting_id)?;
+                    (
+                        format!(
+                            "TOP „{}“ – {} am {}",
+                            a.title,
+                            m.name,
+                            crate::base::dates::date_short(m.start_at)
+                        ),
+                        format!("/verwaltung/tops/{}", a.id),
+                        format!("/tagesordnungspunkte/{}", a.id),
+                    )
+                }
+                _ => return None,
+            };
+            Some(SubjectLink {
+                id: l.id,
+                label,
+                url,
+                public_url,
+                role: l.role_label().to_string(),
+                target: target(l),
+                note: l.note.clone(),
+            })
+        })
+        .collect())
+}
