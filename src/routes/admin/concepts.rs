@@ -331,6 +331,14 @@ impl EditPage for Concepts {
     ) -> QueryResult<Saved> {
         concepts::update(c, actor, id, version, input)
     }
+    const KIND: &'static str = "Integrationskonzept";
+    const LIST: &'static str = "/verwaltung/integrationskonzepte";
+    fn describe(c: &mut DbConnection, row: &Concept) -> Result<(String, usize), AppError> {
+        Ok((row.title.clone(), links::for_concept(c, row.id)?.len()))
+    }
+    fn delete(c: &mut DbConnection, actor: &Actor, row: &Concept) -> QueryResult<()> {
+        concepts::delete(c, actor, row).map(|_| ())
+    }
 }
 
 pub async fn create(
@@ -563,18 +571,7 @@ pub async fn delete_confirm(
     me: Staff,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
-    super::delete_confirm_page(
-        &state,
-        me.0,
-        "Integrationskonzept",
-        format!("/verwaltung/integrationskonzepte/{id}"),
-        move |c, me| {
-            let x = Concepts::find(c, me, id)?;
-            Ok((x.title, links::for_concept(c, x.id)?.len()))
-        },
-    )
-    .await
+    flow::delete_confirm::<Concepts>(state, me.0, parse_id(&path)?).await
 }
 
 pub async fn delete(
@@ -583,23 +580,5 @@ pub async fn delete(
     path: web::Path<String>,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
-    let base = format!("/verwaltung/integrationskonzepte/{id}");
-    super::delete_confirmed(
-        &state,
-        form,
-        base,
-        "/verwaltung/integrationskonzepte",
-        move |c, me, confirmed| {
-            let x = Concepts::find(c, me, id)?;
-            if confirmed {
-                let actor = me.actor();
-                crate::edit::write_transaction(c, |c| {
-                    concepts::delete(c, &actor, &x).map_err(AppError::from)
-                })?;
-            }
-            Ok(confirmed)
-        },
-    )
-    .await
+    flow::delete::<Concepts>(state, parse_id(&path)?, form).await
 }

@@ -132,6 +132,13 @@ pub trait EditPage: 'static {
         version: i32,
         input: &Self::Input,
     ) -> diesel::QueryResult<Saved>;
+    /// what a row is called on the delete page ("Förderprogramm")
+    const KIND: &'static str;
+    /// the list the delete returns to
+    const LIST: &'static str;
+    /// The row's name and how many links go with it when it is deleted.
+    fn describe(c: &mut DbConnection, row: &Self::Row) -> Result<(String, usize), AppError>;
+    fn delete(c: &mut DbConnection, actor: &Actor, row: &Self::Row) -> diesel::QueryResult<()>;
 }
 
 type QueryResultId = diesel::QueryResult<i64>;
@@ -239,6 +246,44 @@ where
         f.sub_values = fields.to_json();
         Ok(Done::Invalid(page))
     })
+    .await
+}
+
+/// GET of the delete page: what goes, with how many links.
+pub async fn delete_confirm<E: EditPage>(
+    state: web::Data<AppState>,
+    me: SessionUser,
+    id: i64,
+) -> Result<HttpResponse, AppError> {
+    super::delete_confirm_page(&state, me, E::KIND, E::address(id), move |c, me| {
+        let row = E::find(c, me, id)?;
+        E::describe(c, &row)
+    })
+    .await
+}
+
+/// POST of the delete page: deletes only when confirmed.
+pub async fn delete<E: EditPage>(
+    state: web::Data<AppState>,
+    id: i64,
+    form: Form,
+) -> Result<HttpResponse, AppError> {
+    super::delete_confirmed(
+        &state,
+        form,
+        E::address(id),
+        E::LIST,
+        move |c, me, confirmed| {
+            let row = E::find(c, me, id)?;
+            if confirmed {
+                let actor = me.actor();
+                crate::edit::write_transaction(c, |c| {
+                    E::delete(c, &actor, &row).map_err(AppError::from)
+                })?;
+            }
+            Ok(confirmed)
+        },
+    )
     .await
 }
 

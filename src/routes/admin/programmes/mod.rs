@@ -371,6 +371,14 @@ impl EditPage for Programmes {
     ) -> QueryResult<Saved> {
         programmes::update(c, actor, id, version, input)
     }
+    const KIND: &'static str = "Förderprogramm";
+    const LIST: &'static str = "/verwaltung/foerderprogramme";
+    fn describe(c: &mut DbConnection, row: &Programme) -> Result<(String, usize), AppError> {
+        Ok((row.display_name(), links::for_programme(c, row.id)?.len()))
+    }
+    fn delete(c: &mut DbConnection, actor: &Actor, row: &Programme) -> QueryResult<()> {
+        programmes::delete(c, actor, row).map(|_| ())
+    }
 }
 
 pub async fn create(
@@ -478,18 +486,7 @@ pub async fn delete_confirm(
     me: Staff,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
-    super::delete_confirm_page(
-        &state,
-        me.0,
-        "Förderprogramm",
-        format!("/verwaltung/foerderprogramme/{id}"),
-        move |c, me| {
-            let x = Programmes::find(c, me, id)?;
-            Ok((x.display_name(), links::for_programme(c, x.id)?.len()))
-        },
-    )
-    .await
+    flow::delete_confirm::<Programmes>(state, me.0, parse_id(&path)?).await
 }
 
 pub async fn delete(
@@ -498,23 +495,5 @@ pub async fn delete(
     path: web::Path<String>,
     form: Form,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&path)?;
-    let base = format!("/verwaltung/foerderprogramme/{id}");
-    super::delete_confirmed(
-        &state,
-        form,
-        base,
-        "/verwaltung/foerderprogramme",
-        move |c, me, confirmed| {
-            let x = Programmes::find(c, me, id)?;
-            if confirmed {
-                let actor = me.actor();
-                crate::edit::write_transaction(c, |c| {
-                    programmes::delete(c, &actor, &x).map_err(AppError::from)
-                })?;
-            }
-            Ok(confirmed)
-        },
-    )
-    .await
+    flow::delete::<Programmes>(state, parse_id(&path)?, form).await
 }
